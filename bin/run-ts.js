@@ -1,0 +1,32 @@
+// Starts a TypeScript entry point on Node.js 24, which runs TypeScript directly (type stripping).
+// The machine's own `node` may be older (Node 20 here); then we re-run the entry point with the
+// Node 24 binary the project pins in node_modules (npm package `node`), forwarding signals so
+// that SIGTERM still reaches the program (the controller manager releases its lease on it).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function runTypeScript(relativeEntry) {
+  const entry = fileURLToPath(new URL(relativeEntry, new URL('..', import.meta.url)));
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 24) {
+    await import(pathToFileURL(entry).href);
+    return;
+  }
+  const pinned = `${root}node_modules/node/bin/node`;
+  if (!existsSync(pinned)) {
+    console.error(
+      `This program needs Node.js 24 (found ${process.version}). Run 'npm install' in ${root} first.`,
+    );
+    process.exit(1);
+  }
+  const child = spawn(pinned, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 128 : 1);
+  });
+}

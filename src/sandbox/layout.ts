@@ -1,0 +1,57 @@
+// Where a sandbox keeps its files. Everything lives under one directory so `down` can remove it.
+import { join, resolve } from 'node:path';
+
+export interface ClusterPaths {
+  dir: string;
+  certDir: string;
+  serviceAccountKey: string;
+  serviceAccountPub: string;
+  tokenFile: string;
+  caFile: string;
+  controllerManagerKubeconfig: string;
+  apiserverLog: string;
+  controllerManagerLog: string;
+}
+
+export interface SandboxPaths {
+  dir: string;
+  state: string;
+  kubeconfig: string;
+  binDir: string;
+  etcdData: string;
+  etcdLog: string;
+  cluster(name: string): ClusterPaths;
+}
+
+export const DEFAULT_SANDBOX_DIR = '.sandbox';
+
+export function sandboxPaths(dir: string): SandboxPaths {
+  const root = resolve(dir);
+  return {
+    dir: root,
+    state: join(root, 'state.json'),
+    kubeconfig: join(root, 'kubeconfig'),
+    binDir: join(root, 'bin'),
+    etcdData: join(root, 'etcd', 'data'),
+    etcdLog: join(root, 'etcd', 'etcd.log'),
+    cluster(name: string): ClusterPaths {
+      const clusterDir = join(root, 'clusters', name);
+      return {
+        dir: clusterDir,
+        certDir: join(clusterDir, 'pki'),
+        serviceAccountKey: join(clusterDir, 'sa.key'),
+        serviceAccountPub: join(clusterDir, 'sa.pub'),
+        tokenFile: join(clusterDir, 'tokens.csv'),
+        caFile: join(clusterDir, 'ca.crt'),
+        controllerManagerKubeconfig: join(clusterDir, 'controller-manager.kubeconfig'),
+        apiserverLog: join(clusterDir, 'kube-apiserver.log'),
+        controllerManagerLog: join(clusterDir, 'kube-controller-manager.log'),
+      };
+    },
+  };
+}
+
+/** `host`, `member1` .. `memberN`. */
+export function clusterNames(members: number): string[] {
+  return ['host', ...Array.from({ length: members }, (_, i) => `member${i + 1}`)];
+}

@@ -1,0 +1,321 @@
+// A local federation on real Kubernetes: one etcd, and per cluster (host, member1..N) one
+// kube-apiserver with its own etcd prefix, port, certificates and keys, plus one
+// kube-controller-manager. Processes run detached; state.json records what was started.
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureKubeBinaries } from './binaries.ts';
+import { apiserverArgs, controllerManagerArgs, etcdArgs } from './command-lines.ts';
+import { writeClusterCredentials } from './credentials.ts';
+import { renderKubeconfig, caFromServingBundle } from './kubeconfig.ts';
+import { clusterNames, sandboxPaths, type SandboxPaths } from './layout.ts';
+import { freePorts } from './ports.ts';
+import { isAlive, logTail, startDetached, stopProcess } from './processes.ts';
+import { assertRunning, isReady, probe, waitForServingCA, waitUntilReady } from './readiness.ts';
+import {
+  allProcesses,
+  readState,
+  writeState,
+  type ClusterRecord,
+  type ProcessRecord,
+  type SandboxState,
+} from './state.ts';
+
+export type Print = (line: string) => void;
+
+const START_TIMEOUT_MS = 120_000;
+
+export interface UpResult {
+  alreadyRunning: boolean;
+  kubeconfig: string;
+  clusters: string[];
+}
+
+export async function up(opts: { dir: string; members: number; print: Print }): Promise<UpResult> {
+  const paths = sandboxPaths(opts.dir);
+  const existing = readState(paths.state);
+  if (existing) {
+    if (allProcesses(existing).some((p) => isAlive(p.pid))) {
+      return {
+        alreadyRunning: true,
+        kubeconfig: paths.kubeconfig,
+        clusters: existing.clusters.map((c) => c.name),
+      };
+    }
+    opts.print(`Removing the stale sandbox in ${paths.dir} (none of its processes is running)`);
+    rmSync(paths.dir, { recursive: true, force: true });
+  }
+  if (!Number.isInteger(opts.members) || opts.members < 0) {
+    throw new Error(`--members must be a whole number >= 0, got ${String(opts.members)}`);
+  }
+  const binaries = await ensureKubeBinaries();
+  const names = clusterNames(opts.members);
+  mkdirSync(paths.dir, { recursive: true });
+  mkdirSync(join(paths.dir, 'etcd'), { recursive: true });
+
+  const [etcdClient, etcdPeer, ...apiPorts] = await freePorts(2 + names.length);
+  if (etcdClient === undefined || etcdPeer === undefined) throw new Error('no free ports');
+  const etcdEndpoint = `http://127.0.0.1:${etcdClient}`;
+  const state: SandboxState = {
+    binDir: binaries.dir,
+    etcd: {
+      ...launch(
+        binaries.etcd,
+        etcdArgs({ dataDir: paths.etcdData, clientPort: etcdClient, peerPort: etcdPeer }),
+        paths.etcdLog,
+      ),
+      endpoint: etcdEndpoint,
+    },
+    clusters: [],
+  };
+  writeState(paths.state, state);
+  try {
+    opts.print(`Starting etcd on ${etcdEndpoint}`);
+    await waitForEtcd(state.etcd, START_TIMEOUT_MS);
+
+    opts.print(`Starting kube-apiserver for ${names.join(', ')}`);
+    for (const [i, name] of names.entries()) {
+      const port = apiPorts[i];
+      if (port === undefined) throw new Error('no free ports');
+      const cluster = paths.cluster(name);
+      mkdirSync(cluster.certDir, { recursive: true });
+      const token = writeClusterCredentials(cluster, name);
+      const apiserver = launch(
+        binaries.kubeApiserver,
+        apiserverArgs({ clusterName: name, paths: cluster, port, etcdEndpoint }),
+        cluster.apiserverLog,
+      );
+      state.clusters.push({ name, server: `https://127.0.0.1:${port}`, token, apiserver });
+      writeState(paths.state, state);
+    }
+    await Promise.all(state.clusters.map((c) => waitForApiserver(paths, c)));
+
+    opts.print('Starting kube-controller-manager for each cluster');
+    for (const c of state.clusters) {
+      const cluster = paths.cluster(c.name);
+      const caPem = readFileSync(cluster.caFile, 'utf8');
+      writeFileSync(
+        cluster.controllerManagerKubeconfig,
+        renderKubeconfig([{ name: c.name, server: c.server, caPem, token: c.token }], c.name),
+        { mode: 0o600 },
+      );
+      c.controllerManager = launch(
+        binaries.kubeControllerManager,
+        controllerManagerArgs({ paths: cluster }),
+        cluster.controllerManagerLog,
+      );
+      writeState(paths.state, state);
+    }
+    writeKubeconfig(paths, state);
+    mkdirSync(paths.binDir, { recursive: true });
+    symlinkSync(binaries.kubectl, join(paths.binDir, 'kubectl'));
+    // The default ServiceAccount appears once the controller manager works: pods and
+    // `kubefedctl join` (token Secrets) depend on it, so "up" means it is there.
+    await Promise.all(state.clusters.map((c) => waitForControllerManager(paths, c)));
+  } catch (error) {
+    opts.print(
+      `Sandbox start failed; stopping what was started (logs stay in ${paths.dir}; 'kubefed-sandbox down' removes them)`,
+    );
+    await stopAll(state);
+    throw error;
+  }
+  return { alreadyRunning: false, kubeconfig: paths.kubeconfig, clusters: names };
+}
+
+export async function down(opts: { dir: string; print: Print }): Promise<void> {
+  const paths = sandboxPaths(opts.dir);
+  const state = readState(paths.state);
+  if (!state) {
+    if (existsSync(paths.dir)) rmSync(paths.dir, { recursive: true, force: true });
+    opts.print(`No sandbox in ${paths.dir}`);
+    return;
+  }
+  await stopAll(state);
+  rmSync(paths.dir, { recursive: true, force: true });
+  opts.print(`Stopped the sandbox in ${paths.dir} and removed its data`);
+}
+
+export async function stopCluster(opts: {
+  dir: string;
+  cluster: string;
+  print: Print;
+}): Promise<void> {
+  const { paths, state, cluster } = loadCluster(opts.dir, opts.cluster);
+  if (!isAlive(cluster.apiserver.pid)) {
+    opts.print(`${cluster.name}: kube-apiserver is already stopped`);
+    return;
+  }
+  await stopProcess(cluster.apiserver.pid);
+  writeState(paths.state, state);
+  opts.print(`${cluster.name}: kube-apiserver stopped (${cluster.server} no longer answers)`);
+}
+
+export async function startCluster(opts: {
+  dir: string;
+  cluster: string;
+  print: Print;
+}): Promise<void> {
+  const { paths, state, cluster } = loadCluster(opts.dir, opts.cluster);
+  if (isAlive(cluster.apiserver.pid)) {
+    opts.print(`${cluster.name}: kube-apiserver is already running`);
+    return;
+  }
+  const { command, args, log } = cluster.apiserver;
+  cluster.apiserver = launch(command, args, log);
+  writeState(paths.state, state);
+  await waitForApiserver(paths, cluster);
+  opts.print(`${cluster.name}: kube-apiserver started again on ${cluster.server}`);
+}
+
+export interface ClusterStatus {
+  name: string;
+  server: string;
+  apiserverRunning: boolean;
+  ready: boolean;
+  controllerManagerRunning: boolean;
+  version?: string;
+}
+
+export async function status(opts: {
+  dir: string;
+}): Promise<{ etcdRunning: boolean; clusters: ClusterStatus[] } | undefined> {
+  const paths = sandboxPaths(opts.dir);
+  const state = readState(paths.state);
+  if (!state) return undefined;
+  const clusters = await Promise.all(
+    state.clusters.map(async (c): Promise<ClusterStatus> => {
+      const caPem = existsSync(paths.cluster(c.name).caFile)
+        ? readFileSync(paths.cluster(c.name).caFile, 'utf8')
+        : '';
+      const target = { server: c.server, caPem, token: c.token };
+      const ready = caPem !== '' && (await isReady(target));
+      const result: ClusterStatus = {
+        name: c.name,
+        server: c.server,
+        apiserverRunning: isAlive(c.apiserver.pid),
+        ready,
+        controllerManagerRunning:
+          c.controllerManager !== undefined && isAlive(c.controllerManager.pid),
+      };
+      if (ready) {
+        const version = await probe(target, '/version').catch(() => undefined);
+        if (version?.status === 200)
+          result.version = (JSON.parse(version.body) as { gitVersion: string }).gitVersion;
+      }
+      return result;
+    }),
+  );
+  return { etcdRunning: isAlive(state.etcd.pid), clusters };
+}
+
+/** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first. */
+export function env(opts: { dir: string }): string {
+  const paths = sandboxPaths(opts.dir);
+  if (!readState(paths.state))
+    throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
+  return `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n`;
+}
+
+function launch(command: string, args: string[], log: string): ProcessRecord {
+  const { pid } = startDetached(command, args, log);
+  return { pid, command, args, log };
+}
+
+async function stopAll(state: SandboxState): Promise<void> {
+  // Controller managers first (they would only log errors once their apiserver is gone), then
+  // apiservers, then the etcd they share.
+  await Promise.all(
+    state.clusters.flatMap((c) =>
+      c.controllerManager ? [stopProcess(c.controllerManager.pid)] : [],
+    ),
+  );
+  await Promise.all(state.clusters.map((c) => stopProcess(c.apiserver.pid)));
+  await stopProcess(state.etcd.pid);
+}
+
+function loadCluster(
+  dir: string,
+  name: string,
+): { paths: SandboxPaths; state: SandboxState; cluster: ClusterRecord } {
+  const paths = sandboxPaths(dir);
+  const state = readState(paths.state);
+  if (!state) throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
+  const cluster = state.clusters.find((c) => c.name === name);
+  if (!cluster) {
+    throw new Error(
+      `no cluster "${name}" in the sandbox (clusters: ${state.clusters.map((c) => c.name).join(', ')})`,
+    );
+  }
+  return { paths, state, cluster };
+}
+
+async function waitForEtcd(
+  etcd: ProcessRecord & { endpoint: string },
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    assertRunning(etcd.pid, 'etcd', etcd.log);
+    try {
+      const res = await fetch(`${etcd.endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok && ((await res.json()) as { health?: string }).health === 'true') return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`etcd did not become healthy; log ${etcd.log}:\n${logTail(etcd.log)}`);
+    await sleep(100);
+  }
+}
+
+async function waitForApiserver(paths: SandboxPaths, c: ClusterRecord): Promise<void> {
+  const cluster = paths.cluster(c.name);
+  const caPem = await waitForServingCA(
+    join(cluster.certDir, 'apiserver.crt'),
+    c.apiserver.pid,
+    c.apiserver.log,
+    START_TIMEOUT_MS,
+  );
+  writeFileSync(cluster.caFile, caPem);
+  await waitUntilReady(
+    c.name,
+    { server: c.server, caPem, token: c.token },
+    c.apiserver.pid,
+    c.apiserver.log,
+    START_TIMEOUT_MS,
+  );
+}
+
+async function waitForControllerManager(paths: SandboxPaths, c: ClusterRecord): Promise<void> {
+  const kcm = c.controllerManager;
+  if (!kcm) return;
+  const target = {
+    server: c.server,
+    caPem: readFileSync(paths.cluster(c.name).caFile, 'utf8'),
+    token: c.token,
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    assertRunning(kcm.pid, `${c.name} kube-controller-manager`, kcm.log);
+    const res = await probe(target, '/api/v1/namespaces/default/serviceaccounts/default').catch(
+      () => undefined,
+    );
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${c.name} kube-controller-manager created no default ServiceAccount in time; log ${kcm.log}:\n${logTail(kcm.log)}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+function writeKubeconfig(paths: SandboxPaths, state: SandboxState): void {
+  const entries = state.clusters.map((c) => ({
+    name: c.name,
+    server: c.server,
+    caPem: caFromServingBundle(readFileSync(paths.cluster(c.name).caFile, 'utf8')),
+    token: c.token,
+  }));
+  writeFileSync(paths.kubeconfig, renderKubeconfig(entries, 'host'), { mode: 0o600 });
+}
