@@ -1,0 +1,123 @@
+// kubefed-controller-manager: loads the KubeFedConfig, serves /healthz and /metrics, campaigns
+// for the `kubefed-controller-manager` Lease and, while it leads, runs the selected controllers.
+// SIGTERM stops the controllers and releases the lease, so a standby takes over at once; losing
+// the lease exits non-zero (a controller that may no longer lead must not keep writing).
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
+import { KubeClient, userAgentFor } from '../kube/client.ts';
+import { inClusterConfig, isInCluster, serviceAccountDir } from '../kube/in-cluster.ts';
+import { loadClusterConfig } from '../kube/kubeconfig.ts';
+import { EventRecorder } from '../runtime/events.ts';
+import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
+import { LeaderElector } from '../runtime/leader-election.ts';
+import { Logger } from '../runtime/logger.ts';
+import { MetricsRegistry, registerKubeFedMetrics } from '../runtime/metrics.ts';
+import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
+import { leaseStore } from './lease-store.ts';
+import { managerUsage, parseManagerOptions, selectControllers, type ManagerOptions } from './options.ts';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const knownControllers = ['kubefedcluster'] as const;
+
+interface RunningController {
+  stop(): Promise<void>;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseManagerOptions(argv);
+  if (options.help) {
+    process.stdout.write(managerUsage);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`kubefed-controller-manager version: ${version}\n`);
+    return 0;
+  }
+  const controllers = selectControllers(options.controllers, knownControllers);
+  const logger = new Logger({ verbosity: options.verbosity });
+  logger.info(`KubeFed controller-manager version: ${version}`);
+
+  const registry = new MetricsRegistry();
+  const metrics = registerKubeFedMetrics(registry);
+  const servers: RunningHttpServer[] = [];
+  servers.push(await startHttpServer(options.healthzAddr, { healthz: true }));
+  servers.push(await startHttpServer(options.metricsAddr, { metrics: registry }));
+
+  const namespace = resolveNamespace(options);
+  const userAgent = userAgentFor('kubefed-controller-manager', version);
+  const host = new KubeClient(hostConnection(options), { cluster: 'host', userAgent });
+  const config = runtimeConfig(
+    await loadKubeFedConfig({ host, namespace, file: options.kubefedConfig, env: process.env, logger }),
+  );
+  if (config.scope === 'Namespaced') logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
+
+  const identity = `${hostname()}_${randomUUID()}`;
+  const elector = new LeaderElector({
+    identity,
+    store: leaseStore(host, namespace),
+    timings: { leaseDurationMs: config.leaseDurationMs, renewDeadlineMs: config.renewDeadlineMs, retryPeriodMs: config.retryPeriodMs },
+    onError: (error) => logger.v(1).info('Leader election attempt failed', { error: String(error) }),
+  });
+  let terminating = false;
+  const onSignal = (signal: string): void => {
+    if (terminating) return;
+    terminating = true;
+    logger.info(`Received ${signal}, shutting down`);
+    elector.stop();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
+  logger.info('Attempting to acquire the leader lease', { identity, lease: `${namespace}/kubefed-controller-manager` });
+  const running: RunningController[] = [];
+  let exitCode = 0;
+  if (await elector.acquire()) {
+    logger.info('promoted as leader', { identity });
+    if (controllers.includes('kubefedcluster')) {
+      const controller = new ClusterController({
+        host,
+        namespace,
+        options: config.healthCheck,
+        logger: logger.child({ controller: 'kubefedcluster' }),
+        metrics,
+        events: new EventRecorder(host, 'kubefedcluster-controller', logger),
+        userAgent,
+      });
+      controller.start();
+      running.push(controller);
+    }
+    const outcome = await elector.holdLeadership();
+    if (outcome === 'lost') {
+      logger.error('leader election lost');
+      logger.error('lost lease');
+      exitCode = 1;
+    }
+  }
+  await Promise.all(running.map((c) => c.stop()));
+  await Promise.all(servers.map((s) => s.close()));
+  await host.close();
+  return exitCode;
+}
+
+function resolveNamespace(options: ManagerOptions): string {
+  if (options.kubefedNamespace) return options.kubefedNamespace;
+  if (options.kubeconfig === undefined && isInCluster()) {
+    const fromPod = readFileSync(`${serviceAccountDir}/namespace`, 'utf8').trim();
+    if (fromPod) return fromPod;
+  }
+  throw new Error('--kubefed-namespace is required when not running in a cluster');
+}
+
+function hostConnection(options: ManagerOptions): ReturnType<typeof loadClusterConfig> {
+  if (options.kubeconfig === undefined && options.context === undefined && isInCluster()) return inClusterConfig();
+  return loadClusterConfig({ path: options.kubeconfig, context: options.context });
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,102 @@
+// kubefed-controller-manager flags (spec §3.2), parsed into plain options. Pure.
+import { parseArgs } from 'node:util';
+
+export interface ManagerOptions {
+  kubeconfig?: string;
+  context?: string;
+  kubefedNamespace: string;
+  kubefedConfig?: string;
+  healthzAddr: string;
+  metricsAddr: string;
+  restConfigQps: number;
+  restConfigBurst: number;
+  controllers: string;
+  verbosity: number;
+  version: boolean;
+  help: boolean;
+}
+
+export const managerUsage = `Usage: kubefed-controller-manager [flags]
+
+Runs the KubeFed controllers against a host cluster, behind leader election.
+
+Flags:
+  --kubeconfig PATH          kubeconfig of the host cluster (default: in-cluster service account)
+  --master URL               accepted for compatibility; the kubeconfig's server is used
+  --context NAME             kubeconfig context of the host cluster (default: current context)
+  --kubefed-namespace NS     KubeFed system namespace (in cluster: the pod's namespace)
+  --kubefed-config PATH      KubeFedConfig YAML to use instead of the one in the cluster
+  --healthz-addr ADDR        /healthz address (default :8080)
+  --metrics-addr ADDR        Prometheus /metrics address (default :9090)
+  --rest-config-qps N        host client requests per second (default 100)
+  --rest-config-burst N      host client burst (default 200)
+  --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
+                             (default '*'; known: kubefedcluster)
+  --v N                      log verbosity (default 0)
+  --version                  print the version and exit
+`;
+
+export function parseManagerOptions(argv: string[]): ManagerOptions {
+  // klog accepts underscores in flag names; normalise them as KubeFed does.
+  const args = argv.map((a) => (a.startsWith('--') ? a.replace(/^(--[^=]*)/, (f) => f.replaceAll('_', '-')) : a));
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: 'string' },
+      master: { type: 'string' },
+      context: { type: 'string' },
+      'kubefed-namespace': { type: 'string', default: '' },
+      'kubefed-config': { type: 'string' },
+      'healthz-addr': { type: 'string', default: ':8080' },
+      'metrics-addr': { type: 'string', default: ':9090' },
+      'rest-config-qps': { type: 'string', default: '100' },
+      'rest-config-burst': { type: 'string', default: '200' },
+      controllers: { type: 'string', default: '*' },
+      v: { type: 'string', default: '0' },
+      version: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const options: ManagerOptions = {
+    kubefedNamespace: values['kubefed-namespace'],
+    healthzAddr: values['healthz-addr'],
+    metricsAddr: values['metrics-addr'],
+    restConfigQps: nonNegative('--rest-config-qps', values['rest-config-qps']),
+    restConfigBurst: nonNegative('--rest-config-burst', values['rest-config-burst']),
+    controllers: values.controllers,
+    verbosity: nonNegative('--v', values.v),
+    version: values.version,
+    help: values.help,
+  };
+  if (values.kubeconfig !== undefined) options.kubeconfig = values.kubeconfig;
+  if (values.context !== undefined) options.context = values.context;
+  if (values['kubefed-config'] !== undefined) options.kubefedConfig = values['kubefed-config'];
+  return options;
+}
+
+function nonNegative(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number >= 0, got "${text}"`);
+  return n;
+}
+
+/**
+ * Which controllers run, from a `--controllers` list: `*` is every controller, `name` adds one,
+ * `-name` removes one (`*,-kubefedcluster`). Unknown names are errors, so a typo is not silently
+ * a controller that never runs.
+ */
+export function selectControllers(flag: string, known: readonly string[]): string[] {
+  const selected = new Set<string>();
+  for (const raw of flag.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const name = raw.startsWith('-') ? raw.slice(1) : raw;
+    if (name !== '*' && !known.includes(name)) {
+      throw new Error(`--controllers: unknown controller "${name}" (known: ${known.join(', ')})`);
+    }
+    const names = name === '*' ? known : [name];
+    for (const n of names) {
+      if (raw.startsWith('-')) selected.delete(n);
+      else selected.add(n);
+    }
+  }
+  return known.filter((n) => selected.has(n));
+}

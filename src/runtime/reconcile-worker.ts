@@ -1,0 +1,248 @@
+// KubeFed's ReconcileWorker (spec §4.1): `maxConcurrentReconciles` workers pull keys (`ns/name`)
+// from a work queue and call `reconcile`; its result decides when the key runs again. Event
+// handlers only call the enqueue methods. A reconcile that throws counts as `Error` and is logged
+// with its key: one bad object never stops the others, nor the process.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { BackoffOptions } from './backoff.ts';
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
+import type { ControllerMetrics } from './metrics.ts';
+import { WorkQueue } from './work-queue.ts';
+import type { WorkQueueMetrics } from './work-queue.ts';
+
+export const ReconcileResult = {
+  AllOK: 'AllOK',
+  Error: 'Error',
+  NeedsRecheck: 'NeedsRecheck',
+  NotSynced: 'NotSynced',
+} as const;
+export type ReconcileResult = (typeof ReconcileResult)[keyof typeof ReconcileResult];
+
+/** `result` label of controller_runtime_reconcile_total. */
+const resultLabel: Readonly<Record<ReconcileResult, string>> = {
+  AllOK: 'success',
+  Error: 'error',
+  NeedsRecheck: 'needs_recheck',
+  NotSynced: 'not_synced',
+};
+
+/** Reconciles slower than this are logged at v(4), as KubeFed does. */
+const LONG_RECONCILE_MS = 10_000;
+
+export interface ReconcileWorkerOptions {
+  /** Controller name: the `controller` and workqueue `name` metric label. */
+  name: string;
+  reconcile: (key: string) => Promise<ReconcileResult>;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  clock?: Clock;
+  /** Default 1. */
+  maxConcurrentReconciles?: number;
+  /** Delay after `NeedsRecheck` and for `enqueueForRetry`; default 10 s. */
+  retryDelayMs?: number;
+  /** Delay after `NotSynced` and for `enqueueForClusterSync`; default 0. */
+  clusterSyncDelayMs?: number;
+  /** Backoff after `Error`; default 5 s, x2, at most 60 s. */
+  backoff?: Partial<BackoffOptions>;
+}
+
+export class ReconcileWorker {
+  readonly name: string;
+  readonly maxConcurrentReconciles: number;
+  readonly retryDelayMs: number;
+  readonly clusterSyncDelayMs: number;
+  readonly #reconcile: (key: string) => Promise<ReconcileResult>;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #queue: WorkQueue;
+  readonly #metrics: {
+    total: Readonly<Record<ReconcileResult, { inc(): void }>>;
+    errors: { inc(): void };
+    time: { observe(seconds: number): void };
+    maxConcurrent: { set(value: number): void };
+    active: { inc(): void; dec(): void; set(value: number): void };
+  };
+  #workers: Promise<void>[] | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: ReconcileWorkerOptions) {
+    const concurrency = options.maxConcurrentReconciles ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new Error(
+        `${options.name}: maxConcurrentReconciles must be a positive integer, got ${concurrency}`,
+      );
+    }
+    this.name = options.name;
+    this.maxConcurrentReconciles = concurrency;
+    this.retryDelayMs = options.retryDelayMs ?? 10_000;
+    this.clusterSyncDelayMs = options.clusterSyncDelayMs ?? 0;
+    this.#reconcile = options.reconcile;
+    this.#logger = options.logger.child({ controller: options.name });
+    this.#clock = options.clock ?? systemClock();
+
+    const m = options.metrics;
+    const controller = { controller: options.name };
+    const total = (result: ReconcileResult): { inc(): void } =>
+      m.reconcileTotal.labels({ ...controller, result: resultLabel[result] });
+    // Every series exists from the start, so dashboards see zeros rather than gaps.
+    this.#metrics = {
+      total: {
+        AllOK: total('AllOK'),
+        Error: total('Error'),
+        NeedsRecheck: total('NeedsRecheck'),
+        NotSynced: total('NotSynced'),
+      },
+      errors: m.reconcileErrorsTotal.labels(controller),
+      time: m.reconcileTimeSeconds.labels(controller),
+      maxConcurrent: m.maxConcurrentReconciles.labels(controller),
+      active: m.activeWorkers.labels(controller),
+    };
+    const queueOptions = {
+      clock: this.#clock,
+      metrics: workQueueMetrics(m, options.name),
+    };
+    this.#queue = new WorkQueue(
+      options.backoff === undefined ? queueOptions : { ...queueOptions, backoff: options.backoff },
+    );
+  }
+
+  /** The underlying queue, for introspection (depth, scheduled times). */
+  get queue(): WorkQueue {
+    return this.#queue;
+  }
+
+  /** Starts the workers; calling it again does nothing. */
+  start(): void {
+    if (this.#stopping !== undefined) throw new Error(`${this.name}: worker was stopped`);
+    if (this.#workers !== undefined) return;
+    this.#metrics.maxConcurrent.set(this.maxConcurrentReconciles);
+    this.#metrics.active.set(0);
+    this.#workers = Array.from({ length: this.maxConcurrentReconciles }, () => this.#runWorker());
+  }
+
+  /** Stops taking keys and resolves once in-flight reconciles have finished. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#queue.shutDown();
+      await Promise.all(this.#workers ?? []);
+    })();
+    return this.#stopping;
+  }
+
+  /** Reconcile `key` now; resets its backoff. */
+  enqueue(key: string): void {
+    this.#queue.add(key);
+  }
+
+  /** Reconcile `key` after the retry delay; resets its backoff. */
+  enqueueForRetry(key: string): void {
+    this.#queue.addAfter(key, this.retryDelayMs);
+  }
+
+  /** Reconcile `key` after the cluster-sync delay; resets its backoff. */
+  enqueueForClusterSync(key: string): void {
+    this.#queue.addAfter(key, this.clusterSyncDelayMs);
+  }
+
+  /** Reconcile `key` after `delayMs` (or earlier if already scheduled earlier); resets its backoff. */
+  enqueueWithDelay(key: string, delayMs: number): void {
+    this.#queue.addAfter(key, delayMs);
+  }
+
+  /** Reconcile `key` after its next backoff delay. */
+  enqueueForError(key: string): void {
+    this.#queue.addRateLimited(key);
+  }
+
+  async #runWorker(): Promise<void> {
+    for (let key = await this.#queue.get(); key !== undefined; key = await this.#queue.get()) {
+      const result = await this.#process(key);
+      this.#queue.done(key);
+      this.#requeue(key, result);
+      // Let timers and I/O run between keys even when reconciles resolve without waiting.
+      await nextTurn();
+    }
+  }
+
+  async #process(key: string): Promise<ReconcileResult> {
+    const started = this.#clock.now();
+    this.#metrics.active.inc();
+    let result: ReconcileResult;
+    try {
+      result = await this.#reconcile(key);
+      // Guards JavaScript callers and `as` casts; the type already rules this out.
+      if (!Object.hasOwn(resultLabel, result)) {
+        const returned: unknown = result;
+        this.#logger.error(
+          'Reconcile returned an unknown result; retrying with backoff',
+          undefined,
+          {
+            object: key,
+            result: returned,
+          },
+        );
+        result = ReconcileResult.Error;
+      }
+    } catch (err) {
+      this.#logger.error('Reconcile failed with an exception; retrying with backoff', err, {
+        object: key,
+      });
+      result = ReconcileResult.Error;
+    }
+    this.#metrics.active.dec();
+    const elapsedMs = Math.max(0, this.#clock.now() - started);
+    this.#metrics.time.observe(elapsedMs / 1000);
+    this.#metrics.total[result].inc();
+    if (result === ReconcileResult.Error) this.#metrics.errors.inc();
+    if (elapsedMs > LONG_RECONCILE_MS) {
+      this.#logger
+        .v(4)
+        .info('Reconcile took long to complete', { object: key, durationMs: elapsedMs });
+    }
+    return result;
+  }
+
+  #requeue(key: string, result: ReconcileResult): void {
+    switch (result) {
+      case ReconcileResult.AllOK:
+        this.#queue.forget(key);
+        return;
+      case ReconcileResult.Error:
+        this.#queue.addRateLimited(key);
+        return;
+      case ReconcileResult.NeedsRecheck:
+        this.#queue.addAfter(key, this.retryDelayMs);
+        return;
+      case ReconcileResult.NotSynced:
+        this.#queue.addAfter(key, this.clusterSyncDelayMs);
+        return;
+    }
+  }
+}
+
+/** The queue's reports, as client-go workqueue metrics labelled with the queue's name. */
+export function workQueueMetrics(metrics: ControllerMetrics, name: string): WorkQueueMetrics {
+  const depth = metrics.workQueueDepth.labels({ name });
+  const adds = metrics.workQueueAddsTotal.labels({ name });
+  const queueDuration = metrics.workQueueQueueDurationSeconds.labels({ name });
+  const workDuration = metrics.workQueueWorkDurationSeconds.labels({ name });
+  const retries = metrics.workQueueRetriesTotal.labels({ name });
+  return {
+    setDepth: (value) => {
+      depth.set(value);
+    },
+    countAdd: () => {
+      adds.inc();
+    },
+    observeQueueDuration: (seconds) => {
+      queueDuration.observe(seconds);
+    },
+    observeWorkDuration: (seconds) => {
+      workDuration.observe(seconds);
+    },
+    countRetry: () => {
+      retries.inc();
+    },
+  };
+}
