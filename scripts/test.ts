@@ -57,6 +57,8 @@ try {
     process.execPath,
     [
       '--test',
+      // Integration tests share one sandbox and some stop and start its members: one file at a time.
+      '--test-concurrency=1',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',

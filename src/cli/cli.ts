@@ -74,11 +74,7 @@ export async function runCli(
 }
 
 /** `Error: <message>`; a usage hint for usage errors; the stack (and causes) from -v 4 up. */
-export function formatError(
-  err: unknown,
-  level: number,
-  command?: CommandDefinition,
-): string {
+export function formatError(err: unknown, level: number, command?: CommandDefinition): string {
   const message = err instanceof Error ? err.message : String(err);
   let text = `Error: ${message}\n`;
   if (err instanceof UsageError) {

@@ -44,7 +44,8 @@ function flagLines(flags: FlagSpecs): string[] {
   });
   const width = Math.max(0, ...names.map((n) => n.length));
   return entries.map(([, spec], i) => {
-    const shown = typeof spec.default === 'string' && spec.default !== '' ? ` (default "${spec.default}")` : '';
+    const shown =
+      typeof spec.default === 'string' && spec.default !== '' ? ` (default "${spec.default}")` : '';
     return `  ${(names[i] ?? '').padEnd(width)}   ${spec.description}${shown}`;
   });
 }

@@ -3,7 +3,7 @@
 import { request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ClusterCredentials, createDispatcher, tlsOptionsFor } from './connection.ts';
-import type { ClientCertificate, CredentialOptions } from './connection.ts';
+import type { ClientCertificate, CredentialOptions, RequestCredentials } from './connection.ts';
 import { Discovery } from './discovery.ts';
 import { ApiError, TransportError, isGone } from './errors.ts';
 import type { RequestContext } from './errors.ts';
@@ -115,6 +115,17 @@ export function normalizeServerUrl(server: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+interface OutgoingRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  dispatcher: Dispatcher;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  context: RequestContext;
+}
+
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 500;
 
@@ -173,10 +184,21 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? defaultTimeoutMs;
 
     for (let attempt = 0; ; attempt++) {
-      const credentials = await this.#credentials.current();
-      if (credentials.authorization !== undefined) headers['authorization'] = credentials.authorization;
-      const dispatcher = this.#dispatcherFor(credentials.clientCertificate);
-      const response = await this.#send(url, method, headers, body, dispatcher, options.signal, timeoutMs, context);
+      const { credentials, dispatcher } = await this.#prepare();
+      if (credentials.authorization !== undefined) {
+        headers['authorization'] = credentials.authorization;
+      }
+      const response = await this.#send({
+        url,
+        method,
+        headers,
+        body,
+        dispatcher,
+        signal: options.signal,
+        timeoutMs,
+        context,
+      });
+      // An exec plugin's or token file's credential may have expired: refresh it once.
       if (response.statusCode === 401 && attempt === 0 && this.#credentials.invalidate()) continue;
       if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
       throw ApiError.fromResponse(response.statusCode, response.body, context);
@@ -255,7 +277,9 @@ export class KubeClient {
     options: PatchOptions,
   ): Promise<KubeObject> {
     if (options.type === 'apply' && !options.fieldManager) {
-      throw new Error(`server-side apply of ${describeResource(ref)} "${name}" needs a fieldManager`);
+      throw new Error(
+        `server-side apply of ${describeResource(ref)} "${name}" needs a fieldManager`,
+      );
     }
     const path = resourcePath(ref, {
       namespace: options.namespace,
@@ -296,7 +320,11 @@ export class KubeClient {
     return asObject(await this.request('DELETE', path, { ...callOptions(options), body }), ref);
   }
 
-  async getStatus(ref: ResourceRef, name: string, options: ObjectOptions = {}): Promise<KubeObject> {
+  async getStatus(
+    ref: ResourceRef,
+    name: string,
+    options: ObjectOptions = {},
+  ): Promise<KubeObject> {
     const path = resourcePath(ref, { namespace: options.namespace, name, subresource: 'status' });
     return asObject(await this.request('GET', path, callOptions(options)), ref);
   }
@@ -340,7 +368,9 @@ export class KubeClient {
     // First use, or an exec plugin handed out a new client certificate: TLS identity is fixed
     // per socket, so start a new pool and let the old one drain.
     const dispatcher = createDispatcher(this.#config, tlsOptionsFor(this.#config, certificate), {
-      ...(this.#options.connections !== undefined ? { connections: this.#options.connections } : {}),
+      ...(this.#options.connections !== undefined
+        ? { connections: this.#options.connections }
+        : {}),
     });
     this.#dispatcher = dispatcher;
     this.#dispatcherCert = certificate;
@@ -348,16 +378,20 @@ export class KubeClient {
     return dispatcher;
   }
 
-  async #send(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    dispatcher: Dispatcher,
-    callerSignal: AbortSignal | undefined,
-    timeoutMs: number,
-    context: RequestContext,
-  ): Promise<{ statusCode: number; body: unknown }> {
+  /** Current credentials, and the connection pool that goes with their client certificate. */
+  async #prepare(): Promise<{ credentials: RequestCredentials; dispatcher: Dispatcher }> {
+    try {
+      const credentials = await this.#credentials.current();
+      return { credentials, dispatcher: this.#dispatcherFor(credentials.clientCertificate) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${this.cluster}: ${message}`, { cause: err });
+    }
+  }
+
+  async #send(request: OutgoingRequest): Promise<{ statusCode: number; body: unknown }> {
+    const { url, method, headers, body, dispatcher, timeoutMs, context } = request;
+    const callerSignal = request.signal;
     const timeoutSignal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signals = [callerSignal, timeoutSignal].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
@@ -441,7 +475,9 @@ function asList(value: unknown, ref: ResourceRef): KubeList {
   // Go serialises an empty slice as null.
   if (obj['items'] === null || obj['items'] === undefined) return { ...obj, items: [] };
   if (!Array.isArray(obj['items'])) {
-    throw new Error(`unexpected response for a list of ${describeResource(ref)}: items is not a list`);
+    throw new Error(
+      `unexpected response for a list of ${describeResource(ref)}: items is not a list`,
+    );
   }
   return obj as KubeList;
 }

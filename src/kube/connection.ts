@@ -7,6 +7,8 @@ import { ExecCredentialSource } from './exec-credential.ts';
 import type { ExecClusterInfo } from './exec-credential.ts';
 import type { ClusterConnectionConfig } from './kubeconfig.ts';
 import { describeFsError } from './kubeconfig.ts';
+import { TLSValidation } from '../apis/constants.ts';
+import { partialVerificationFor, partiallyVerifyingConnector } from './tls-verification.ts';
 
 /** Node TLS options for the API server connection, built from the cluster config. */
 export interface TlsOptions {
@@ -26,7 +28,9 @@ export function tlsOptionsFor(
   config: ClusterConnectionConfig,
   clientCertificate: ClientCertificate | undefined = certificateFromConfig(config),
 ): TlsOptions {
-  const insecure = config.insecureSkipTLSVerify === true;
+  const insecure =
+    config.insecureSkipTLSVerify === true ||
+    config.disabledTLSValidations?.includes(TLSValidation.All) === true;
   // Like client-go, a CA is meaningless when verification is off; keep one out so no one thinks
   // it is checked.
   const tls: TlsOptions = { rejectUnauthorized: !insecure };
@@ -61,6 +65,13 @@ export function createDispatcher(
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
   };
+  const partial = partialVerificationFor(config.disabledTLSValidations);
+  if (partial && config.proxyUrl) {
+    throw new Error(
+      'disabledTLSValidations SubjectName/ValidityPeriod cannot be combined with a proxy URL',
+    );
+  }
+  if (partial) return new Agent({ ...pool, connect: partiallyVerifyingConnector(tls, partial) });
   if (!config.proxyUrl) return new Agent({ ...pool, connect: tls });
   let proxy: URL;
   try {
@@ -130,7 +141,10 @@ export class ClusterCredentials {
     if (this.#exec) {
       const credential = await this.#exec.get();
       if (credential.token !== undefined) result.authorization = `Bearer ${credential.token}`;
-      if (credential.clientCertificateData !== undefined && credential.clientKeyData !== undefined) {
+      if (
+        credential.clientCertificateData !== undefined &&
+        credential.clientKeyData !== undefined
+      ) {
         result.clientCertificate = {
           cert: credential.clientCertificateData,
           key: credential.clientKeyData,
@@ -138,11 +152,15 @@ export class ClusterCredentials {
       }
       return result;
     }
-    const token = this.#config.tokenFile ? this.#readTokenFile(this.#config.tokenFile) : this.#config.token;
+    const token = this.#config.tokenFile
+      ? this.#readTokenFile(this.#config.tokenFile)
+      : this.#config.token;
     if (token) {
       result.authorization = `Bearer ${token}`;
     } else if (this.#config.username !== undefined && this.#config.password !== undefined) {
-      const basic = Buffer.from(`${this.#config.username}:${this.#config.password}`).toString('base64');
+      const basic = Buffer.from(`${this.#config.username}:${this.#config.password}`).toString(
+        'base64',
+      );
       result.authorization = `Basic ${basic}`;
     }
     return result;

@@ -107,7 +107,12 @@ export class Discovery {
     if (found) return found;
     const cluster = this.#transport.cluster;
     if (cached.resources === undefined) {
-      throw new UnknownKindError(cluster, apiVersion, kind, `apiVersion "${apiVersion}" is not served`);
+      throw new UnknownKindError(
+        cluster,
+        apiVersion,
+        kind,
+        `apiVersion "${apiVersion}" is not served`,
+      );
     }
     throw new UnknownKindError(
       cluster,
@@ -171,7 +176,9 @@ export class Discovery {
     for (const group of list) {
       if (!isPlainObject(group) || typeof group['name'] !== 'string') continue;
       const versions = (Array.isArray(group['versions']) ? group['versions'] : [])
-        .map((v) => (isPlainObject(v) && typeof v['version'] === 'string' ? v['version'] : undefined))
+        .map((v) =>
+          isPlainObject(v) && typeof v['version'] === 'string' ? v['version'] : undefined,
+        )
         .filter((v) => v !== undefined);
       const preferred = isPlainObject(group['preferredVersion'])
         ? group['preferredVersion']['version']

@@ -123,7 +123,12 @@ export class TransportError extends Error {
       case 'ECONNRESET':
       case 'EPIPE':
       case 'UND_ERR_SOCKET':
-        return new TransportError('connection-reset', 'connection closed by the server', context, cause);
+        return new TransportError(
+          'connection-reset',
+          'connection closed by the server',
+          context,
+          cause,
+        );
       default:
         if (code !== undefined && isTlsErrorCode(code)) {
           return new TransportError('tls', `TLS error: ${message}`, context, cause);
@@ -133,7 +138,12 @@ export class TransportError extends Error {
   }
 
   static timeout(timeoutMs: number, context: RequestContext): TransportError {
-    return new TransportError('timeout', `request timed out after ${timeoutMs}ms`, context, undefined);
+    return new TransportError(
+      'timeout',
+      `request timed out after ${timeoutMs}ms`,
+      context,
+      undefined,
+    );
   }
 }
 
@@ -217,5 +227,7 @@ export function isTooManyRequests(err: unknown): boolean {
 export function isTimeout(err: unknown): boolean {
   const reason = reasonOf(err);
   if (reason === 'Timeout' || reason === 'ServerTimeout') return true;
-  return err instanceof TransportError && (err.kind === 'timeout' || err.kind === 'connect-timeout');
+  return (
+    err instanceof TransportError && (err.kind === 'timeout' || err.kind === 'connect-timeout')
+  );
 }

@@ -134,8 +134,13 @@ export function decodeExecCredential(
   if (typeof token === 'string' && token !== '') credential.token = token;
   if (typeof cert === 'string' && cert !== '') credential.clientCertificateData = cert;
   if (typeof key === 'string' && key !== '') credential.clientKeyData = key;
-  if ((credential.clientCertificateData === undefined) !== (credential.clientKeyData === undefined)) {
-    throw new Error(`${name} returned a client certificate without a key, or a key without a certificate`);
+  if (
+    (credential.clientCertificateData === undefined) !==
+    (credential.clientKeyData === undefined)
+  ) {
+    throw new Error(
+      `${name} returned a client certificate without a key, or a key without a certificate`,
+    );
   }
   if (credential.token === undefined && credential.clientCertificateData === undefined) {
     throw new Error(`${name} returned neither a token nor a client certificate`);
@@ -143,7 +148,8 @@ export function decodeExecCredential(
   const expiration = status['expirationTimestamp'];
   if (typeof expiration === 'string' && expiration !== '') {
     const at = Date.parse(expiration);
-    if (Number.isNaN(at)) throw new Error(`${name} returned an invalid expirationTimestamp "${expiration}"`);
+    if (Number.isNaN(at))
+      throw new Error(`${name} returned an invalid expirationTimestamp "${expiration}"`);
     credential.expiresAt = at;
   }
   return credential;

@@ -25,6 +25,11 @@ export interface ClusterConnectionConfig {
   /** PEM bundle of CAs to trust instead of the system's. */
   caData?: string;
   insecureSkipTLSVerify?: boolean;
+  /**
+   * KubeFedCluster `spec.disabledTLSValidations`: `*` (no verification), `SubjectName`,
+   * `ValidityPeriod`. Not a kubeconfig field.
+   */
+  disabledTLSValidations?: string[];
   /** SNI and certificate-name override (`tls-server-name`). */
   tlsServerName?: string;
   token?: string;
@@ -191,10 +196,16 @@ export function parseKubeconfig(text: string, sourcePath: string): Kubeconfig {
     if (keyData) entry.clientKeyData = decodeBase64(keyData);
     if (keyFile) entry.clientKeyFile = resolvePath(baseDir, keyFile);
     if (body['exec'] !== undefined && body['exec'] !== null) {
-      entry.exec = readExec(reader, reader.object(body['exec'], `${where}.exec`), `${where}.exec`, baseDir);
+      entry.exec = readExec(
+        reader,
+        reader.object(body['exec'], `${where}.exec`),
+        `${where}.exec`,
+        baseDir,
+      );
     }
     if (isPlainObject(body['auth-provider'])) {
-      entry.authProvider = reader.string(body['auth-provider'], 'name', `${where}.auth-provider`) ?? '';
+      entry.authProvider =
+        reader.string(body['auth-provider'], 'name', `${where}.auth-provider`) ?? '';
     }
     addFirst(config.users, name, { value: entry, source: sourcePath });
   }
@@ -238,7 +249,8 @@ function readExec(
     apiVersion,
     // client-go resolves the command against the kubeconfig's directory only when it is a path,
     // not a bare name looked up in $PATH.
-    command: command.includes(sep) || command.includes('/') ? resolvePath(baseDir, command) : command,
+    command:
+      command.includes(sep) || command.includes('/') ? resolvePath(baseDir, command) : command,
     args: argsValue,
     env,
     provideClusterInfo: reader.boolean(exec, 'provideClusterInfo', where) ?? false,
@@ -283,7 +295,8 @@ export function resolveContext(config: Kubeconfig, contextName?: string): Cluste
   const where = `kubeconfig ${config.sources.join(delimiter)}`;
   const available = `(available: ${contextNames(config).join(', ') || 'none'})`;
   const name = contextName || config.currentContext;
-  if (!name) throw new Error(`${where} has no current-context and no context was given ${available}`);
+  if (!name)
+    throw new Error(`${where} has no current-context and no context was given ${available}`);
   const context = config.contexts.get(name)?.value;
   if (!context) throw new Error(`context "${name}" not found in ${where} ${available}`);
   const cluster = config.clusters.get(context.cluster)?.value;
@@ -311,7 +324,8 @@ export function resolveContext(config: Kubeconfig, contextName?: string): Cluste
   }
 
   const result: ClusterConnectionConfig = { server: cluster.server, contextName: name };
-  const caData = cluster.caData ?? readReferencedFile(cluster.caFile, 'certificate-authority', where);
+  const caData =
+    cluster.caData ?? readReferencedFile(cluster.caFile, 'certificate-authority', where);
   if (caData !== undefined) result.caData = caData;
   if (cluster.insecureSkipTLSVerify) result.insecureSkipTLSVerify = true;
   if (cluster.tlsServerName) result.tlsServerName = cluster.tlsServerName;
@@ -342,12 +356,18 @@ export function loadClusterConfig(
   return resolveContext(loadKubeconfig(options), options.context);
 }
 
-function readReferencedFile(path: string | undefined, field: string, where: string): string | undefined {
+function readReferencedFile(
+  path: string | undefined,
+  field: string,
+  where: string,
+): string | undefined {
   if (path === undefined) return undefined;
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${where}: cannot read ${field} ${path}: ${describeFsError(err)}`, { cause: err });
+    throw new Error(`${where}: cannot read ${field} ${path}: ${describeFsError(err)}`, {
+      cause: err,
+    });
   }
 }
 

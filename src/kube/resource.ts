@@ -52,10 +52,14 @@ export function resourcePath(ref: ResourceRef, options: ResourcePathOptions = {}
     );
   }
   if (ref.namespaced && name !== undefined && !namespace) {
-    throw new Error(`${describeResource(ref)} is namespaced; a namespace is required for "${name}"`);
+    throw new Error(
+      `${describeResource(ref)} is namespaced; a namespace is required for "${name}"`,
+    );
   }
   if (subresource !== undefined && name === undefined) {
-    throw new Error(`subresource "${subresource}" of ${describeResource(ref)} needs an object name`);
+    throw new Error(
+      `subresource "${subresource}" of ${describeResource(ref)} needs an object name`,
+    );
   }
   if (name === '') throw new Error(`empty object name for ${describeResource(ref)}`);
   let path = groupVersionPath(ref);

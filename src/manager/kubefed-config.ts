@@ -38,7 +38,7 @@ export async function loadKubeFedConfig(opts: {
       logger.info(`Creating KubeFedConfig "${namespace}/${KUBEFED_CONFIG_NAME}" with defaults`);
       config = (await host.create(
         kubeFedConfigsResource,
-        defaultKubeFedConfig(namespace, (envScope as ResourceScope | undefined) ?? ResourceScope.Cluster),
+        defaultKubeFedConfig(namespace, (envScope) ?? ResourceScope.Cluster),
       )) as KubeFedConfig;
     }
     const scope = config.spec.scope as string | undefined;
@@ -48,7 +48,7 @@ export async function loadKubeFedConfig(opts: {
         await host.delete(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace });
       }
       const replaced = structuredClone(config);
-      replaced.spec.scope = envScope as ResourceScope;
+      replaced.spec.scope = envScope;
       delete replaced.metadata?.resourceVersion;
       delete replaced.metadata?.uid;
       config = (await host.create(kubeFedConfigsResource, replaced)) as KubeFedConfig;

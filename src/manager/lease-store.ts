@@ -15,7 +15,7 @@ export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
     async get(): Promise<LeaseRecord | undefined> {
       try {
         const lease = await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, { namespace });
-        return { resourceVersion: lease.metadata?.resourceVersion ?? '', spec: (lease['spec'] ?? {}) as LeaseSpec };
+        return { resourceVersion: lease.metadata?.resourceVersion ?? '', spec: (lease['spec'] ?? {}) };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const controllers = selectControllers(options.controllers, knownControllers);
-  const logger = new Logger({ verbosity: options.verbosity });
+  const logger = new Logger({ verbosity: options.verbosity, format: options.loggingFormat });
   logger.info(`KubeFed controller-manager version: ${version}`);
 
   const registry = new MetricsRegistry();

@@ -1,5 +1,6 @@
 // kubefed-controller-manager flags (spec §3.2), parsed into plain options. Pure.
 import { parseArgs } from 'node:util';
+import type { LogFormat } from '../runtime/logger.ts';
 
 export interface ManagerOptions {
   kubeconfig?: string;
@@ -12,6 +13,7 @@ export interface ManagerOptions {
   restConfigBurst: number;
   controllers: string;
   verbosity: number;
+  loggingFormat: LogFormat;
   version: boolean;
   help: boolean;
 }
@@ -33,6 +35,7 @@ Flags:
   --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
                              (default '*'; known: kubefedcluster)
   --v N                      log verbosity (default 0)
+  --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
   --version                  print the version and exit
 `;
 
@@ -53,6 +56,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       'rest-config-burst': { type: 'string', default: '200' },
       controllers: { type: 'string', default: '*' },
       v: { type: 'string', default: '0' },
+      'logging-format': { type: 'string', default: 'json' },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,6 +69,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
     restConfigBurst: nonNegative('--rest-config-burst', values['rest-config-burst']),
     controllers: values.controllers,
     verbosity: nonNegative('--v', values.v),
+    loggingFormat: loggingFormat(values['logging-format']),
     version: values.version,
     help: values.help,
   };
@@ -72,6 +77,11 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
   if (values.context !== undefined) options.context = values.context;
   if (values['kubefed-config'] !== undefined) options.kubefedConfig = values['kubefed-config'];
   return options;
+}
+
+function loggingFormat(text: string): LogFormat {
+  if (text !== 'json' && text !== 'text') throw new Error(`--logging-format must be json or text, got "${text}"`);
+  return text;
 }
 
 function nonNegative(flag: string, text: string): number {

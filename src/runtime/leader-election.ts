@@ -137,9 +137,9 @@ export class LeaderElector {
   async holdLeadership(): Promise<'lost' | 'stopped'> {
     const { renewDeadlineMs, retryPeriodMs } = this.#options.timings;
     let lastRenewal = this.#now();
-    while (!this.#stopped) {
+    for (;;) {
       await this.#sleep(retryPeriodMs);
-      if (this.#stopped) break;
+      if (this.isStopped()) break;
       if (await this.#tryAcquireOrRenew()) {
         lastRenewal = this.#now();
       } else if (this.#now() - lastRenewal >= renewDeadlineMs) {
@@ -149,6 +149,11 @@ export class LeaderElector {
     }
     await this.#release();
     return 'stopped';
+  }
+
+  /** A method, not a field read, so the loop re-reads it after each await. */
+  isStopped(): boolean {
+    return this.#stopped;
   }
 
   stop(): void {

@@ -2,6 +2,7 @@
 // real kubectl pointed at it. To run one test file by hand against your own sandbox:
 //   KUBEFED_TEST_SANDBOX_DIR=.sandbox KUBEFED_TEST_KUBECONFIG=.sandbox/kubeconfig node --test FILE
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { sandboxPaths } from '../../src/sandbox/layout.ts';
@@ -82,5 +83,16 @@ export async function runCli(
       stdout: e.stdout ?? '',
       stderr: e.stderr ?? '',
     };
+  }
+}
+
+/** Polls `check` every half second until it returns a value; fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(500);
   }
 }

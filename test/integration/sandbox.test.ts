@@ -5,11 +5,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { isAlive } from '../../src/sandbox/processes.ts';
 import { allProcesses, readState } from '../../src/sandbox/state.ts';
-import { kubectl, runCli, sandboxAt, testSandbox } from './fixture.ts';
+import { eventually, kubectl, runCli, sandboxAt, testSandbox } from './fixture.ts';
 
 describe('the shared test sandbox (host + 2 members)', () => {
   const sandbox = testSandbox();
@@ -172,13 +171,3 @@ describe('a sandbox of its own (host + 1 member): stop, start, status and down',
     assert.equal(existsSync(dir), false);
   });
 });
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(500);
-  }
-}

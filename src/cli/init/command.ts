@@ -49,7 +49,9 @@ export const initCommand: CommandDefinition = {
     const timeoutText = stringFlag(flags, 'crd-timeout') ?? '60';
     const timeoutSeconds = Number(timeoutText);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-      throw new UsageError(`invalid --crd-timeout "${timeoutText}": use a positive number of seconds`);
+      throw new UsageError(
+        `invalid --crd-timeout "${timeoutText}": use a positive number of seconds`,
+      );
     }
     const format = outputFormat(flags);
 

@@ -143,7 +143,9 @@ async function ensureNamespace(
   if (existing) {
     const status = existing['status'];
     if (isPlainObject(status) && status['phase'] === 'Terminating') {
-      throw new Error(`namespace ${name} is being deleted; wait until it is gone, then run init again`);
+      throw new Error(
+        `namespace ${name} is being deleted; wait until it is gone, then run init again`,
+      );
     }
     return 'unchanged';
   }

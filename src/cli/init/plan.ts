@@ -37,8 +37,7 @@ export function parseScope(value: string): ResourceScope {
 }
 
 export type KubeFedConfigDecision =
-  | { action: 'create'; scope: ResourceScope }
-  | { action: 'keep'; scope: ResourceScope };
+  { action: 'create'; scope: ResourceScope } | { action: 'keep'; scope: ResourceScope };
 
 /**
  * Whether to create the KubeFedConfig. An existing one is the user's: keep it, unless the
@@ -49,7 +48,8 @@ export function decideKubeFedConfig(
   requested: ResourceScope | undefined,
   namespace: string,
 ): KubeFedConfigDecision {
-  if (existing === undefined) return { action: 'create', scope: requested ?? ResourceScope.Cluster };
+  if (existing === undefined)
+    return { action: 'create', scope: requested ?? ResourceScope.Cluster };
   const spec = existing['spec'];
   const current = isPlainObject(spec) ? spec['scope'] : undefined;
   const name = `${namespace}/${KUBEFED_CONFIG_NAME}`;
@@ -83,9 +83,7 @@ export function findCondition(obj: KubeObject, type: string): Condition | undefi
   const status = obj['status'];
   const conditions = isPlainObject(status) ? status['conditions'] : undefined;
   if (!Array.isArray(conditions)) return undefined;
-  return conditions.find(
-    (c): c is Condition => isPlainObject(c) && c['type'] === type,
-  );
+  return conditions.find((c): c is Condition => isPlainObject(c) && c['type'] === type);
 }
 
 /** CRD readiness: Established=True; or why not, when the server says (e.g. NamesAccepted=False). */

@@ -69,7 +69,7 @@ export class ClusterController {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
-    await Promise.all([...this.#entries.values()].map((e) => e.client?.close()));
+    await Promise.all([...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])));
     this.#entries.clear();
   }
 

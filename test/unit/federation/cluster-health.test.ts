@@ -83,8 +83,10 @@ describe('nextHealthRecord thresholds: consecutive probes, as users expect', () 
 
   it('keeps lastTransitionTime while the readiness does not change', () => {
     const { last } = run([ok, ok, ok]);
-    assert.equal(last.conditions[0]?.lastProbeTime, t(2));
-    assert.equal(last.conditions[0]?.lastTransitionTime, t(0));
+    const [ready] = last.conditions;
+    assert.ok(ready);
+    assert.equal(ready.lastProbeTime, t(2));
+    assert.equal(ready.lastTransitionTime, t(0));
   });
 
   it('stamps a flip with the time of the probe that made it', () => {

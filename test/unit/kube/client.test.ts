@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +23,12 @@ import type { ResourceRef } from '../../../src/kube/resource.ts';
 import { startServer, statusReply } from './test-server.ts';
 import type { Handler, TestServer } from './test-server.ts';
 
-const configmaps: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
+const configmaps: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  namespaced: true,
+};
 const widgets: ResourceRef = {
   group: 'example.com',
   version: 'v1',
@@ -27,7 +36,10 @@ const widgets: ResourceRef = {
   namespaced: true,
 };
 
-async function withServer(handler: Handler, fn: (server: TestServer, client: KubeClient) => Promise<void>): Promise<void> {
+async function withServer(
+  handler: Handler,
+  fn: (server: TestServer, client: KubeClient) => Promise<void>,
+): Promise<void> {
   const server = await startServer(handler);
   const client = new KubeClient(
     { server: server.url, token: 'tok' },
@@ -49,26 +61,47 @@ describe('KubeClient errors', () => {
     server = await startServer((req) => {
       switch (req.url.pathname) {
         case '/api/v1/namespaces/ns/configmaps/missing':
-          return statusReply(404, 'NotFound', 'configmaps "missing" not found', { name: 'missing', kind: 'configmaps' });
+          return statusReply(404, 'NotFound', 'configmaps "missing" not found', {
+            name: 'missing',
+            kind: 'configmaps',
+          });
         case '/api/v1/namespaces/ns/configmaps':
-          return statusReply(409, 'AlreadyExists', 'configmaps "cm" already exists', { name: 'cm', kind: 'configmaps' });
-        case '/api/v1/namespaces/ns/configmaps/cm':
-          return statusReply(409, 'Conflict', 'Operation cannot be fulfilled on configmaps "cm": the object has been modified', {
+          return statusReply(409, 'AlreadyExists', 'configmaps "cm" already exists', {
             name: 'cm',
             kind: 'configmaps',
           });
+        case '/api/v1/namespaces/ns/configmaps/cm':
+          return statusReply(
+            409,
+            'Conflict',
+            'Operation cannot be fulfilled on configmaps "cm": the object has been modified',
+            {
+              name: 'cm',
+              kind: 'configmaps',
+            },
+          );
         case '/apis/example.com/v1/namespaces/ns/widgets/w':
-          return statusReply(422, 'Invalid', 'Widget.example.com "w" is invalid: spec.size: Invalid value', {
-            name: 'w',
-            kind: 'Widget',
-            causes: [{ field: 'spec.size', message: 'Invalid value' }],
-          });
+          return statusReply(
+            422,
+            'Invalid',
+            'Widget.example.com "w" is invalid: spec.size: Invalid value',
+            {
+              name: 'w',
+              kind: 'Widget',
+              causes: [{ field: 'spec.size', message: 'Invalid value' }],
+            },
+          );
         case '/api/v1/configmaps':
           return statusReply(410, 'Expired', 'too old resource version: 1 (5)');
         case '/api/v1/secrets':
-          return statusReply(403, 'Forbidden', 'secrets is forbidden: User "x" cannot list resource "secrets"', {
-            kind: 'secrets',
-          });
+          return statusReply(
+            403,
+            'Forbidden',
+            'secrets is forbidden: User "x" cannot list resource "secrets"',
+            {
+              kind: 'secrets',
+            },
+          );
         case '/api/v1/pods':
           return statusReply(504, 'Timeout', 'Timeout: request did not complete within 60s');
         case '/not-json':
@@ -113,11 +146,15 @@ describe('KubeClient errors', () => {
   });
 
   it('tells AlreadyExists from Conflict although both are 409', async () => {
-    const exists = await failure(client.create(configmaps, { metadata: { name: 'cm', namespace: 'ns' } }));
+    const exists = await failure(
+      client.create(configmaps, { metadata: { name: 'cm', namespace: 'ns' } }),
+    );
     assert.equal(isAlreadyExists(exists), true);
     assert.equal(isConflict(exists), false);
     const conflict = await failure(
-      client.update(configmaps, { metadata: { name: 'cm', namespace: 'ns', resourceVersion: '1' } }),
+      client.update(configmaps, {
+        metadata: { name: 'cm', namespace: 'ns', resourceVersion: '1' },
+      }),
     );
     assert.equal(isConflict(conflict), true);
     assert.equal(isAlreadyExists(conflict), false);
@@ -138,7 +175,10 @@ describe('KubeClient errors', () => {
   it('derives the reason from the code when the body is not a Status', async () => {
     const err = await failure(client.request('GET', '/not-json'));
     assert.equal(err.reason, 'ServiceUnavailable');
-    assert.match(err.message, /^member1: the server responded with 503 ServiceUnavailable: <html>maintenance<\/html> \(GET \/not-json\)$/);
+    assert.match(
+      err.message,
+      /^member1: the server responded with 503 ServiceUnavailable: <html>maintenance<\/html> \(GET \/not-json\)$/,
+    );
   });
 
   it('adds the request line when the Status does not say what was asked', async () => {
@@ -196,14 +236,20 @@ describe('KubeClient transport errors', () => {
 describe('KubeClient verbs', () => {
   it('sends auth, user agent and JSON; keeps unknown fields', async () => {
     await withServer(
-      (req) => ({ body: { ...(JSON.parse(req.body) as object), status: { extra: { deep: [1, 2] } } } }),
+      (req) => ({
+        body: { ...(JSON.parse(req.body) as object), status: { extra: { deep: [1, 2] } } },
+      }),
       async (server, client) => {
-        const created = await client.create(widgets, {
-          apiVersion: 'example.com/v1',
-          kind: 'Widget',
-          metadata: { name: 'w', namespace: 'ns' },
-          spec: { unknownField: { nested: true } },
-        }, { fieldManager: 'kubefedctl', dryRun: true });
+        const created = await client.create(
+          widgets,
+          {
+            apiVersion: 'example.com/v1',
+            kind: 'Widget',
+            metadata: { name: 'w', namespace: 'ns' },
+            spec: { unknownField: { nested: true } },
+          },
+          { fieldManager: 'kubefedctl', dryRun: true },
+        );
         assert.deepEqual(created['spec'], { unknownField: { nested: true } });
         assert.deepEqual(created['status'], { extra: { deep: [1, 2] } });
         const req = server.requests[0];
@@ -222,9 +268,22 @@ describe('KubeClient verbs', () => {
     await withServer(
       () => ({ body: { metadata: { name: 'cm' } } }),
       async (server, client) => {
-        await client.patch(configmaps, 'cm', { data: { a: '1' } }, { type: 'merge', namespace: 'ns' });
-        await client.patch(configmaps, 'cm', [{ op: 'remove', path: '/data/a' }], { type: 'json', namespace: 'ns' });
-        await client.patch(configmaps, 'cm', { data: { a: '1' } }, { type: 'strategic', namespace: 'ns' });
+        await client.patch(
+          configmaps,
+          'cm',
+          { data: { a: '1' } },
+          { type: 'merge', namespace: 'ns' },
+        );
+        await client.patch(configmaps, 'cm', [{ op: 'remove', path: '/data/a' }], {
+          type: 'json',
+          namespace: 'ns',
+        });
+        await client.patch(
+          configmaps,
+          'cm',
+          { data: { a: '1' } },
+          { type: 'strategic', namespace: 'ns' },
+        );
         await client.apply(
           configmaps,
           { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns' } },
@@ -273,7 +332,9 @@ describe('KubeClient verbs', () => {
 
   it('reads and writes the status subresource', async () => {
     await withServer(
-      (req) => ({ body: req.body ? JSON.parse(req.body) : { metadata: { name: 'w' }, status: { ok: true } } }),
+      (req) => ({
+        body: req.body ? JSON.parse(req.body) : { metadata: { name: 'w' }, status: { ok: true } },
+      }),
       async (server, client) => {
         const current = await client.getStatus(widgets, 'w', { namespace: 'ns' });
         assert.deepEqual(current['status'], { ok: true });
@@ -305,15 +366,24 @@ describe('KubeClient verbs', () => {
             kind: 'ConfigMapList',
             metadata: {
               resourceVersion: `rv${end}`,
-              ...(end < all.length ? { continue: String(end), remainingItemCount: all.length - end } : {}),
+              ...(end < all.length
+                ? { continue: String(end), remainingItemCount: all.length - end }
+                : {}),
             },
             items: all.slice(start, end),
           },
         };
       },
       async (server, client) => {
-        const list = await client.list(configmaps, { namespace: 'ns', labelSelector: 'kubefed.io/managed=true', pageSize: 2 });
-        assert.deepEqual(list.items.map((i) => i.metadata?.name), ['cm0', 'cm1', 'cm2', 'cm3', 'cm4']);
+        const list = await client.list(configmaps, {
+          namespace: 'ns',
+          labelSelector: 'kubefed.io/managed=true',
+          pageSize: 2,
+        });
+        assert.deepEqual(
+          list.items.map((i) => i.metadata?.name),
+          ['cm0', 'cm1', 'cm2', 'cm3', 'cm4'],
+        );
         assert.deepEqual(list.metadata, { resourceVersion: 'rv5' });
         assert.equal(list.kind, 'ConfigMapList');
         assert.equal(server.requests.length, 3);
@@ -327,15 +397,24 @@ describe('KubeClient verbs', () => {
   it('falls back to a full list when a continue token expires', async () => {
     await withServer(
       (req) => {
-        if (req.url.searchParams.get('continue')) return statusReply(410, 'Expired', 'continue token expired');
+        if (req.url.searchParams.get('continue'))
+          return statusReply(410, 'Expired', 'continue token expired');
         if (req.url.searchParams.get('limit')) {
           return { body: { metadata: { continue: 'c1' }, items: [{ metadata: { name: 'a' } }] } };
         }
-        return { body: { metadata: { resourceVersion: '9' }, items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] } };
+        return {
+          body: {
+            metadata: { resourceVersion: '9' },
+            items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }],
+          },
+        };
       },
       async (server, client) => {
         const list = await client.list(configmaps);
-        assert.deepEqual(list.items.map((i) => i.metadata?.name), ['a', 'b']);
+        assert.deepEqual(
+          list.items.map((i) => i.metadata?.name),
+          ['a', 'b'],
+        );
         assert.equal(server.requests.length, 3);
       },
     );
@@ -360,8 +439,13 @@ describe('KubeClient verbs', () => {
   });
 
   it('keeps a server path prefix', async () => {
-    const server = await startServer(() => ({ body: { gitVersion: 'v1.30.0', major: '1', minor: '30' } }));
-    const client = new KubeClient({ server: `${server.url}/k8s/clusters/c1/` }, { cluster: 'proxied' });
+    const server = await startServer(() => ({
+      body: { gitVersion: 'v1.30.0', major: '1', minor: '30' },
+    }));
+    const client = new KubeClient(
+      { server: `${server.url}/k8s/clusters/c1/` },
+      { cluster: 'proxied' },
+    );
     try {
       assert.equal((await client.discovery.serverVersion()).gitVersion, 'v1.30.0');
       assert.equal(server.requests[0]?.url.pathname, '/k8s/clusters/c1/version');
@@ -398,19 +482,38 @@ describe('KubeClient verbs', () => {
     }
   });
 
-  it('goes through an HTTP proxy when proxy-url is set', async () => {
-    // A plain-HTTP target through an HTTP proxy: the proxy receives the absolute URL.
-    const proxy = await startServer(() => ({ body: { via: 'proxy' } }));
+  it('tunnels through an HTTP proxy when proxy-url is set', async () => {
+    const target = await startServer(() => ({ body: { served: 'through the tunnel' } }));
+    const targetPort = new URL(target.url).port;
+    // A CONNECT proxy that sends every tunnel to the target: the API server's name below does not
+    // resolve, so an answer proves the request went through the proxy.
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const upstream = connect(Number(targetPort), '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
     const client = new KubeClient(
-      { server: 'http://apiserver.invalid:6443', proxyUrl: proxy.url },
+      { server: 'http://apiserver.invalid:6443', proxyUrl: `http://127.0.0.1:${port}` },
       { cluster: 'proxied' },
     );
     try {
-      assert.deepEqual(await client.request('GET', '/version'), { via: 'proxy' });
-      assert.equal(proxy.requests[0]?.url.href, 'http://apiserver.invalid:6443/version');
+      assert.deepEqual(await client.request('GET', '/version'), { served: 'through the tunnel' });
+      assert.deepEqual(tunnels, ['apiserver.invalid:6443']);
     } finally {
       await client.close();
-      await proxy.close();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+      await target.close();
     }
   });
 

@@ -14,7 +14,9 @@ describe('discovery', () => {
     server = await startServer((req) => {
       switch (req.url.pathname) {
         case '/version':
-          return { body: { major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' } };
+          return {
+            body: { major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' },
+          };
         case '/api':
           return { body: { kind: 'APIVersions', versions: ['v1'] } };
         case '/apis':
@@ -36,9 +38,29 @@ describe('discovery', () => {
               kind: 'APIResourceList',
               groupVersion: 'v1',
               resources: [
-                { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
-                { name: 'namespaces/status', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['get'] },
-                { name: 'configmaps', singularName: 'configmap', namespaced: true, kind: 'ConfigMap', verbs: ['get'], shortNames: ['cm'] },
+                {
+                  name: 'namespaces',
+                  singularName: 'namespace',
+                  namespaced: false,
+                  kind: 'Namespace',
+                  verbs: ['get', 'list'],
+                  shortNames: ['ns'],
+                },
+                {
+                  name: 'namespaces/status',
+                  singularName: '',
+                  namespaced: false,
+                  kind: 'Namespace',
+                  verbs: ['get'],
+                },
+                {
+                  name: 'configmaps',
+                  singularName: 'configmap',
+                  namespaced: true,
+                  kind: 'ConfigMap',
+                  verbs: ['get'],
+                  shortNames: ['cm'],
+                },
               ],
             },
           };
@@ -47,7 +69,15 @@ describe('discovery', () => {
             ? {
                 body: {
                   kind: 'APIResourceList',
-                  resources: [{ name: 'widgets', singularName: 'widget', namespaced: true, kind: 'Widget', verbs: ['get'] }],
+                  resources: [
+                    {
+                      name: 'widgets',
+                      singularName: 'widget',
+                      namespaced: true,
+                      kind: 'Widget',
+                      verbs: ['get'],
+                    },
+                  ],
                 },
               }
             : { body: { kind: 'APIResourceList', resources: [] } };

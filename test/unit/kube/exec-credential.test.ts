@@ -47,13 +47,19 @@ describe('exec credential plugins', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   let n = 0;
-  function plugin(env: Record<string, string> = {}, apiVersion = 'client.authentication.k8s.io/v1'): ExecConfig {
+  function plugin(
+    env: Record<string, string> = {},
+    apiVersion = 'client.authentication.k8s.io/v1',
+  ): ExecConfig {
     counter = join(dir, `counter-${++n}`);
     return {
       apiVersion,
       command: process.execPath,
       args: [script, '--flag'],
-      env: [{ name: 'COUNTER_FILE', value: counter }, ...Object.entries(env).map(([name, value]) => ({ name, value }))],
+      env: [
+        { name: 'COUNTER_FILE', value: counter },
+        ...Object.entries(env).map(([name, value]) => ({ name, value })),
+      ],
       provideClusterInfo: true,
     };
   }
@@ -110,7 +116,10 @@ describe('exec credential plugins', () => {
   it('shares one plugin run among concurrent callers', async () => {
     const source = new ExecCredentialSource({ exec: plugin() });
     const tokens = await Promise.all([source.get(), source.get(), source.get()]);
-    assert.deepEqual(tokens.map((t) => t.token), ['token-1', 'token-1', 'token-1']);
+    assert.deepEqual(
+      tokens.map((t) => t.token),
+      ['token-1', 'token-1', 'token-1'],
+    );
     assert.equal(runs(), 1);
   });
 
@@ -120,7 +129,11 @@ describe('exec credential plugins', () => {
     });
     await assert.rejects(
       runExecPlugin({
-        exec: { ...plugin(), command: join(dir, 'no-such-plugin'), installHint: 'Install it with brew.' },
+        exec: {
+          ...plugin(),
+          command: join(dir, 'no-such-plugin'),
+          installHint: 'Install it with brew.',
+        },
       }),
       { message: `exec plugin "${join(dir, 'no-such-plugin')}" not found\nInstall it with brew.` },
     );
@@ -128,7 +141,10 @@ describe('exec credential plugins', () => {
       runExecPlugin({ exec: plugin({ API_VERSION: 'client.authentication.k8s.io/v1beta1' }) }),
       /returned apiVersion client.authentication.k8s.io\/v1beta1, but is configured for client.authentication.k8s.io\/v1/,
     );
-    await assert.rejects(runExecPlugin({ exec: plugin({}, 'client.authentication.k8s.io/v1alpha1') }), /is not supported/);
+    await assert.rejects(
+      runExecPlugin({ exec: plugin({}, 'client.authentication.k8s.io/v1alpha1') }),
+      /is not supported/,
+    );
     await assert.rejects(runExecPlugin({ exec: plugin({ HANG: '1' }), timeoutMs: 200 }), {
       message: `exec plugin "${process.execPath}" did not finish within 200ms`,
     });
@@ -136,7 +152,10 @@ describe('exec credential plugins', () => {
 
   it('validates the ExecCredential', () => {
     const v1 = 'client.authentication.k8s.io/v1';
-    assert.throws(() => decodeExecCredential({ kind: 'Other' }, v1), /did not print an ExecCredential/);
+    assert.throws(
+      () => decodeExecCredential({ kind: 'Other' }, v1),
+      /did not print an ExecCredential/,
+    );
     assert.throws(
       () => decodeExecCredential({ kind: 'ExecCredential', apiVersion: v1, status: {} }, v1),
       /neither a token nor a client certificate/,
@@ -154,11 +173,19 @@ describe('exec credential plugins', () => {
         {
           kind: 'ExecCredential',
           apiVersion: v1,
-          status: { clientCertificateData: 'C', clientKeyData: 'K', expirationTimestamp: '2030-01-01T00:00:00Z' },
+          status: {
+            clientCertificateData: 'C',
+            clientKeyData: 'K',
+            expirationTimestamp: '2030-01-01T00:00:00Z',
+          },
         },
         v1,
       ),
-      { clientCertificateData: 'C', clientKeyData: 'K', expiresAt: Date.parse('2030-01-01T00:00:00Z') },
+      {
+        clientCertificateData: 'C',
+        clientKeyData: 'K',
+        expiresAt: Date.parse('2030-01-01T00:00:00Z'),
+      },
     );
   });
 

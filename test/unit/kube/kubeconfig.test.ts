@@ -35,7 +35,10 @@ describe('kubeconfig', () => {
         clusters: [
           {
             name: 'host',
-            cluster: { server: 'https://10.0.0.1:6443', 'certificate-authority-data': b64('CA DATA') },
+            cluster: {
+              server: 'https://10.0.0.1:6443',
+              'certificate-authority-data': b64('CA DATA'),
+            },
           },
           {
             name: 'member1',
@@ -46,7 +49,10 @@ describe('kubeconfig', () => {
               'proxy-url': 'http://proxy:3128',
             },
           },
-          { name: 'insecure', cluster: { server: 'https://10.0.0.3', 'insecure-skip-tls-verify': true } },
+          {
+            name: 'insecure',
+            cluster: { server: 'https://10.0.0.3', 'insecure-skip-tls-verify': true },
+          },
         ],
         users: [
           { name: 'token-user', user: { token: 'secret-token' } },
@@ -56,7 +62,10 @@ describe('kubeconfig', () => {
           },
           {
             name: 'cert-data-user',
-            user: { 'client-certificate-data': b64('CERT DATA'), 'client-key-data': b64('KEY DATA') },
+            user: {
+              'client-certificate-data': b64('CERT DATA'),
+              'client-key-data': b64('KEY DATA'),
+            },
           },
           { name: 'file-user', user: { tokenFile: 'token' } },
           { name: 'basic-user', user: { username: 'admin', password: 'pw' } },
@@ -73,7 +82,10 @@ describe('kubeconfig', () => {
               },
             },
           },
-          { name: 'path-exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws' } } },
+          {
+            name: 'path-exec-user',
+            user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws' } },
+          },
           { name: 'gcp-user', user: { 'auth-provider': { name: 'gcp', config: {} } } },
         ],
         contexts: [
@@ -185,11 +197,15 @@ describe('kubeconfig', () => {
 
   it('requires a context when there is no current-context', () => {
     const config = parseKubeconfig(
-      stringify({ clusters: [{ name: 'a', cluster: { server: 'https://a' } }], contexts: [{ name: 'a', context: { cluster: 'a' } }] }),
+      stringify({
+        clusters: [{ name: 'a', cluster: { server: 'https://a' } }],
+        contexts: [{ name: 'a', context: { cluster: 'a' } }],
+      }),
       '/x/config',
     );
     assert.throws(() => resolveContext(config), {
-      message: 'kubeconfig /x/config has no current-context and no context was given (available: a)',
+      message:
+        'kubeconfig /x/config has no current-context and no context was given (available: a)',
     });
     assert.equal(resolveContext(config, 'a').server, 'https://a');
   });
@@ -213,7 +229,10 @@ describe('kubeconfig', () => {
     assert.equal(resolveContext(merged).server, 'https://10.0.0.1:6443');
     assert.equal(resolveContext(merged, 'other').server, 'https://other');
     assert.deepEqual(merged.sources, [kubeconfigPath, second]);
-    assert.throws(() => loadKubeconfig({ env: { KUBECONFIG: join(dir, 'absent') } }), /no kubeconfig found/);
+    assert.throws(
+      () => loadKubeconfig({ env: { KUBECONFIG: join(dir, 'absent') } }),
+      /no kubeconfig found/,
+    );
   });
 
   it('prefers --kubeconfig over $KUBECONFIG over ~/.kube/config', () => {
@@ -245,6 +264,9 @@ describe('kubeconfig', () => {
       tokenFile: join(sa, 'token'),
       namespace: 'kube-federation-system',
     });
-    assert.throws(() => inClusterConfig({ env: {}, serviceAccountDir: sa }), /not running in a cluster/);
+    assert.throws(
+      () => inClusterConfig({ env: {}, serviceAccountDir: sa }),
+      /not running in a cluster/,
+    );
   });
 });

@@ -9,9 +9,24 @@ import {
 } from '../../../src/kube/resource.ts';
 import type { ResourceRef } from '../../../src/kube/resource.ts';
 
-const configmaps: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
-const namespaces: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false };
-const deployments: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
+const configmaps: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  namespaced: true,
+};
+const namespaces: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  namespaced: false,
+};
+const deployments: ResourceRef = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'deployments',
+  namespaced: true,
+};
 const crds: ResourceRef = {
   group: 'apiextensions.k8s.io',
   version: 'v1',
@@ -39,7 +54,10 @@ describe('resource paths', () => {
   });
 
   it('addresses cluster-scoped resources without a namespace segment', () => {
-    assert.equal(resourcePath(namespaces, { name: 'kube-system' }), '/api/v1/namespaces/kube-system');
+    assert.equal(
+      resourcePath(namespaces, { name: 'kube-system' }),
+      '/api/v1/namespaces/kube-system',
+    );
     assert.equal(
       resourcePath(crds, { name: 'kubefedclusters.core.kubefed.io' }),
       '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/kubefedclusters.core.kubefed.io',
@@ -49,8 +67,14 @@ describe('resource paths', () => {
   it('rejects impossible addresses instead of sending them', () => {
     assert.throws(() => resourcePath(namespaces, { namespace: 'x', name: 'y' }), /cluster-scoped/);
     assert.throws(() => resourcePath(configmaps, { name: 'cm' }), /a namespace is required/);
-    assert.throws(() => resourcePath(configmaps, { namespace: 'ns', name: '..' }), /invalid path segment/);
-    assert.throws(() => resourcePath(configmaps, { namespace: 'ns', subresource: 'status' }), /needs an object name/);
+    assert.throws(
+      () => resourcePath(configmaps, { namespace: 'ns', name: '..' }),
+      /invalid path segment/,
+    );
+    assert.throws(
+      () => resourcePath(configmaps, { namespace: 'ns', subresource: 'status' }),
+      /needs an object name/,
+    );
   });
 
   it('escapes names', () => {

@@ -70,7 +70,12 @@ export async function startServer(handler: Handler, tls?: HttpsServerOptions): P
 }
 
 /** A metav1.Status as the API server sends it for an error. */
-export function statusReply(code: number, reason: string, message: string, details?: object): Reply {
+export function statusReply(
+  code: number,
+  reason: string,
+  message: string,
+  details?: object,
+): Reply {
   return {
     status: code,
     body: {

@@ -1,0 +1,517 @@
+// What `kubefedctl join` creates (spec §13.2) and what `unjoin` removes: names, objects and RBAC
+// rules. Pure: no client, so every rule is unit-tested without a cluster.
+import {
+  CLUSTER_SECRET_TOKEN_KEY,
+  CORE_V1BETA1,
+  ResourceScope,
+  TLSValidation,
+} from '../../apis/constants.ts';
+import type { KubeFedCluster, KubeObject } from '../../apis/types.ts';
+import { namespacesResource } from '../../kube/resource.ts';
+import type { ResourceRef } from '../../kube/resource.ts';
+
+// --- Resources join and unjoin address ---------------------------------------------------------
+
+export const serviceAccountsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'serviceaccounts',
+  namespaced: true,
+};
+
+export const secretsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'secrets',
+  namespaced: true,
+};
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_V1 = `${RBAC_GROUP}/v1`;
+
+export const clusterRolesResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'clusterroles',
+  namespaced: false,
+};
+
+export const clusterRoleBindingsResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'clusterrolebindings',
+  namespaced: false,
+};
+
+export const rolesResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'roles',
+  namespaced: true,
+};
+
+export const roleBindingsResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'rolebindings',
+  namespaced: true,
+};
+
+/** A Kubernetes object together with the resource it is written to. */
+export interface PlannedObject {
+  ref: ResourceRef;
+  object: KubeObject;
+}
+
+// --- Names -------------------------------------------------------------------------------------
+
+/** Prefix of every RBAC object join creates; unjoin and `get` recognise registrations by it. */
+export const ROLE_NAME_PREFIX = 'kubefed-controller-manager:';
+
+/** `<cluster>-<hostName>`: the member ServiceAccount (and its token Secret) the host uses. */
+export function serviceAccountName(clusterName: string, hostClusterName: string): string {
+  return `${clusterName}-${hostClusterName}`;
+}
+
+/** `kubefed-controller-manager:<sa>`: the (Cluster)Role and its binding. */
+export function roleName(serviceAccount: string): string {
+  return `${ROLE_NAME_PREFIX}${serviceAccount}`;
+}
+
+/** `kubefed-controller-manager:<N>:healthcheck-<sa>`: health-check access of a Namespaced plane. */
+export function healthCheckRoleName(namespace: string, serviceAccount: string): string {
+  return `${ROLE_NAME_PREFIX}${namespace}:healthcheck-${serviceAccount}`;
+}
+
+/** The prefix of the generated host Secret name (`<cluster>-xxxxx`). */
+export function hostSecretGenerateName(clusterName: string): string {
+  return `${clusterName}-`;
+}
+
+// DNS-1123 subdomain: what Kubernetes accepts as the name of most objects.
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length <= 253 && dns1123Subdomain.test(name);
+}
+
+/**
+ * The name the host goes by in member object names: `--host-cluster-name`, else the host's
+ * kubeconfig context. Throws a message saying which flag fixes a name that cannot be used.
+ */
+export function hostClusterNameFor(explicit: string | undefined, hostContext: string): string {
+  if (explicit !== undefined) {
+    if (explicit === '' || /[/:]/.test(explicit)) {
+      throw new Error(`invalid --host-cluster-name "${explicit}": it must not be empty or contain "/" or ":"`);
+    }
+    return explicit;
+  }
+  if (/[/:]/.test(hostContext)) {
+    throw new Error(
+      `the host cluster context "${hostContext}" contains "/" or ":", which cannot be part of a ` +
+        'service account name; name the host with --host-cluster-name',
+    );
+  }
+  return hostContext;
+}
+
+/** Checks the names join derives before anything is sent, so a bad name fails with advice. */
+export function validateJoinNames(clusterName: string, hostClusterName: string): void {
+  if (!isDns1123Subdomain(clusterName)) {
+    throw new Error(
+      `invalid cluster name "${clusterName}": a KubeFedCluster name is lower-case letters, digits, ` +
+        "'-' and '.', starting and ending with a letter or digit",
+    );
+  }
+  const sa = serviceAccountName(clusterName, hostClusterName);
+  if (!isDns1123Subdomain(sa)) {
+    throw new Error(
+      `the member service account name "${sa}" (<cluster>-<host cluster name>) is not a valid ` +
+        `Kubernetes name; pass --host-cluster-name with a lower-case name for the host`,
+    );
+  }
+}
+
+// --- RBAC --------------------------------------------------------------------------------------
+
+/** rbac/v1 PolicyRule, keys in Go's serialisation order. */
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  nonResourceURLs?: string[];
+}
+
+export type RbacMode = 'cluster-admin' | 'least-privilege';
+
+export const RBAC_MODES: readonly RbacMode[] = ['cluster-admin', 'least-privilege'];
+
+export function parseRbacMode(value: string): RbacMode {
+  const mode = RBAC_MODES.find((m) => m === value);
+  if (!mode) throw new Error(`invalid --rbac "${value}": use ${RBAC_MODES.join(' or ')}`);
+  return mode;
+}
+
+/** Scope Cluster, as shipped: everything, and GET on every non-resource URL. */
+export function clusterAdminRules(): PolicyRule[] {
+  return [
+    { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+    { verbs: ['get'], nonResourceURLs: ['*'] },
+  ];
+}
+
+/** Scope Namespaced, as shipped: everything inside KFNS (the Role). */
+export function namespaceAdminRules(): PolicyRule[] {
+  return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
+}
+
+/**
+ * Scope Namespaced, as shipped: the health-check ClusterRole. The capital `Get` is KubeFed's (it
+ * grants nothing: RBAC verbs are case-sensitive; `/healthz` is readable through the default
+ * `system:public-info-viewer` role).
+ */
+export function shippedHealthCheckRules(): PolicyRule[] {
+  return [
+    { verbs: ['Get'], nonResourceURLs: ['/healthz'] },
+    { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+  ];
+}
+
+/** What the health checker reads: the probe and version URLs, and the node list. */
+export function healthCheckRules(): PolicyRule[] {
+  return [
+    { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
+    { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+  ];
+}
+
+/** A federated target type, as a FederatedTypeConfig's `spec.targetType` names it. */
+export interface TargetType {
+  /** `''` for the core group. */
+  group: string;
+  pluralName: string;
+  scope: ResourceScope;
+}
+
+/** The target types of the FederatedTypeConfigs found on the host; malformed ones are skipped. */
+export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] {
+  const types: TargetType[] = [];
+  for (const ftc of typeConfigs) {
+    const spec = ftc['spec'];
+    const target =
+      typeof spec === 'object' && spec !== null
+        ? (spec as Record<string, unknown>)['targetType']
+        : undefined;
+    if (typeof target !== 'object' || target === null) continue;
+    const { group, pluralName, scope } = target as Record<string, unknown>;
+    if (typeof pluralName !== 'string' || pluralName === '') continue;
+    types.push({
+      group: typeof group === 'string' ? group : '',
+      pluralName,
+      scope: scope === ResourceScope.Cluster ? ResourceScope.Cluster : ResourceScope.Namespaced,
+    });
+  }
+  return types;
+}
+
+/** FTC names whose member pods the ReplicaSchedulingPreference controller reads (spec §9.1). */
+const SCHEDULED_TYPES = new Set(['deployments.apps', 'replicasets.apps']);
+
+export interface LeastPrivilegeRules {
+  /** The rules of the ClusterRole (Cluster scope) or the Role in KFNS (Namespaced scope). */
+  rules: PolicyRule[];
+  /** Target types a Namespaced control plane never propagates, so not granted (`plural.group`). */
+  skipped: string[];
+}
+
+/**
+ * Only what the controller manager does in a member: full access to every federated target type
+ * (and to namespaces, which the sync controller creates first); read access to pods when
+ * Deployments or ReplicaSets are federated (the RSP pod analyzer lists them). In Cluster scope the
+ * health-check rules are part of the same ClusterRole; in Namespaced scope they are a ClusterRole
+ * of their own (see `planJoin`) and cluster-scoped target types are skipped, as the control plane
+ * skips them.
+ */
+export function leastPrivilegeRules(
+  targetTypes: readonly TargetType[],
+  scope: ResourceScope,
+): LeastPrivilegeRules {
+  const byGroup = new Map<string, Set<string>>([['', new Set(['namespaces'])]]);
+  const skipped = new Set<string>();
+  let readsPods = false;
+  for (const type of targetTypes) {
+    const qualified = type.group ? `${type.pluralName}.${type.group}` : type.pluralName;
+    if (scope === ResourceScope.Namespaced && type.scope === ResourceScope.Cluster) {
+      if (qualified !== 'namespaces') skipped.add(qualified);
+      continue;
+    }
+    if (SCHEDULED_TYPES.has(qualified)) readsPods = true;
+    const resources = byGroup.get(type.group) ?? new Set<string>();
+    resources.add(type.pluralName);
+    byGroup.set(type.group, resources);
+  }
+  const groups = [...byGroup.keys()].sort();
+  const rules: PolicyRule[] = groups.map((group) => ({
+    verbs: ['*'],
+    apiGroups: [group],
+    resources: [...(byGroup.get(group) ?? [])].sort(),
+  }));
+  const core = byGroup.get('') ?? new Set<string>();
+  if (readsPods && !core.has('pods')) {
+    rules.push({ verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods'] });
+  }
+  if (scope === ResourceScope.Cluster) {
+    const [urls, nodes] = healthCheckRules();
+    if (urls) rules.push(urls);
+    if (nodes && !core.has('nodes')) rules.push(nodes);
+  }
+  return { rules, skipped: [...skipped].sort() };
+}
+
+// --- Member objects ----------------------------------------------------------------------------
+
+export interface JoinPlanInput {
+  clusterName: string;
+  hostClusterName: string;
+  /** KFNS, on both sides. */
+  namespace: string;
+  /** The control plane's scope, from the host's KubeFedConfig. */
+  scope: ResourceScope;
+  rbac: RbacMode;
+  /** Federated target types on the host; only read for `least-privilege`. */
+  targetTypes?: readonly TargetType[];
+}
+
+export interface JoinPlan {
+  serviceAccountName: string;
+  /** Created on the member only if missing. */
+  namespace: PlannedObject;
+  serviceAccount: PlannedObject;
+  /** The long-lived token Secret the member's token controller fills. */
+  tokenSecret: PlannedObject;
+  /** Roles before the bindings that refer to them. */
+  rbac: PlannedObject[];
+  /** Cluster-scoped target types left out of a Namespaced least-privilege Role. */
+  skippedTargetTypes: string[];
+}
+
+export function planJoin(input: JoinPlanInput): JoinPlan {
+  const { clusterName, hostClusterName, namespace, scope } = input;
+  const sa = serviceAccountName(clusterName, hostClusterName);
+  const subjects = [{ kind: 'ServiceAccount', name: sa, namespace }];
+  const leastPrivilege =
+    input.rbac === 'least-privilege' ? leastPrivilegeRules(input.targetTypes ?? [], scope) : undefined;
+
+  const rbac: PlannedObject[] = [];
+  const role = roleName(sa);
+  if (scope === ResourceScope.Cluster) {
+    rbac.push(
+      clusterRole(role, leastPrivilege?.rules ?? clusterAdminRules()),
+      clusterRoleBinding(role, subjects),
+    );
+  } else {
+    const healthCheck = healthCheckRoleName(namespace, sa);
+    rbac.push(
+      {
+        ref: rolesResource,
+        object: {
+          apiVersion: RBAC_V1,
+          kind: 'Role',
+          metadata: { name: role, namespace },
+          rules: leastPrivilege?.rules ?? namespaceAdminRules(),
+        },
+      },
+      {
+        ref: roleBindingsResource,
+        object: {
+          apiVersion: RBAC_V1,
+          kind: 'RoleBinding',
+          metadata: { name: role, namespace },
+          roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: role },
+          subjects,
+        },
+      },
+      clusterRole(healthCheck, leastPrivilege ? healthCheckRules() : shippedHealthCheckRules()),
+      clusterRoleBinding(healthCheck, subjects),
+    );
+  }
+
+  return {
+    serviceAccountName: sa,
+    namespace: {
+      ref: namespacesResource,
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    },
+    serviceAccount: {
+      ref: serviceAccountsResource,
+      object: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name: sa,
+          namespace,
+          annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' },
+        },
+        automountServiceAccountToken: false,
+      },
+    },
+    tokenSecret: {
+      ref: secretsResource,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: sa,
+          namespace,
+          annotations: { 'kubernetes.io/service-account.name': sa },
+        },
+        type: 'kubernetes.io/service-account-token',
+      },
+    },
+    rbac,
+    skippedTargetTypes: leastPrivilege?.skipped ?? [],
+  };
+}
+
+/** The member objects in the order join writes them (the namespace first). */
+export function memberObjects(plan: JoinPlan): PlannedObject[] {
+  return [plan.namespace, plan.serviceAccount, plan.tokenSecret, ...plan.rbac];
+}
+
+function clusterRole(name: string, rules: PolicyRule[]): PlannedObject {
+  return {
+    ref: clusterRolesResource,
+    object: { apiVersion: RBAC_V1, kind: 'ClusterRole', metadata: { name }, rules },
+  };
+}
+
+function clusterRoleBinding(
+  name: string,
+  subjects: { kind: string; name: string; namespace: string }[],
+): PlannedObject {
+  return {
+    ref: clusterRoleBindingsResource,
+    object: {
+      apiVersion: RBAC_V1,
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name },
+      subjects,
+    },
+  };
+}
+
+// --- Host objects ------------------------------------------------------------------------------
+
+/**
+ * The host Secret holding the member token (base64, copied from the member's token Secret). With
+ * no name, the server generates `<cluster>-xxxxx`. Without a token (dry run) it has no data.
+ */
+export function hostSecret(options: {
+  clusterName: string;
+  namespace: string;
+  name?: string | undefined;
+  token?: string | undefined;
+}): KubeObject {
+  const metadata: Record<string, string> =
+    options.name !== undefined
+      ? { name: options.name, namespace: options.namespace }
+      : { generateName: hostSecretGenerateName(options.clusterName), namespace: options.namespace };
+  const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque' };
+  if (options.token !== undefined) secret['data'] = { [CLUSTER_SECRET_TOKEN_KEY]: options.token };
+  return secret;
+}
+
+/** How the member is reached, from its kubeconfig context and its token Secret. */
+export interface MemberEndpoint {
+  /** The kubeconfig `server`, as written there. */
+  server: string;
+  /** PEM CA bundle from the kubeconfig (data or file), if any. */
+  caData?: string | undefined;
+  insecureSkipTLSVerify?: boolean | undefined;
+  proxyUrl?: string | undefined;
+}
+
+/** The kubeconfig's CA if it has one (base64 of the PEM), else the token Secret's `ca.crt`. */
+export function caBundleFor(
+  endpoint: MemberEndpoint,
+  tokenSecretCa: string | undefined,
+): string | undefined {
+  if (endpoint.caData) return Buffer.from(endpoint.caData, 'utf8').toString('base64');
+  return tokenSecretCa || undefined;
+}
+
+export function kubeFedCluster(options: {
+  clusterName: string;
+  namespace: string;
+  endpoint: MemberEndpoint;
+  secretName: string;
+  caBundle?: string | undefined;
+}): KubeFedCluster {
+  const { endpoint } = options;
+  const spec: KubeFedCluster['spec'] = {
+    apiEndpoint: endpoint.server,
+    ...(options.caBundle ? { caBundle: options.caBundle } : {}),
+    secretRef: { name: options.secretName },
+    ...(endpoint.insecureSkipTLSVerify ? { disabledTLSValidations: [TLSValidation.All] } : {}),
+    // Serialised even when empty, as KubeFed does.
+    proxyURL: endpoint.proxyUrl ?? '',
+  };
+  return {
+    apiVersion: CORE_V1BETA1,
+    kind: 'KubeFedCluster',
+    metadata: { name: options.clusterName, namespace: options.namespace },
+    spec,
+  };
+}
+
+// --- Existing objects --------------------------------------------------------------------------
+
+/** What to do with an object join finds already there (only with `--error-on-existing=false`). */
+export type ExistingObjectAction =
+  | { action: 'keep' }
+  | { action: 'update'; object: KubeObject }
+  | { action: 'recreate' };
+
+/**
+ * Roles get the planned rules and bindings the planned subjects; a binding whose `roleRef` differs
+ * is re-created (roleRef is immutable). Everything else (namespace, service account, token Secret)
+ * is kept as it is.
+ */
+export function reconcileExisting(planned: KubeObject, existing: KubeObject): ExistingObjectAction {
+  const kind = planned.kind;
+  if (kind === 'ClusterRole' || kind === 'Role') {
+    if (sameJson(existing['rules'] ?? [], planned['rules'])) return { action: 'keep' };
+    return { action: 'update', object: { ...existing, rules: planned['rules'] } };
+  }
+  if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') {
+    if (!sameJson(existing['roleRef'], planned['roleRef'])) return { action: 'recreate' };
+    if (sameJson(existing['subjects'] ?? [], planned['subjects'])) return { action: 'keep' };
+    return { action: 'update', object: { ...existing, subjects: planned['subjects'] } };
+  }
+  return { action: 'keep' };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** Object keys sorted, so key order (the server's vs ours) does not count as a difference. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/** `Kind ns/name` or `Kind name`: how progress and errors name an object. */
+export function describeObject(obj: KubeObject): string {
+  const name = obj.metadata?.name ?? `${obj.metadata?.generateName ?? ''}<generated>`;
+  const namespace = obj.metadata?.namespace;
+  return `${obj.kind ?? 'object'} ${namespace ? `${namespace}/` : ''}${name}`;
+}

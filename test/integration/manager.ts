@@ -1,0 +1,94 @@
+// Starting kubefed-controller-manager as a separate process in integration tests, the way a
+// user runs it, and watching what it logs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { defaultKubeFedConfig } from '../../src/apis/kubefedconfig.ts';
+import { freePorts } from '../../src/sandbox/ports.ts';
+import { repoRoot, type TestSandbox } from './fixture.ts';
+
+export interface RunningManager {
+  process: ChildProcess;
+  healthzUrl: string;
+  metricsUrl: string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Resolves once stderr contains `text`; rejects after `timeoutMs` or when the process exits. */
+  waitForLog(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** A KubeFedConfig file with fast health checks and leader election, for tests. */
+export async function fastKubeFedConfigFile(overrides: { failureThreshold?: number } = {}): Promise<string> {
+  const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
+  config.spec.clusterHealthCheck = { period: '1s', failureThreshold: overrides.failureThreshold ?? 2, successThreshold: 1, timeout: '1s' };
+  config.spec.leaderElect = { leaseDuration: '3s', renewDeadline: '2s', retryPeriod: '500ms', resourceLock: 'configmaps' };
+  const file = join(await mkdtemp(join(tmpdir(), 'kubefed-config-')), 'kubefedconfig.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+export async function startManager(sandbox: TestSandbox, extraArgs: string[] = []): Promise<RunningManager> {
+  const [healthzPort, metricsPort] = await freePorts(2);
+  const child = spawn(
+    process.execPath,
+    [
+      `${repoRoot}bin/kubefed-controller-manager.js`,
+      '--kubeconfig',
+      sandbox.kubeconfig,
+      '--context',
+      'host',
+      '--kubefed-namespace',
+      'kube-federation-system',
+      `--healthz-addr=127.0.0.1:${String(healthzPort)}`,
+      `--metrics-addr=127.0.0.1:${String(metricsPort)}`,
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const l of listeners) l();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    resolve(code);
+    for (const l of listeners) l();
+  }));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  return {
+    process: child,
+    healthzUrl: `http://127.0.0.1:${String(healthzPort)}/healthz`,
+    metricsUrl: `http://127.0.0.1:${String(metricsPort)}/metrics`,
+    stderr: () => stderr,
+    exited,
+    waitForLog(text, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (stderr.includes(text)) done(resolve);
+          else if (exitCode !== undefined) done(() => reject(new Error(`controller manager exited (${String(exitCode)}) before logging "${text}":\n${stderr}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`no "${text}" in the controller manager's log within ${timeoutMs} ms:\n${stderr}`))), timeoutMs);
+        const done = (then: () => void): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          then();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (exitCode === undefined) child.kill(signal);
+      return exited;
+    },
+  };
+}
