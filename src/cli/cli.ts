@@ -5,10 +5,11 @@ import { UsageError } from './command.ts';
 import type { CliIO, CommandDefinition, FlagSpecs, FlagValues } from './command.ts';
 import { globalFlags, verbosity } from './flags.ts';
 import { initCommand } from './init/command.ts';
+import { joinCommand } from './join/command.ts';
 import { commandUsage, programName, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
 
-export const commands: readonly CommandDefinition[] = [initCommand, versionCommand];
+export const commands: readonly CommandDefinition[] = [initCommand, joinCommand, versionCommand];
 
 export function processIO(): CliIO {
   return {

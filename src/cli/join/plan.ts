@@ -102,7 +102,9 @@ export function isDns1123Subdomain(name: string): boolean {
 export function hostClusterNameFor(explicit: string | undefined, hostContext: string): string {
   if (explicit !== undefined) {
     if (explicit === '' || /[/:]/.test(explicit)) {
-      throw new Error(`invalid --host-cluster-name "${explicit}": it must not be empty or contain "/" or ":"`);
+      throw new Error(
+        `invalid --host-cluster-name "${explicit}": it must not be empty or contain "/" or ":"`,
+      );
     }
     return explicit;
   }
@@ -300,7 +302,9 @@ export function planJoin(input: JoinPlanInput): JoinPlan {
   const sa = serviceAccountName(clusterName, hostClusterName);
   const subjects = [{ kind: 'ServiceAccount', name: sa, namespace }];
   const leastPrivilege =
-    input.rbac === 'least-privilege' ? leastPrivilegeRules(input.targetTypes ?? [], scope) : undefined;
+    input.rbac === 'least-privilege'
+      ? leastPrivilegeRules(input.targetTypes ?? [], scope)
+      : undefined;
 
   const rbac: PlannedObject[] = [];
   const role = roleName(sa);
@@ -469,9 +473,7 @@ export function kubeFedCluster(options: {
 
 /** What to do with an object join finds already there (only with `--error-on-existing=false`). */
 export type ExistingObjectAction =
-  | { action: 'keep' }
-  | { action: 'update'; object: KubeObject }
-  | { action: 'recreate' };
+  { action: 'keep' } | { action: 'update'; object: KubeObject } | { action: 'recreate' };
 
 /**
  * Roles get the planned rules and bindings the planned subjects; a binding whose `roleRef` differs

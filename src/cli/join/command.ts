@@ -1,0 +1,213 @@
+// `kubefedctl join CLUSTER_NAME` (spec §13.2).
+import { UsageError, booleanFlag, stringFlag } from '../command.ts';
+import type { CliIO, CommandDefinition, FlagSpecs, FlagValues } from '../command.ts';
+import { hostClusterFlags, kubefedNamespace, outputFormat } from '../flags.ts';
+import { renderObjects } from '../output.ts';
+import {
+  closeTargets,
+  clusterTarget,
+  loadCommandKubeconfig,
+  resolveClusterContext,
+} from './cluster-access.ts';
+import type { ClusterTarget } from './cluster-access.ts';
+import { joinCluster } from './join.ts';
+import type { JoinResult, Progress } from './join.ts';
+import {
+  RBAC_MODES,
+  describeObject,
+  hostClusterNameFor,
+  memberObjects,
+  parseRbacMode,
+  validateJoinNames,
+} from './plan.ts';
+
+/** `--cluster-context` and `--host-cluster-name`, shared with unjoin. */
+export const memberClusterFlags: FlagSpecs = {
+  'cluster-context': {
+    type: 'string',
+    valueName: 'CONTEXT',
+    description: 'Kubeconfig context of the cluster (default: CLUSTER_NAME)',
+  },
+  'host-cluster-name': {
+    type: 'string',
+    valueName: 'NAME',
+    description:
+      'Name of the host cluster in the member\'s object names (default: the host context); required when that context contains "/" or ":"',
+  },
+};
+
+export const joinCommand: CommandDefinition = {
+  name: 'join',
+  summary: 'Register a cluster with the KubeFed control plane',
+  description:
+    'Register a cluster with the KubeFed control plane of the host cluster. In the joining cluster,\n' +
+    'create a service account for the control plane and give it access (RBAC); in the host, store\n' +
+    "the account's token in a Secret and create the KubeFedCluster CLUSTER_NAME. Every check is made\n" +
+    'before anything is written; if a step fails, what this join created is deleted again.',
+  usage: 'CLUSTER_NAME [flags]',
+  positionals: { min: 1, max: 1 },
+  flags: {
+    ...hostClusterFlags,
+    ...memberClusterFlags,
+    'secret-name': {
+      type: 'string',
+      valueName: 'NAME',
+      description:
+        'Name of the host Secret with the cluster token (default: generated, CLUSTER_NAME-xxxxx)',
+    },
+    // A string, so `--error-on-existing=false` parses like Go's boolean flags.
+    'error-on-existing': {
+      type: 'string',
+      valueName: 'true|false',
+      default: 'true',
+      description:
+        'Fail if the cluster is already (even partly) joined; with false, update the existing registration',
+    },
+    rbac: {
+      type: 'string',
+      valueName: 'MODE',
+      default: 'cluster-admin',
+      description:
+        'Access given to the control plane in the cluster: cluster-admin (everything, as KubeFed does) or ' +
+        'least-privilege (only the federated types enabled on the host, namespaces and health checks)',
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      valueName: 'FORMAT',
+      description: 'With --dry-run (implied), print the objects as yaml or json',
+    },
+  },
+  examples: [
+    'kubefedctl join member1 --cluster-context member1 --host-cluster-context host',
+    'kubefedctl join member1 --rbac least-privilege --host-cluster-context host',
+    'kubefedctl join member1 --error-on-existing=false   # update an existing registration',
+    'kubefedctl join member1 --dry-run -o yaml',
+  ],
+  async run({ flags, positionals, io }) {
+    const clusterName = positionals[0] ?? '';
+    const namespace = kubefedNamespace(flags);
+    const errorOnExisting = parseBooleanFlag(flags, 'error-on-existing', true);
+    const rbacText = stringFlag(flags, 'rbac') ?? 'cluster-admin';
+    let rbac;
+    try {
+      rbac = parseRbacMode(rbacText);
+    } catch {
+      throw new UsageError(`invalid --rbac "${rbacText}": use ${RBAC_MODES.join(' or ')}`);
+    }
+    const secretName = stringFlag(flags, 'secret-name');
+    if (secretName === '') throw new UsageError('--secret-name must not be empty');
+    const format = outputFormat(flags);
+    const dryRun = booleanFlag(flags, 'dry-run') || format !== undefined;
+
+    // Resolve both contexts and check every derived name before contacting any cluster.
+    const kubeconfig = loadCommandKubeconfig(flags, io);
+    const hostConfig = resolveClusterContext(
+      kubeconfig,
+      'host',
+      stringFlag(flags, 'host-cluster-context'),
+    );
+    const memberConfig = resolveClusterContext(
+      kubeconfig,
+      'member',
+      stringFlag(flags, 'cluster-context') ?? clusterName,
+    );
+    const hostContext = hostConfig.contextName ?? 'host';
+    const hostClusterName = usage(() =>
+      hostClusterNameFor(stringFlag(flags, 'host-cluster-name'), hostContext),
+    );
+    usage(() => validateJoinNames(clusterName, hostClusterName));
+
+    let host: ClusterTarget | undefined;
+    let member: ClusterTarget | undefined;
+    try {
+      host = clusterTarget('host', hostContext, hostConfig, io);
+      member = clusterTarget('member', clusterName, memberConfig, io);
+      const result = await joinCluster({
+        clusterName,
+        host,
+        member,
+        hostClusterName,
+        namespace,
+        secretName,
+        errorOnExisting,
+        rbac,
+        dryRun,
+        progress: lineProgress(io),
+      });
+      if (dryRun) {
+        if (format !== undefined) {
+          io.stdout(
+            renderObjects(
+              [...memberObjects(result.plan).map((p) => p.object), ...result.hostObjects],
+              format,
+            ),
+          );
+        } else {
+          io.stdout(dryRunSummary(result, member, host));
+        }
+        return;
+      }
+      for (const skipped of result.plan.skippedTargetTypes) {
+        io.stdout(
+          `Note: ${skipped} is cluster-scoped; a Namespaced control plane does not propagate it, so no access was given.\n`,
+        );
+      }
+      if (rbac === 'least-privilege') {
+        io.stdout(
+          `Note: access covers the types federated now; after 'kubefedctl enable', run join again with --error-on-existing=false.\n`,
+        );
+      }
+      io.stdout(
+        `Cluster "${clusterName}" joined host cluster "${host.name}" (KubeFedCluster ${namespace}/${clusterName}).\n`,
+      );
+    } finally {
+      await closeTargets(host, member);
+    }
+  },
+};
+
+function dryRunSummary(result: JoinResult, member: ClusterTarget, host: ClusterTarget): string {
+  const existing = new Set(result.existing);
+  const lines = ['Dry run: nothing was written. join would write:'];
+  lines.push(`  in the member cluster "${member.name}" (${member.client.server}):`);
+  for (const planned of memberObjects(result.plan)) {
+    const description = describeObject(planned.object);
+    const exists =
+      planned === result.plan.namespace ? result.memberNamespaceExisted : existing.has(description);
+    const note = exists ? ' (exists: kept or updated)' : '';
+    lines.push(`    ${description}${note}`);
+  }
+  lines.push(`  in the host cluster "${host.name}" (${host.client.server}):`);
+  for (const obj of result.hostObjects) lines.push(`    ${describeObject(obj)}`);
+  lines.push(`The control plane runs with scope ${result.scope}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `Secret kube-federation-system/x in host... created`. */
+export function lineProgress(io: CliIO): Progress {
+  return {
+    begin(title) {
+      io.stdout(`${title}... `);
+      return (outcome) => io.stdout(`${outcome}\n`);
+    },
+  };
+}
+
+/** A Go-style boolean given as a string flag: true/false, 1/0, t/f (any case). */
+export function parseBooleanFlag(flags: FlagValues, name: string, fallback: boolean): boolean {
+  const value = stringFlag(flags, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (['true', 't', '1'].includes(lower)) return true;
+  if (['false', 'f', '0'].includes(lower)) return false;
+  throw new UsageError(`invalid --${name} "${value}": use true or false`);
+}
+
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
