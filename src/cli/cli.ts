@@ -3,13 +3,25 @@
 import { inspect, parseArgs } from 'node:util';
 import { UsageError } from './command.ts';
 import type { CliIO, CommandDefinition, FlagSpecs, FlagValues } from './command.ts';
+import { disableCommand } from './disable/command.ts';
+import { enableCommand } from './enable/command.ts';
 import { globalFlags, verbosity } from './flags.ts';
+import { getCommand } from './get/command.ts';
 import { initCommand } from './init/command.ts';
 import { joinCommand } from './join/command.ts';
+import { unjoinCommand } from './unjoin/command.ts';
 import { commandUsage, programName, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
 
-export const commands: readonly CommandDefinition[] = [initCommand, joinCommand, versionCommand];
+export const commands: readonly CommandDefinition[] = [
+  initCommand,
+  getCommand,
+  joinCommand,
+  unjoinCommand,
+  enableCommand,
+  disableCommand,
+  versionCommand,
+];
 
 export function processIO(): CliIO {
   return {

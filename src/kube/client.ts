@@ -1,6 +1,6 @@
 // A thin client for one cluster: REST verbs over any group/version/resource, objects kept as
 // untyped JSON, errors typed and named after the cluster. See docs/adr/0001-thin-kubernetes-client.md.
-import { request as undiciRequest } from 'undici';
+import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ClusterCredentials, createDispatcher, tlsOptionsFor } from './connection.ts';
 import type { ClientCertificate, CredentialOptions, RequestCredentials } from './connection.ts';
@@ -12,6 +12,9 @@ import { isPlainObject } from './object.ts';
 import type { KubeList, KubeObject, Status } from './object.ts';
 import { describeResource, resourcePath } from './resource.ts';
 import type { ResourceRef } from './resource.ts';
+import { ConcurrencyLimit, TokenBucket } from './throttle.ts';
+import { WatchDecoder } from './watch.ts';
+import type { DecodedWatchLine, WatchEvent } from './watch.ts';
 
 export type QueryValue = string | number | boolean | undefined | readonly string[];
 
@@ -33,8 +36,15 @@ export interface KubeClientOptions extends CredentialOptions {
   userAgent?: string;
   /** Default per-request timeout; 0 disables it. Default 30 s. */
   timeoutMs?: number;
-  /** Max sockets to the API server; unlimited when absent. */
+  /**
+   * Max ordinary requests in flight (and so sockets they use); unlimited when absent. Each open
+   * watch holds one more socket of its own (HTTP/1.1), so informers never starve requests.
+   */
   connections?: number;
+  /** Client-side rate limit for ordinary requests, per second (client-go's QPS); unlimited when absent. */
+  qps?: number;
+  /** Requests allowed at once above `qps` (client-go's burst). Default `ceil(qps)`. */
+  burst?: number;
 }
 
 export interface CallOptions {
@@ -57,6 +67,59 @@ export interface WriteOptions extends ObjectOptions {
   fieldManager?: string | undefined;
   /** Ask the server to validate and default without persisting (`dryRun=All`). */
   dryRun?: boolean | undefined;
+}
+
+export interface WatchOptions {
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /**
+   * Deliver changes after this version (a list's or the last event's). Unset: the server starts
+   * from its current state and first sends an ADDED event for every existing object.
+   */
+  resourceVersion?: string | undefined;
+  /** Ask for BOOKMARK events, which carry only a newer resourceVersion. */
+  allowWatchBookmarks?: boolean | undefined;
+  /** The server ends the watch (normally) after this many seconds. */
+  timeoutSeconds?: number | undefined;
+  /**
+   * Streaming list (`sendInitialEvents`, with `resourceVersionMatch=NotOlderThan`): ADDED events
+   * for the current state, then a BOOKMARK annotated `k8s.io/initial-events-end`. Optional
+   * server feature; the informer does not rely on it.
+   */
+  sendInitialEvents?: boolean | undefined;
+  /** Ends the watch: iteration then throws the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** How long to wait for the response headers. Default: the client's timeout. */
+  timeoutMs?: number | undefined;
+  /**
+   * Longest silence between two chunks before the connection is taken for dead (a peer gone
+   * without a reset). Default `timeoutSeconds` + 30 s; off (0) when `timeoutSeconds` is unset.
+   */
+  idleTimeoutMs?: number | undefined;
+}
+
+/**
+ * An open watch: iterate it once for its events. Iteration ends when the server closes the watch
+ * normally (its `timeoutSeconds`), or throws: `ApiError` for an `ERROR` event (`isGone` for 410),
+ * `TransportError` for a broken or garbled stream. `close()` ends it quietly.
+ */
+export interface WatchStream extends AsyncIterable<WatchEvent> {
+  close(): void;
+}
+
+/** Connection pool counters for one cluster (undici's PoolStats). */
+export interface PoolStats {
+  /** Open sockets. */
+  connected: number;
+  /** Open sockets without a request. */
+  free: number;
+  /** Requests being served (each open watch is one). */
+  running: number;
+  /** Requests waiting for a socket. */
+  pending: number;
+  queued: number;
+  size: number;
 }
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
@@ -139,6 +202,10 @@ export class KubeClient {
   #dispatcher: Dispatcher | undefined;
   #dispatcherCert: ClientCertificate | undefined;
   #discovery: Discovery | undefined;
+  readonly #rateLimit: TokenBucket | undefined;
+  readonly #slots: ConcurrencyLimit | undefined;
+  /** Open watches, ended by `close()` (a pool does not close while a request is in flight). */
+  readonly #watches = new Set<AbortController>();
 
   constructor(config: ClusterConnectionConfig, options: KubeClientOptions) {
     this.cluster = options.cluster;
@@ -146,6 +213,12 @@ export class KubeClient {
     this.#config = config;
     this.#options = options;
     this.#credentials = new ClusterCredentials(config, options);
+    if (options.qps !== undefined) {
+      this.#rateLimit = new TokenBucket({ qps: options.qps, burst: options.burst });
+    }
+    if (options.connections !== undefined) {
+      this.#slots = new ConcurrencyLimit(options.connections);
+    }
   }
 
   /** Discovery for this cluster, cached for the life of the client. */
@@ -154,11 +227,31 @@ export class KubeClient {
     return this.#discovery;
   }
 
-  /** Close pooled connections; in-flight requests complete first. */
+  /** Close pooled connections: open watches end, other in-flight requests complete first. */
   async close(): Promise<void> {
+    for (const watch of this.#watches) {
+      watch.abort(
+        new TransportError('other', 'client closed', this.#context('GET', ''), undefined),
+      );
+    }
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     if (dispatcher) await dispatcher.close();
+  }
+
+  /** Watches open on this client now. */
+  get openWatches(): number {
+    return this.#watches.size;
+  }
+
+  /** Counters of this cluster's connection pool; undefined before the first request or behind a proxy. */
+  poolStats(): PoolStats | undefined {
+    const dispatcher = this.#dispatcher;
+    if (!(dispatcher instanceof Agent)) return undefined;
+    const stats = dispatcher.stats[new URL(this.server).origin];
+    if (stats === undefined || !('free' in stats)) return undefined;
+    const { connected, free, running, pending, queued, size } = stats;
+    return { connected, free, running, pending, queued, size };
   }
 
   /**
@@ -168,14 +261,8 @@ export class KubeClient {
    */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
     const url = this.server + path + queryString(options.query);
-    const context: RequestContext = {
-      cluster: this.cluster,
-      verb: method,
-      path: path + queryString(options.query),
-      server: this.server,
-    };
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (this.#options.userAgent) headers['user-agent'] = this.#options.userAgent;
+    const context = this.#context(method, path + queryString(options.query));
+    const headers = this.#headers(options.headers);
     let body: string | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -184,24 +271,127 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? defaultTimeoutMs;
 
     for (let attempt = 0; ; attempt++) {
-      const { credentials, dispatcher } = await this.#prepare();
-      if (credentials.authorization !== undefined) {
-        headers['authorization'] = credentials.authorization;
+      if (this.#rateLimit) await this.#rateLimit.take(options.signal);
+      const release = this.#slots ? await this.#slots.acquire(options.signal) : undefined;
+      let response: { statusCode: number; body: unknown };
+      try {
+        const { credentials, dispatcher } = await this.#prepare();
+        if (credentials.authorization !== undefined) {
+          headers['authorization'] = credentials.authorization;
+        }
+        response = await this.#send({
+          url,
+          method,
+          headers,
+          body,
+          dispatcher,
+          signal: options.signal,
+          timeoutMs,
+          context,
+        });
+      } finally {
+        release?.();
       }
-      const response = await this.#send({
-        url,
-        method,
-        headers,
-        body,
-        dispatcher,
-        signal: options.signal,
-        timeoutMs,
-        context,
-      });
       // An exec plugin's or token file's credential may have expired: refresh it once.
       if (response.statusCode === 401 && attempt === 0 && this.#credentials.invalidate()) continue;
       if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
       throw ApiError.fromResponse(response.statusCode, response.body, context);
+    }
+  }
+
+  /**
+   * Open a watch on a collection. Resolves once the server has accepted it (so a 410 for a
+   * too-old resourceVersion, a 403 or a refused connection reject here); events then stream as
+   * newline-delimited JSON over this cluster's pooled connection. Not rate-limited: a watch is
+   * one long request.
+   */
+  async watch(ref: ResourceRef, options: WatchOptions = {}): Promise<WatchStream> {
+    const path = resourcePath(ref, { namespace: options.namespace });
+    const query: Record<string, QueryValue> = {
+      watch: true,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: options.allowWatchBookmarks === true ? true : undefined,
+      timeoutSeconds: options.timeoutSeconds,
+      sendInitialEvents: options.sendInitialEvents === true ? true : undefined,
+      resourceVersionMatch: options.sendInitialEvents === true ? 'NotOlderThan' : undefined,
+    };
+    const url = this.server + path + queryString(query);
+    const context = this.#context('GET', path + queryString(query));
+    const headers = this.#headers(undefined);
+    const headersTimeout = options.timeoutMs ?? this.#options.timeoutMs ?? defaultTimeoutMs;
+    const idleTimeout =
+      options.idleTimeoutMs ??
+      (options.timeoutSeconds !== undefined ? (options.timeoutSeconds + 30) * 1000 : 0);
+
+    const callerSignal = options.signal;
+    callerSignal?.throwIfAborted();
+    const controller = new AbortController();
+    const onCallerAbort = (): void => {
+      controller.abort(callerSignal?.reason);
+    };
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    this.#watches.add(controller);
+    const finish = (): void => {
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+      this.#watches.delete(controller);
+      // Destroys the socket if the stream is still open; a no-op once the body has ended.
+      controller.abort(closedQuietly);
+    };
+    // Our own abort (the caller's signal, close(), the client closing) is not a cluster failure.
+    const failure = (err: unknown): unknown =>
+      controller.signal.aborted
+        ? (controller.signal.reason as unknown)
+        : TransportError.from(err, context);
+
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const { credentials, dispatcher } = await this.#prepare();
+        if (credentials.authorization !== undefined) {
+          headers['authorization'] = credentials.authorization;
+        }
+        let response: Dispatcher.ResponseData;
+        try {
+          response = await undiciRequest(url, {
+            method: 'GET',
+            headers,
+            dispatcher,
+            signal: controller.signal,
+            headersTimeout,
+            bodyTimeout: idleTimeout,
+          });
+        } catch (err) {
+          throw failure(err);
+        }
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          const body = response.body;
+          let iterated = false;
+          return {
+            [Symbol.asyncIterator]: () => {
+              if (iterated) throw new Error('a watch stream can be iterated only once');
+              iterated = true;
+              return readWatchEvents(body, context, failure, finish);
+            },
+            close: finish,
+          };
+        }
+        let text: string;
+        try {
+          text = await response.body.text();
+        } catch (err) {
+          throw failure(err);
+        }
+        // As in request(): a rotated credential gets one retry.
+        if (response.statusCode === 401 && attempt === 0 && this.#credentials.invalidate()) {
+          continue;
+        }
+        const contentType = headerValue(response.headers['content-type']);
+        throw ApiError.fromResponse(response.statusCode, decodeBody(text, contentType), context);
+      }
+    } catch (err) {
+      finish();
+      throw err;
     }
   }
 
@@ -356,6 +546,16 @@ export class KubeClient {
     );
   }
 
+  #context(verb: string, pathWithQuery: string): RequestContext {
+    return { cluster: this.cluster, verb, path: pathWithQuery, server: this.server };
+  }
+
+  #headers(extra: Record<string, string> | undefined): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    if (this.#options.userAgent) headers['user-agent'] = this.#options.userAgent;
+    return headers;
+  }
+
   #dispatcherFor(certificate: ClientCertificate | undefined): Dispatcher {
     const current = this.#dispatcher;
     if (
@@ -366,12 +566,9 @@ export class KubeClient {
       return current;
     }
     // First use, or an exec plugin handed out a new client certificate: TLS identity is fixed
-    // per socket, so start a new pool and let the old one drain.
-    const dispatcher = createDispatcher(this.#config, tlsOptionsFor(this.#config, certificate), {
-      ...(this.#options.connections !== undefined
-        ? { connections: this.#options.connections }
-        : {}),
-    });
+    // per socket, so start a new pool and let the old one drain. The pool itself is unbounded:
+    // `connections` limits ordinary requests (#slots), and each watch needs a socket on top.
+    const dispatcher = createDispatcher(this.#config, tlsOptionsFor(this.#config, certificate));
     this.#dispatcher = dispatcher;
     this.#dispatcherCert = certificate;
     if (current) current.close().catch(() => undefined);
@@ -412,6 +609,46 @@ export class KubeClient {
       if (timeoutSignal?.aborted) throw TransportError.timeout(timeoutMs, context);
       throw TransportError.from(err, context);
     }
+  }
+}
+
+/** Abort reason of a watch ended by `close()` or by its consumer: iteration just stops. */
+const closedQuietly = Symbol('watch closed');
+
+/** The events of an accepted watch, until the server ends it or it fails. */
+async function* readWatchEvents(
+  body: AsyncIterable<Uint8Array>,
+  context: RequestContext,
+  failure: (err: unknown) => unknown,
+  finish: () => void,
+): AsyncGenerator<WatchEvent, void, undefined> {
+  const decoder = new WatchDecoder();
+  const chunks = body[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        const reason = failure(err);
+        if (reason === closedQuietly) return;
+        throw reason;
+      }
+      let lines: DecodedWatchLine[];
+      try {
+        lines = next.done ? decoder.end() : decoder.push(next.value);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new TransportError('malformed-response', message, context, err);
+      }
+      for (const line of lines) {
+        if ('error' in line) throw ApiError.fromStatus(line.error, context);
+        yield line.event;
+      }
+      if (next.done) return;
+    }
+  } finally {
+    finish();
   }
 }
 

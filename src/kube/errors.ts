@@ -66,6 +66,12 @@ export class ApiError extends Error {
     return this.status.details?.retryAfterSeconds;
   }
 
+  /** Build from a Status that arrived without an HTTP error code: a watch's `ERROR` event. */
+  static fromStatus(status: Status, context: RequestContext): ApiError {
+    const code = typeof status.code === 'number' && status.code > 0 ? status.code : 500;
+    return new ApiError(code, status, context);
+  }
+
   /** Build from a response body, which may or may not be a Status. */
   static fromResponse(statusCode: number, body: unknown, context: RequestContext): ApiError {
     if (isStatus(body)) return new ApiError(statusCode, body, context);
@@ -90,9 +96,14 @@ export type TransportErrorKind =
   | 'timeout'
   | 'connection-reset'
   | 'tls'
+  /** The answer (a watch stream) broke off mid-way or was not what the API sends. */
+  | 'malformed-response'
   | 'other';
 
-/** The request never got an HTTP response: network, DNS, TLS or timeout. */
+/**
+ * The request never got a usable HTTP response: network, DNS, TLS, timeout, or a watch stream that
+ * was cut or garbled.
+ */
 export class TransportError extends Error {
   override readonly name = 'TransportError';
   readonly kind: TransportErrorKind;

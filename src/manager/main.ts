@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
+import { startSyncController } from '../controllers/sync/controller.ts';
+import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
 import { KubeClient, userAgentFor } from '../kube/client.ts';
 import { inClusterConfig, isInCluster, serviceAccountDir } from '../kube/in-cluster.ts';
 import { loadClusterConfig } from '../kube/kubeconfig.ts';
@@ -19,7 +21,7 @@ import { leaseStore } from './lease-store.ts';
 import { managerUsage, parseManagerOptions, selectControllers, type ManagerOptions } from './options.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-const knownControllers = ['kubefedcluster'] as const;
+const knownControllers = ['kubefedcluster', 'federatedtypeconfig'] as const;
 
 interface RunningController {
   stop(): Promise<void>;
@@ -47,7 +49,13 @@ async function main(argv: string[]): Promise<number> {
 
   const namespace = resolveNamespace(options);
   const userAgent = userAgentFor('kubefed-controller-manager', version);
-  const host = new KubeClient(hostConnection(options), { cluster: 'host', userAgent });
+  const host = new KubeClient(hostConnection(options), {
+    cluster: 'host',
+    userAgent,
+    // 0 means unlimited, as in client-go (the limits apply only when > 0).
+    ...(options.restConfigQps > 0 ? { qps: options.restConfigQps } : {}),
+    ...(options.restConfigBurst > 0 ? { burst: options.restConfigBurst } : {}),
+  });
   const config = runtimeConfig(
     await loadKubeFedConfig({ host, namespace, file: options.kubefedConfig, env: process.env, logger }),
   );
@@ -84,6 +92,26 @@ async function main(argv: string[]): Promise<number> {
         metrics,
         events: new EventRecorder(host, 'kubefedcluster-controller', logger),
         userAgent,
+      });
+      controller.start();
+      running.push(controller);
+    }
+    if (controllers.includes('federatedtypeconfig') && config.featureGates.get('PushReconciler') !== false) {
+      const controllerLogger = logger.child({ controller: 'federatedtypeconfig' });
+      const controller = new TypeConfigController({
+        host,
+        namespace,
+        limitedScope: config.scope === 'Namespaced',
+        logger: controllerLogger,
+        metrics,
+        startSyncController: (ftc) =>
+          startSyncController(ftc, {
+            host,
+            targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
+            logger,
+            metrics,
+            maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
+          }),
       });
       controller.start();
       running.push(controller);

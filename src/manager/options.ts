@@ -33,7 +33,7 @@ Flags:
   --rest-config-qps N        host client requests per second (default 100)
   --rest-config-burst N      host client burst (default 200)
   --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
-                             (default '*'; known: kubefedcluster)
+                             (default '*'; known: kubefedcluster, federatedtypeconfig)
   --v N                      log verbosity (default 0)
   --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
   --version                  print the version and exit

@@ -3,6 +3,7 @@ import { ResourceScope } from '../../apis/constants.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition } from '../command.ts';
 import { hostClusterFlags, kubefedNamespace, outputFlag, outputFormat } from '../flags.ts';
+import { enableDefaultTypes, summarizeApplyResults } from '../enable/default-types.ts';
 import { hostClusterClient } from '../host-client.ts';
 import { renderObjects } from '../output.ts';
 import { installKubeFed } from './install.ts';
@@ -14,8 +15,11 @@ export const initCommand: CommandDefinition = {
   summary: 'Install the KubeFed CRDs, namespace and KubeFedConfig into the host cluster',
   description:
     'Install the KubeFed CRDs, the KubeFed system namespace and the KubeFedConfig "kubefed" into\n' +
-    'the host cluster. Safe to run again: CRDs are updated, an existing namespace and\n' +
-    'KubeFedConfig are left as they are (the scope of an existing KubeFedConfig cannot change).',
+    'the host cluster, then enable the default federated types (as "kubefedctl enable" does)\n' +
+    'unless --skip-default-types. Safe to run again: CRDs are updated, an existing namespace and\n' +
+    'KubeFedConfig are left as they are (the scope of an existing KubeFedConfig cannot change).\n' +
+    "With --dry-run or -o, only KubeFed's own objects are printed; print a federated type with\n" +
+    '"kubefedctl enable NAME -o yaml".',
   usage: '[flags]',
   flags: {
     ...hostClusterFlags,
@@ -24,6 +28,11 @@ export const initCommand: CommandDefinition = {
       type: 'string',
       valueName: 'SCOPE',
       description: `Scope of the control plane: ${ResourceScope.Cluster} or ${ResourceScope.Namespaced} (default ${ResourceScope.Cluster} for a new install)`,
+    },
+    'skip-default-types': {
+      type: 'boolean',
+      description:
+        'Do not enable the default federated types (configmaps, deployments.apps, namespaces, ...)',
     },
     'crd-timeout': {
       type: 'string',
@@ -69,6 +78,14 @@ export const initCommand: CommandDefinition = {
         crdEstablishTimeoutMs: timeoutSeconds * 1000,
         progress: lineProgress(io),
       });
+      if (!booleanFlag(flags, 'skip-default-types')) {
+        const done = lineProgress(io).begin('Enabling default federated types');
+        const results = await enableDefaultTypes(client, {
+          namespace,
+          crdEstablishTimeoutMs: timeoutSeconds * 1000,
+        });
+        done(`done (${summarizeApplyResults(results)})`);
+      }
       io.stdout(
         `KubeFed is installed in namespace ${summary.namespace} of cluster ${client.cluster} (scope ${summary.scope}).\n`,
       );

@@ -98,10 +98,11 @@ export async function installKubeFed(
   };
 }
 
-async function waitForEstablished(
+/** Polls the named CRDs until all are Established; on timeout says which are not, and why. */
+export async function waitForEstablished(
   client: KubeClient,
   names: string[],
-  options: { timeoutMs: number; pollIntervalMs: number; signal: AbortSignal | undefined },
+  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignal | undefined },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let pending = names;

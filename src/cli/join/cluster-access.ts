@@ -108,5 +108,5 @@ export async function onCluster<T>(target: ClusterTarget, call: () => Promise<T>
 }
 
 export async function closeTargets(...targets: (ClusterTarget | undefined)[]): Promise<void> {
-  await Promise.all(targets.map((t) => t?.client.close()));
+  await Promise.all(targets.filter((t) => t !== undefined).map((t) => t.client.close()));
 }

@@ -16,6 +16,7 @@ import {
   RBAC_MODES,
   describeObject,
   hostClusterNameFor,
+  isDns1123Subdomain,
   memberObjects,
   parseRbacMode,
   validateJoinNames,
@@ -96,7 +97,11 @@ export const joinCommand: CommandDefinition = {
       throw new UsageError(`invalid --rbac "${rbacText}": use ${RBAC_MODES.join(' or ')}`);
     }
     const secretName = stringFlag(flags, 'secret-name');
-    if (secretName === '') throw new UsageError('--secret-name must not be empty');
+    if (secretName !== undefined && !isDns1123Subdomain(secretName)) {
+      throw new UsageError(
+        `invalid --secret-name "${secretName}": a Secret name is lower-case letters, digits, '-' and '.'`,
+      );
+    }
     const format = outputFormat(flags);
     const dryRun = booleanFlag(flags, 'dry-run') || format !== undefined;
 
@@ -133,7 +138,8 @@ export const joinCommand: CommandDefinition = {
         errorOnExisting,
         rbac,
         dryRun,
-        progress: lineProgress(io),
+        // Objects printed with -o must parse as they are: no progress lines between them.
+        progress: format === undefined ? lineProgress(io) : { begin: () => () => undefined },
       });
       if (dryRun) {
         if (format !== undefined) {

@@ -21,12 +21,15 @@ import { describeTarget, onCluster } from './cluster-access.ts';
 import type { ClusterTarget } from './cluster-access.ts';
 import {
   caBundleFor,
+  clusterSecretName,
   describeObject,
+  foreignRegistrationNamespace,
   hostSecret,
   kubeFedCluster,
   memberObjects,
   planJoin,
   reconcileExisting,
+  sameClusterSpec,
   secretsResource,
   targetTypesOf,
 } from './plan.ts';
@@ -153,6 +156,7 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
     });
     await writeStep(progress, host, cluster, async () => {
       if (preflight.existingCluster) {
+        if (sameClusterSpec(preflight.existingCluster, cluster)) return 'exists, unchanged';
         // null removes a caBundle or TLS exception the new registration no longer has.
         const spec = cluster.spec as Record<string, unknown>;
         const patch = {
@@ -224,16 +228,9 @@ async function runPreflight(options: JoinOptions): Promise<Preflight> {
   });
 
   // Without --secret-name, an update keeps the Secret the registration already uses.
-  const secretRef = existingCluster?.['spec'];
-  const currentSecret =
-    isPlainObject(secretRef) && isPlainObject(secretRef['secretRef'])
-      ? secretRef['secretRef']['name']
-      : undefined;
   const hostSecretName =
     options.secretName ??
-    (!options.errorOnExisting && typeof currentSecret === 'string' && currentSecret !== ''
-      ? currentSecret
-      : undefined);
+    (!options.errorOnExisting && existingCluster ? clusterSecretName(existingCluster) : undefined);
   const existingHostSecret =
     hostSecretName === undefined
       ? undefined
@@ -266,27 +263,44 @@ async function runPreflight(options: JoinOptions): Promise<Preflight> {
     ),
   );
   for (const { planned, existing } of found) {
-    if (existing) existingMember.set(describeObject(planned.object), existing);
+    if (!existing) continue;
+    existingMember.set(describeObject(planned.object), existing);
+    const other =
+      planned.object.kind === 'ClusterRoleBinding'
+        ? foreignRegistrationNamespace(existing, plan.serviceAccountName, namespace)
+        : undefined;
+    if (other !== undefined) {
+      throw new Error(
+        `${describeObject(existing)} in the ${describeTarget(member)} belongs to the registration ` +
+          `of this cluster with a control plane in namespace "${other}"; to join it to a second ` +
+          'control plane, give this host another name with --host-cluster-name',
+      );
+    }
   }
 
   if (options.errorOnExisting) {
-    const existing = [
-      ...(existingCluster
-        ? [
-            `${describeObject({ kind: 'KubeFedCluster', metadata: { name: clusterName, namespace } })} in ${describeTarget(host)}`,
-          ]
-        : []),
-      ...(existingHostSecret
-        ? [`${describeObject(existingHostSecret)} in ${describeTarget(host)}`]
-        : []),
-      ...[...existingMember.keys()].map((d) => `${d} in ${describeTarget(member)}`),
+    const inHost = [
+      ...(existingCluster ? [`KubeFedCluster ${namespace}/${clusterName}`] : []),
+      ...(existingHostSecret ? [describeObject(existingHostSecret)] : []),
     ];
-    if (existing.length > 0) {
+    const inMember = [...existingMember.keys()];
+    if (existingHostSecret && !existingCluster && inMember.length === 0) {
       throw new Error(
-        `cluster "${clusterName}" is already joined${existingCluster ? '' : ' (or partly joined)'}: ` +
-          `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}. ` +
-          `Run 'kubefedctl unjoin ${clusterName}' with the same flags first, or join with ` +
-          '--error-on-existing=false to update the existing registration',
+        `${describeObject(existingHostSecret)} already exists in the ${describeTarget(host)}; ` +
+          'choose another --secret-name, or leave it out to have one generated',
+      );
+    }
+    if (inHost.length + inMember.length > 0) {
+      const where = [
+        ...(inHost.length > 0 ? [`in the ${describeTarget(host)}: ${inHost.join(', ')}`] : []),
+        ...(inMember.length > 0
+          ? [`in the ${describeTarget(member)}: ${inMember.join(', ')}`]
+          : []),
+      ];
+      throw new Error(
+        `cluster "${clusterName}" is already ${existingCluster ? 'joined' : 'partly joined'} ` +
+          `(${where.join('; ')}). Run 'kubefedctl unjoin ${clusterName}' with the same flags first, ` +
+          'or join with --error-on-existing=false to update the existing registration',
       );
     }
   }

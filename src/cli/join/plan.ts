@@ -7,6 +7,7 @@ import {
   TLSValidation,
 } from '../../apis/constants.ts';
 import type { KubeFedCluster, KubeObject } from '../../apis/types.ts';
+import { isPlainObject } from '../../kube/object.ts';
 import { namespacesResource } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 
@@ -200,12 +201,9 @@ export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] 
   const types: TargetType[] = [];
   for (const ftc of typeConfigs) {
     const spec = ftc['spec'];
-    const target =
-      typeof spec === 'object' && spec !== null
-        ? (spec as Record<string, unknown>)['targetType']
-        : undefined;
-    if (typeof target !== 'object' || target === null) continue;
-    const { group, pluralName, scope } = target as Record<string, unknown>;
+    const target = isPlainObject(spec) ? spec['targetType'] : undefined;
+    if (!isPlainObject(target)) continue;
+    const { group, pluralName, scope } = target;
     if (typeof pluralName !== 'string' || pluralName === '') continue;
     types.push({
       group: typeof group === 'string' ? group : '',
@@ -469,6 +467,21 @@ export function kubeFedCluster(options: {
   };
 }
 
+/** `spec.secretRef.name` of a KubeFedCluster, if set. */
+export function clusterSecretName(cluster: KubeObject): string | undefined {
+  const spec = cluster['spec'];
+  const ref = isPlainObject(spec) ? spec['secretRef'] : undefined;
+  const name = isPlainObject(ref) ? ref['name'] : undefined;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/** `spec.apiEndpoint` of a KubeFedCluster, if set. */
+export function clusterApiEndpoint(cluster: KubeObject): string | undefined {
+  const spec = cluster['spec'];
+  const endpoint = isPlainObject(spec) ? spec['apiEndpoint'] : undefined;
+  return typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined;
+}
+
 // --- Existing objects --------------------------------------------------------------------------
 
 /** What to do with an object join finds already there (only with `--error-on-existing=false`). */
@@ -494,6 +507,17 @@ export function reconcileExisting(planned: KubeObject, existing: KubeObject): Ex
   return { action: 'keep' };
 }
 
+/** Whether an existing KubeFedCluster already has the spec join would give it. */
+export function sameClusterSpec(existing: KubeObject, desired: KubeFedCluster): boolean {
+  const current = existing['spec'];
+  if (!isPlainObject(current)) return false;
+  const fields = ['apiEndpoint', 'caBundle', 'secretRef', 'disabledTLSValidations'] as const;
+  return (
+    fields.every((field) => sameJson(current[field], desired.spec[field])) &&
+    (current['proxyURL'] ?? '') === (desired.spec.proxyURL ?? '')
+  );
+}
+
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
@@ -501,7 +525,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 /** Object keys sorted, so key order (the server's vs ours) does not count as a difference. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === 'object' && value !== null) {
+  if (isPlainObject(value)) {
     return Object.fromEntries(
       Object.entries(value)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -509,6 +533,27 @@ function canonical(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * The namespace of another registration a binding grants, when it binds `serviceAccount` only in
+ * namespaces other than `namespace`. ClusterRole names carry no namespace, so two control planes
+ * (in different namespaces of hosts with the same name) would share them.
+ */
+export function foreignRegistrationNamespace(
+  binding: KubeObject,
+  serviceAccount: string,
+  namespace: string,
+): string | undefined {
+  const subjects = binding['subjects'];
+  if (!Array.isArray(subjects)) return undefined;
+  const namespaces = subjects
+    .filter(isPlainObject)
+    .filter((s) => s['kind'] === 'ServiceAccount' && s['name'] === serviceAccount)
+    .map((s) => s['namespace']);
+  if (namespaces.length === 0 || namespaces.includes(namespace)) return undefined;
+  const other = namespaces[0];
+  return typeof other === 'string' ? other : '';
 }
 
 /** `Kind ns/name` or `Kind name`: how progress and errors name an object. */

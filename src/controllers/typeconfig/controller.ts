@@ -1,0 +1,167 @@
+// The FederatedTypeConfig controller (spec §6): watches FTCs in the KubeFed namespace and starts,
+// stops or restarts one sync controller per enabled type while the process runs, so enabling or
+// disabling a type never needs a restart. Its status says whether that sync controller runs.
+import { isDeepStrictEqual } from 'node:util';
+import { FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
+import { federatedTypeConfigsResource } from '../../apis/resources.ts';
+import { NAMESPACES_TYPE_CONFIG, applyTypeConfigDefaults, isNamespaceTypeConfig, targetIsNamespaced } from '../../apis/typeconfig.ts';
+import type { FederatedTypeConfig } from '../../apis/types.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
+import { Informer, stripManagedFields } from '../../kube/informer.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import type { ControllerMetrics } from '../../runtime/metrics.ts';
+import { ReconcileResult, ReconcileWorker } from '../../runtime/reconcile-worker.ts';
+import { planTypeConfig } from './plan.ts';
+
+/** A started per-type controller. */
+export interface RunningTypeController {
+  stop(): Promise<void>;
+}
+
+export interface TypeConfigControllerDeps {
+  host: KubeClient;
+  namespace: string;
+  /** Namespaced control plane: cluster-scoped types are not federated. */
+  limitedScope: boolean;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  startSyncController: (ftc: FederatedTypeConfig) => Promise<RunningTypeController>;
+}
+
+export class TypeConfigController {
+  readonly #deps: TypeConfigControllerDeps;
+  readonly #informer: Informer;
+  readonly #worker: ReconcileWorker;
+  readonly #running = new Map<string, { generation: number; controller: RunningTypeController }>();
+
+  constructor(deps: TypeConfigControllerDeps) {
+    this.#deps = deps;
+    this.#worker = new ReconcileWorker({
+      name: 'federatedtypeconfig',
+      reconcile: (name) => this.#reconcile(name),
+      logger: deps.logger,
+      metrics: deps.metrics,
+    });
+    const enqueue = (obj: { metadata?: { name?: string } }): void => {
+      const name = obj.metadata?.name ?? '';
+      this.#worker.enqueue(name);
+      // Namespaced types wait for the namespaces FTC: re-check them when it changes.
+      if (name === NAMESPACES_TYPE_CONFIG) this.#enqueueNamespacedTypes();
+    };
+    this.#informer = new Informer({
+      client: deps.host,
+      resource: federatedTypeConfigsResource,
+      namespace: deps.namespace,
+      transform: stripManagedFields,
+      logger: deps.logger,
+      onAdd: enqueue,
+      onUpdate: (_old, obj) => enqueue(obj),
+      onDelete: enqueue,
+    });
+  }
+
+  start(): void {
+    this.#deps.logger.info('Starting FederatedTypeConfig controller');
+    this.#informer.start();
+    this.#worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker.stop();
+    await this.#informer.stop();
+    await Promise.all([...this.#running.values()].map((r) => r.controller.stop()));
+    this.#running.clear();
+  }
+
+  #cached(name: string): FederatedTypeConfig | undefined {
+    return this.#informer.get(`${this.#deps.namespace}/${name}`) as FederatedTypeConfig | undefined;
+  }
+
+  #enqueueNamespacedTypes(): void {
+    for (const obj of this.#informer.list() as FederatedTypeConfig[]) {
+      if (targetIsNamespaced(obj) && !isNamespaceTypeConfig(obj)) this.#worker.enqueue(obj.metadata?.name ?? '');
+    }
+  }
+
+  async #reconcile(name: string): Promise<ReconcileResult> {
+    if (!this.#informer.hasSynced()) return ReconcileResult.NotSynced;
+    const cached = this.#cached(name);
+    const logger = this.#deps.logger.child({ object: `${this.#deps.namespace}/${name}` });
+    if (!cached) {
+      await this.#stopSync(name, logger);
+      return ReconcileResult.AllOK;
+    }
+    const ftc = applyTypeConfigDefaults(cached);
+    const plan = planTypeConfig(ftc, {
+      limitedScope: this.#deps.limitedScope,
+      namespacesTypeConfigPresent: this.#cached(NAMESPACES_TYPE_CONFIG) !== undefined,
+      runningGeneration: this.#running.get(name)?.generation,
+    });
+    switch (plan.kind) {
+      case 'finalize':
+        if (plan.stop) await this.#stopSync(name, logger);
+        if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
+        await this.#setFinalizer(ftc, false);
+        return ReconcileResult.AllOK;
+      case 'skip-cluster-scoped':
+        logger.info(`Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`);
+        await this.#writeStatus(ftc, plan.status);
+        return ReconcileResult.AllOK;
+      case 'sync': {
+        if (await this.#setFinalizer(ftc, true)) {
+          if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
+        }
+        const generation = ftc.metadata?.generation ?? 0;
+        if (plan.action === 'stop' || plan.action === 'restart') await this.#stopSync(name, logger);
+        if (plan.action === 'start' || plan.action === 'restart') {
+          logger.info(`Starting sync controller for "${ftc.spec.federatedType.kind}"`);
+          this.#running.set(name, { generation, controller: await this.#deps.startSyncController(ftc) });
+        }
+        await this.#writeStatus(ftc, plan.status);
+        if (plan.blocked) {
+          logger.error('Cannot start the sync controller', new Error(plan.blocked));
+          return ReconcileResult.Error;
+        }
+        return ReconcileResult.AllOK;
+      }
+    }
+  }
+
+  async #stopSync(name: string, logger: Logger): Promise<void> {
+    const running = this.#running.get(name);
+    if (!running) return;
+    this.#running.delete(name);
+    logger.info('Stopping sync controller');
+    await running.controller.stop();
+  }
+
+  /** Adds or removes the FTC finalizer; true when it changed anything. */
+  async #setFinalizer(ftc: FederatedTypeConfig, present: boolean): Promise<boolean> {
+    const finalizers = ftc.metadata?.finalizers ?? [];
+    if (finalizers.includes(FEDERATED_TYPE_CONFIG_FINALIZER) === present) return false;
+    const next = present ? [...finalizers, FEDERATED_TYPE_CONFIG_FINALIZER] : finalizers.filter((f) => f !== FEDERATED_TYPE_CONFIG_FINALIZER);
+    try {
+      await this.#deps.host.patch(
+        federatedTypeConfigsResource,
+        ftc.metadata?.name ?? '',
+        // The resourceVersion makes this fail on a concurrent change instead of overwriting it.
+        { metadata: { finalizers: next, resourceVersion: ftc.metadata?.resourceVersion } },
+        { type: 'merge', namespace: this.#deps.namespace },
+      );
+    } catch (error) {
+      if (!present && isNotFound(error)) return false;
+      throw error;
+    }
+    return true;
+  }
+
+  async #writeStatus(ftc: FederatedTypeConfig, status: FederatedTypeConfig['status']): Promise<void> {
+    if (isDeepStrictEqual(ftc.status, status)) return;
+    await this.#deps.host.patch(federatedTypeConfigsResource, ftc.metadata?.name ?? '', { status }, {
+      type: 'merge',
+      namespace: this.#deps.namespace,
+      subresource: 'status',
+    });
+  }
+}

@@ -1,0 +1,592 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  caBundleFor,
+  clusterAdminRules,
+  describeObject,
+  foreignRegistrationNamespace,
+  healthCheckRoleName,
+  hostClusterNameFor,
+  hostSecret,
+  isDns1123Subdomain,
+  kubeFedCluster,
+  leastPrivilegeRules,
+  memberObjects,
+  parseRbacMode,
+  planJoin,
+  reconcileExisting,
+  roleName,
+  sameClusterSpec,
+  serviceAccountName,
+  targetTypesOf,
+  validateJoinNames,
+} from '../../../src/cli/join/plan.ts';
+import type { TargetType } from '../../../src/cli/join/plan.ts';
+
+const ns = 'kube-federation-system';
+
+function ftc(group: string | undefined, pluralName: string, scope: string) {
+  return {
+    kind: 'FederatedTypeConfig',
+    metadata: { name: group ? `${pluralName}.${group}` : pluralName, namespace: ns },
+    spec: {
+      targetType: {
+        ...(group !== undefined ? { group } : {}),
+        version: 'v1',
+        kind: 'X',
+        pluralName,
+        scope,
+      },
+    },
+  };
+}
+
+describe('join names', () => {
+  it('names the service account <cluster>-<host> and the roles after it, as KubeFed does', () => {
+    assert.equal(serviceAccountName('member1', 'host'), 'member1-host');
+    assert.equal(roleName('member1-host'), 'kubefed-controller-manager:member1-host');
+    assert.equal(
+      healthCheckRoleName(ns, 'member1-host'),
+      'kubefed-controller-manager:kube-federation-system:healthcheck-member1-host',
+    );
+  });
+
+  it('takes the host name from --host-cluster-name, else from the host context', () => {
+    assert.equal(hostClusterNameFor(undefined, 'host'), 'host');
+    assert.equal(hostClusterNameFor('primary', 'arn:aws:eks:eu/x'), 'primary');
+  });
+
+  it('asks for --host-cluster-name when the host context contains "/" or ":"', () => {
+    assert.throws(() => hostClusterNameFor(undefined, 'arn:aws:eks:eu-west-1:1:cluster/x'), {
+      message:
+        'the host cluster context "arn:aws:eks:eu-west-1:1:cluster/x" contains "/" or ":", which ' +
+        'cannot be part of a service account name; name the host with --host-cluster-name',
+    });
+    assert.throws(() => hostClusterNameFor('a/b', 'host'), /invalid --host-cluster-name "a\/b"/);
+    assert.throws(() => hostClusterNameFor('a:b', 'host'), /must not be empty or contain/);
+    assert.throws(() => hostClusterNameFor('', 'host'), /must not be empty/);
+  });
+
+  it('refuses names Kubernetes would refuse, before anything is sent', () => {
+    assert.doesNotThrow(() => validateJoinNames('member1', 'host'));
+    assert.doesNotThrow(() => validateJoinNames('eu.west-1', 'kind-host'));
+    assert.throws(() => validateJoinNames('Member1', 'host'), /invalid cluster name "Member1"/);
+    assert.throws(() => validateJoinNames('-a', 'host'), /invalid cluster name/);
+    assert.throws(
+      () => validateJoinNames('member1', 'Kind_Host'),
+      /service account name "member1-Kind_Host" .* pass --host-cluster-name/,
+    );
+  });
+
+  it('checks DNS-1123 subdomains like the API server', () => {
+    for (const good of ['a', 'a-b', 'a.b', '0', 'x'.repeat(253)])
+      assert.ok(isDns1123Subdomain(good), good);
+    for (const bad of ['', 'A', 'a_b', '-a', 'a-', 'a..b', '.a', 'x'.repeat(254)]) {
+      assert.ok(!isDns1123Subdomain(bad), bad);
+    }
+  });
+
+  it('parses --rbac', () => {
+    assert.equal(parseRbacMode('cluster-admin'), 'cluster-admin');
+    assert.equal(parseRbacMode('least-privilege'), 'least-privilege');
+    assert.throws(() => parseRbacMode('admin'), {
+      message: 'invalid --rbac "admin": use cluster-admin or least-privilege',
+    });
+  });
+});
+
+describe('join plan, scope Cluster', () => {
+  const plan = planJoin({
+    clusterName: 'member1',
+    hostClusterName: 'host',
+    namespace: ns,
+    scope: 'Cluster',
+    rbac: 'cluster-admin',
+  });
+
+  it('creates namespace, service account, token Secret, ClusterRole and binding, in that order', () => {
+    assert.deepEqual(
+      memberObjects(plan).map((p) => describeObject(p.object)),
+      [
+        'Namespace kube-federation-system',
+        'ServiceAccount kube-federation-system/member1-host',
+        'Secret kube-federation-system/member1-host',
+        'ClusterRole kubefed-controller-manager:member1-host',
+        'ClusterRoleBinding kubefed-controller-manager:member1-host',
+      ],
+    );
+    assert.deepEqual(
+      memberObjects(plan).map((p) => p.ref.resource),
+      ['namespaces', 'serviceaccounts', 'secrets', 'clusterroles', 'clusterrolebindings'],
+    );
+    assert.equal(plan.serviceAccountName, 'member1-host');
+    assert.deepEqual(plan.skippedTargetTypes, []);
+  });
+
+  it('writes the exact objects KubeFed v0.10 writes', () => {
+    assert.deepEqual(plan.namespace.object, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    });
+    assert.deepEqual(plan.serviceAccount.object, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: 'member1-host',
+        namespace: ns,
+        annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' },
+      },
+      automountServiceAccountToken: false,
+    });
+    assert.deepEqual(plan.tokenSecret.object, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'member1-host',
+        namespace: ns,
+        annotations: { 'kubernetes.io/service-account.name': 'member1-host' },
+      },
+      type: 'kubernetes.io/service-account-token',
+    });
+    assert.deepEqual(
+      plan.rbac.map((p) => p.object),
+      [
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'kubefed-controller-manager:member1-host' },
+          rules: [
+            { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+            { verbs: ['get'], nonResourceURLs: ['*'] },
+          ],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'kubefed-controller-manager:member1-host' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'kubefed-controller-manager:member1-host',
+          },
+          subjects: [{ kind: 'ServiceAccount', name: 'member1-host', namespace: ns }],
+        },
+      ],
+    );
+  });
+
+  it('gives cluster-admin-like access by default, and ignores target types then', () => {
+    const withTypes = planJoin({
+      clusterName: 'member1',
+      hostClusterName: 'host',
+      namespace: ns,
+      scope: 'Cluster',
+      rbac: 'cluster-admin',
+      targetTypes: [{ group: 'apps', pluralName: 'deployments', scope: 'Namespaced' }],
+    });
+    assert.deepEqual(withTypes.rbac[0]?.object['rules'], clusterAdminRules());
+  });
+
+  it('with least privilege, grants only the federated types, namespaces and health checks', () => {
+    const lp = planJoin({
+      clusterName: 'member1',
+      hostClusterName: 'host',
+      namespace: ns,
+      scope: 'Cluster',
+      rbac: 'least-privilege',
+      targetTypes: [
+        { group: '', pluralName: 'configmaps', scope: 'Namespaced' },
+        { group: 'rbac.authorization.k8s.io', pluralName: 'clusterroles', scope: 'Cluster' },
+      ],
+    });
+    assert.deepEqual(
+      lp.rbac.map((p) => p.object.kind),
+      ['ClusterRole', 'ClusterRoleBinding'],
+    );
+    assert.deepEqual(lp.rbac[0]?.object['rules'], [
+      { verbs: ['*'], apiGroups: [''], resources: ['configmaps', 'namespaces'] },
+      { verbs: ['*'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'] },
+      { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
+      { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+    ]);
+  });
+});
+
+describe('join plan, scope Namespaced', () => {
+  const plan = planJoin({
+    clusterName: 'member1',
+    hostClusterName: 'host',
+    namespace: 'team-a',
+    scope: 'Namespaced',
+    rbac: 'cluster-admin',
+  });
+  const health = 'kubefed-controller-manager:team-a:healthcheck-member1-host';
+
+  it('creates a Role and RoleBinding in KFNS, and the health-check ClusterRole and binding', () => {
+    assert.deepEqual(
+      memberObjects(plan).map((p) => describeObject(p.object)),
+      [
+        'Namespace team-a',
+        'ServiceAccount team-a/member1-host',
+        'Secret team-a/member1-host',
+        'Role team-a/kubefed-controller-manager:member1-host',
+        'RoleBinding team-a/kubefed-controller-manager:member1-host',
+        `ClusterRole ${health}`,
+        `ClusterRoleBinding ${health}`,
+      ],
+    );
+  });
+
+  it('writes the shipped rules, capital-G Get included', () => {
+    const [role, binding, healthRole, healthBinding] = plan.rbac.map((p) => p.object);
+    assert.deepEqual(role, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'kubefed-controller-manager:member1-host', namespace: 'team-a' },
+      rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+    });
+    assert.deepEqual(binding, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'kubefed-controller-manager:member1-host', namespace: 'team-a' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'kubefed-controller-manager:member1-host',
+      },
+      subjects: [{ kind: 'ServiceAccount', name: 'member1-host', namespace: 'team-a' }],
+    });
+    assert.deepEqual(healthRole, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: health },
+      rules: [
+        { verbs: ['Get'], nonResourceURLs: ['/healthz'] },
+        { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+      ],
+    });
+    assert.deepEqual(healthBinding?.['roleRef'], {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: health,
+    });
+    assert.ok(healthBinding);
+    assert.deepEqual(healthBinding['subjects'], [
+      { kind: 'ServiceAccount', name: 'member1-host', namespace: 'team-a' },
+    ]);
+  });
+
+  it('with least privilege, the Role holds the namespaced types; cluster-scoped ones are skipped', () => {
+    const lp = planJoin({
+      clusterName: 'member1',
+      hostClusterName: 'host',
+      namespace: 'team-a',
+      scope: 'Namespaced',
+      rbac: 'least-privilege',
+      targetTypes: [
+        { group: 'apps', pluralName: 'deployments', scope: 'Namespaced' },
+        { group: '', pluralName: 'namespaces', scope: 'Cluster' },
+        { group: 'rbac.authorization.k8s.io', pluralName: 'clusterroles', scope: 'Cluster' },
+      ],
+    });
+    assert.deepEqual(lp.rbac[0]?.object['rules'], [
+      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
+      { verbs: ['*'], apiGroups: ['apps'], resources: ['deployments'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods'] },
+    ]);
+    assert.deepEqual(lp.rbac[2]?.object['rules'], [
+      { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
+      { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+    ]);
+    assert.deepEqual(lp.skippedTargetTypes, ['clusterroles.rbac.authorization.k8s.io']);
+  });
+});
+
+describe('least-privilege rules', () => {
+  const t = (
+    group: string,
+    pluralName: string,
+    scope: 'Cluster' | 'Namespaced' = 'Namespaced',
+  ): TargetType => ({
+    group,
+    pluralName,
+    scope,
+  });
+
+  it('always grants namespaces, even without any federated type', () => {
+    assert.deepEqual(leastPrivilegeRules([], 'Cluster').rules, [
+      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
+      { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
+      { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
+    ]);
+    assert.deepEqual(leastPrivilegeRules([], 'Namespaced').rules, [
+      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
+    ]);
+  });
+
+  it('groups resources by API group, sorted, without duplicates', () => {
+    const { rules } = leastPrivilegeRules(
+      [
+        t('networking.k8s.io', 'ingresses'),
+        t('', 'secrets'),
+        t('apps', 'statefulsets'),
+        t('', 'configmaps'),
+        t('', 'namespaces', 'Cluster'),
+        t('', 'secrets'),
+        t('batch', 'jobs'),
+      ],
+      'Cluster',
+    );
+    assert.deepEqual(rules.slice(0, 4), [
+      { verbs: ['*'], apiGroups: [''], resources: ['configmaps', 'namespaces', 'secrets'] },
+      { verbs: ['*'], apiGroups: ['apps'], resources: ['statefulsets'] },
+      { verbs: ['*'], apiGroups: ['batch'], resources: ['jobs'] },
+      { verbs: ['*'], apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
+    ]);
+  });
+
+  it('lets the scheduler read pods when Deployments or ReplicaSets are federated', () => {
+    for (const plural of ['deployments', 'replicasets']) {
+      const { rules } = leastPrivilegeRules([t('apps', plural)], 'Cluster');
+      assert.ok(
+        rules.some((r) => r.resources?.includes('pods') && r.verbs.join() === 'get,list,watch'),
+        plural,
+      );
+    }
+    const { rules } = leastPrivilegeRules([t('apps', 'statefulsets')], 'Cluster');
+    assert.ok(!rules.some((r) => r.resources?.includes('pods')));
+  });
+
+  it('does not narrow pods or nodes that a federated type already grants fully', () => {
+    const { rules } = leastPrivilegeRules(
+      [t('apps', 'deployments'), t('', 'pods'), t('', 'nodes', 'Cluster')],
+      'Cluster',
+    );
+    assert.deepEqual(rules, [
+      { verbs: ['*'], apiGroups: [''], resources: ['namespaces', 'nodes', 'pods'] },
+      { verbs: ['*'], apiGroups: ['apps'], resources: ['deployments'] },
+      { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
+    ]);
+  });
+
+  it('reads target types from FederatedTypeConfigs, skipping malformed ones', () => {
+    assert.deepEqual(
+      targetTypesOf([
+        ftc('apps', 'deployments', 'Namespaced'),
+        ftc(undefined, 'configmaps', 'Namespaced'),
+        ftc('', 'namespaces', 'Cluster'),
+        { metadata: { name: 'broken' } },
+        { spec: { targetType: { kind: 'NoPlural' } } },
+        { spec: 'nonsense' },
+      ]),
+      [
+        { group: 'apps', pluralName: 'deployments', scope: 'Namespaced' },
+        { group: '', pluralName: 'configmaps', scope: 'Namespaced' },
+        { group: '', pluralName: 'namespaces', scope: 'Cluster' },
+      ],
+    );
+  });
+});
+
+describe('join host objects', () => {
+  it('stores the token in an Opaque Secret, generated <cluster>-xxxxx unless named', () => {
+    assert.deepEqual(hostSecret({ clusterName: 'member1', namespace: ns, token: 'dG9r' }), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { generateName: 'member1-', namespace: ns },
+      type: 'Opaque',
+      data: { token: 'dG9r' },
+    });
+    assert.deepEqual(hostSecret({ clusterName: 'member1', namespace: ns, name: 'creds' }), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: ns },
+      type: 'Opaque',
+    });
+    assert.equal(
+      describeObject(hostSecret({ clusterName: 'member1', namespace: ns })),
+      'Secret kube-federation-system/member1-<generated>',
+    );
+  });
+
+  it('takes the CA from the kubeconfig first, else from the token Secret', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n';
+    const base64 = Buffer.from(pem).toString('base64');
+    assert.equal(caBundleFor({ server: 's', caData: pem }, 'ZnJvbS1zZWNyZXQ='), base64);
+    assert.equal(caBundleFor({ server: 's' }, 'ZnJvbS1zZWNyZXQ='), 'ZnJvbS1zZWNyZXQ=');
+    assert.equal(caBundleFor({ server: 's' }, ''), undefined);
+    assert.equal(caBundleFor({ server: 's' }, undefined), undefined);
+  });
+
+  it('creates the KubeFedCluster with the kubeconfig server, CA and secret', () => {
+    assert.deepEqual(
+      kubeFedCluster({
+        clusterName: 'member1',
+        namespace: ns,
+        endpoint: { server: 'https://10.0.0.1:6443' },
+        secretName: 'member1-abcde',
+        caBundle: 'Q0E=',
+      }),
+      {
+        apiVersion: 'core.kubefed.io/v1beta1',
+        kind: 'KubeFedCluster',
+        metadata: { name: 'member1', namespace: ns },
+        spec: {
+          apiEndpoint: 'https://10.0.0.1:6443',
+          caBundle: 'Q0E=',
+          secretRef: { name: 'member1-abcde' },
+          proxyURL: '',
+        },
+      },
+    );
+  });
+
+  it('disables TLS validation for an insecure context and keeps its proxy', () => {
+    const cluster = kubeFedCluster({
+      clusterName: 'edge',
+      namespace: ns,
+      endpoint: {
+        server: '10.0.0.1:6443',
+        insecureSkipTLSVerify: true,
+        proxyUrl: 'socks5://proxy:1080',
+      },
+      secretName: 's',
+      caBundle: undefined,
+    });
+    assert.deepEqual(cluster.spec, {
+      apiEndpoint: '10.0.0.1:6443',
+      secretRef: { name: 's' },
+      disabledTLSValidations: ['*'],
+      proxyURL: 'socks5://proxy:1080',
+    });
+  });
+
+  it('sees whether an existing KubeFedCluster needs an update', () => {
+    const desired = kubeFedCluster({
+      clusterName: 'm',
+      namespace: ns,
+      endpoint: { server: 'https://a' },
+      secretName: 's',
+      caBundle: 'Q0E=',
+    });
+    const existing = {
+      metadata: { name: 'm', resourceVersion: '7' },
+      spec: { secretRef: { name: 's' }, caBundle: 'Q0E=', apiEndpoint: 'https://a' },
+      status: { conditions: [] },
+    };
+    assert.ok(sameClusterSpec(existing, desired), 'proxyURL absent equals empty');
+    assert.ok(
+      !sameClusterSpec(
+        { ...existing, spec: { ...existing.spec, apiEndpoint: 'https://b' } },
+        desired,
+      ),
+    );
+    assert.ok(
+      !sameClusterSpec(
+        { ...existing, spec: { ...existing.spec, disabledTLSValidations: ['*'] } },
+        desired,
+      ),
+    );
+    assert.ok(
+      !sameClusterSpec(
+        { ...existing, spec: { ...existing.spec, secretRef: { name: 'x' } } },
+        desired,
+      ),
+    );
+    assert.ok(!sameClusterSpec({}, desired));
+  });
+});
+
+describe('join on existing objects (--error-on-existing=false)', () => {
+  const plan = planJoin({
+    clusterName: 'member1',
+    hostClusterName: 'host',
+    namespace: ns,
+    scope: 'Cluster',
+    rbac: 'cluster-admin',
+  });
+  const [role, binding] = plan.rbac.map((p) => p.object);
+  assert.ok(role && binding);
+
+  it('keeps roles and bindings that match, whatever the key order and server fields', () => {
+    const serverRole = {
+      ...role,
+      metadata: { ...role.metadata, uid: 'u', resourceVersion: '5' },
+      rules: [
+        { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+        { nonResourceURLs: ['*'], verbs: ['get'] },
+      ],
+    };
+    assert.deepEqual(reconcileExisting(role, serverRole), { action: 'keep' });
+    assert.deepEqual(
+      reconcileExisting(binding, { ...binding, metadata: { name: 'x', uid: 'u' } }),
+      {
+        action: 'keep',
+      },
+    );
+  });
+
+  it('updates the rules of a role, keeping the rest of the object', () => {
+    const stale = { ...role, metadata: { ...role.metadata, resourceVersion: '5' }, rules: [] };
+    assert.deepEqual(reconcileExisting(role, stale), {
+      action: 'update',
+      object: { ...stale, rules: role['rules'] },
+    });
+  });
+
+  it('updates the subjects of a binding, and re-creates one bound to another role', () => {
+    const otherSubjects = { ...binding, subjects: [{ kind: 'User', name: 'bob' }] };
+    assert.deepEqual(reconcileExisting(binding, otherSubjects), {
+      action: 'update',
+      object: { ...otherSubjects, subjects: binding['subjects'] },
+    });
+    const otherRole = {
+      ...binding,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    };
+    assert.deepEqual(reconcileExisting(binding, otherRole), { action: 'recreate' });
+  });
+
+  it('keeps the namespace, service account and token Secret as they are', () => {
+    for (const planned of [plan.namespace, plan.serviceAccount, plan.tokenSecret]) {
+      assert.deepEqual(reconcileExisting(planned.object, { metadata: { name: 'x' } }), {
+        action: 'keep',
+      });
+    }
+  });
+});
+
+describe('registrations of the same cluster with two control planes', () => {
+  const binding = (...namespaces: string[]) => ({
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'kubefed-controller-manager:member1-host' },
+    subjects: namespaces.map((namespace) => ({
+      kind: 'ServiceAccount',
+      name: 'member1-host',
+      namespace,
+    })),
+  });
+
+  it('sees a binding of the same service account name in another namespace as foreign', () => {
+    assert.equal(foreignRegistrationNamespace(binding('team-a'), 'member1-host', ns), 'team-a');
+  });
+
+  it('sees its own binding, or one it cannot attribute, as not foreign', () => {
+    assert.equal(foreignRegistrationNamespace(binding(ns), 'member1-host', ns), undefined);
+    assert.equal(
+      foreignRegistrationNamespace(binding('team-a', ns), 'member1-host', ns),
+      undefined,
+    );
+    assert.equal(foreignRegistrationNamespace(binding(), 'member1-host', ns), undefined);
+    assert.equal(foreignRegistrationNamespace({ metadata: {} }, 'member1-host', ns), undefined);
+    assert.equal(
+      foreignRegistrationNamespace(
+        { subjects: [{ kind: 'User', name: 'member1-host', namespace: 'x' }] },
+        'member1-host',
+        ns,
+      ),
+      undefined,
+    );
+  });
+});
