@@ -50,18 +50,16 @@ export function directiveGroupVersion(directive: EnableTypeDirective): Federated
   };
 }
 
+const specFields: readonly string[] = ['targetVersion', 'federatedGroup', 'federatedVersion'];
+
 /** Reads the one EnableTypeDirective of a YAML (or JSON) file; `source` names it in errors. */
 export function parseEnableTypeDirective(text: string, source: string): EnableTypeDirective {
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) {
-    throw new Error(`${source}: not a YAML document`);
-  }
-  const nonEmpty = documents.filter((d) => d.contents !== null);
-  const first = nonEmpty[0];
+  const documents = parseAllDocuments(text).filter((d) => d.contents !== null);
+  const first = documents[0];
   if (first === undefined) throw new Error(`${source}: no EnableTypeDirective in the file`);
-  if (nonEmpty.length > 1) {
+  if (documents.length > 1) {
     throw new Error(
-      `${source}: one EnableTypeDirective per file, found ${nonEmpty.length} documents`,
+      `${source}: one EnableTypeDirective per file, found ${documents.length} documents`,
     );
   }
   if (first.errors.length > 0) {
@@ -85,19 +83,13 @@ export function parseEnableTypeDirective(text: string, source: string): EnableTy
   const spec = value['spec'] ?? {};
   if (!isPlainObject(spec)) throw new Error(`${source}: spec must be an object`);
   const parsed: EnableTypeDirectiveSpec = {};
-  for (const field of ['targetVersion', 'federatedGroup', 'federatedVersion'] as const) {
-    const fieldValue = spec[field];
+  for (const [field, fieldValue] of Object.entries(spec)) {
+    if (!specFields.includes(field)) throw new Error(`${source}: unknown field spec.${field}`);
     if (fieldValue === undefined || fieldValue === null || fieldValue === '') continue;
     if (typeof fieldValue !== 'string') {
       throw new Error(`${source}: spec.${field} must be a string`);
     }
-    parsed[field] = fieldValue;
-  }
-  const unknown = Object.keys(spec).filter(
-    (key) => !['targetVersion', 'federatedGroup', 'federatedVersion'].includes(key),
-  );
-  if (unknown.length > 0) {
-    throw new Error(`${source}: unknown field spec.${unknown[0] ?? ''}`);
+    parsed[field as keyof EnableTypeDirectiveSpec] = fieldValue;
   }
   return enableTypeDirective(name, parsed);
 }

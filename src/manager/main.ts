@@ -15,12 +15,25 @@ import { EventRecorder } from '../runtime/events.ts';
 import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { Logger } from '../runtime/logger.ts';
-import { MetricsRegistry, registerKubeFedMetrics } from '../runtime/metrics.ts';
+import {
+  MetricsRegistry,
+  registerKubeFedMetrics,
+  type KubeFedMetrics,
+} from '../runtime/metrics.ts';
 import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
 import { leaseStore } from './lease-store.ts';
-import { managerUsage, parseManagerOptions, selectControllers, type ManagerOptions } from './options.ts';
+import {
+  managerUsage,
+  parseManagerOptions,
+  selectControllers,
+  type ManagerOptions,
+} from './options.ts';
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 const knownControllers = ['kubefedcluster', 'federatedtypeconfig'] as const;
 
 interface RunningController {
@@ -44,9 +57,22 @@ async function main(argv: string[]): Promise<number> {
   const registry = new MetricsRegistry();
   const metrics = registerKubeFedMetrics(registry);
   const servers: RunningHttpServer[] = [];
-  servers.push(await startHttpServer(options.healthzAddr, { healthz: true }));
-  servers.push(await startHttpServer(options.metricsAddr, { metrics: registry }));
+  try {
+    servers.push(await startHttpServer(options.healthzAddr, { healthz: true }));
+    servers.push(await startHttpServer(options.metricsAddr, { metrics: registry }));
+    return await runControllers(options, controllers, logger, metrics);
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
 
+/** Loads the config, campaigns, and runs the controllers while leading; returns the exit code. */
+async function runControllers(
+  options: ManagerOptions,
+  controllers: readonly string[],
+  logger: Logger,
+  metrics: KubeFedMetrics,
+): Promise<number> {
   const namespace = resolveNamespace(options);
   const userAgent = userAgentFor('kubefed-controller-manager', version);
   const host = new KubeClient(hostConnection(options), {
@@ -56,77 +82,97 @@ async function main(argv: string[]): Promise<number> {
     ...(options.restConfigQps > 0 ? { qps: options.restConfigQps } : {}),
     ...(options.restConfigBurst > 0 ? { burst: options.restConfigBurst } : {}),
   });
-  const config = runtimeConfig(
-    await loadKubeFedConfig({ host, namespace, file: options.kubefedConfig, env: process.env, logger }),
-  );
-  if (config.scope === 'Namespaced') logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
-
-  const identity = `${hostname()}_${randomUUID()}`;
-  const elector = new LeaderElector({
-    identity,
-    store: leaseStore(host, namespace),
-    timings: { leaseDurationMs: config.leaseDurationMs, renewDeadlineMs: config.renewDeadlineMs, retryPeriodMs: config.retryPeriodMs },
-    onError: (error) => logger.v(1).info('Leader election attempt failed', { error: String(error) }),
-  });
-  let terminating = false;
-  const onSignal = (signal: string): void => {
-    if (terminating) return;
-    terminating = true;
-    logger.info(`Received ${signal}, shutting down`);
-    elector.stop();
-  };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
-
-  logger.info('Attempting to acquire the leader lease', { identity, lease: `${namespace}/kubefed-controller-manager` });
-  const running: RunningController[] = [];
-  let exitCode = 0;
-  if (await elector.acquire()) {
-    logger.info('promoted as leader', { identity });
-    if (controllers.includes('kubefedcluster')) {
-      const controller = new ClusterController({
+  try {
+    const config = runtimeConfig(
+      await loadKubeFedConfig({
         host,
         namespace,
-        options: config.healthCheck,
-        logger: logger.child({ controller: 'kubefedcluster' }),
-        metrics,
-        events: new EventRecorder(host, 'kubefedcluster-controller', logger),
-        userAgent,
-      });
-      controller.start();
-      running.push(controller);
+        file: options.kubefedConfig,
+        env: process.env,
+        logger,
+      }),
+    );
+    if (config.scope === 'Namespaced')
+      logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
+
+    const identity = `${hostname()}_${randomUUID()}`;
+    const elector = new LeaderElector({
+      identity,
+      store: leaseStore(host, namespace),
+      timings: {
+        leaseDurationMs: config.leaseDurationMs,
+        renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs,
+      },
+      onError: (error) =>
+        logger.v(1).info('Leader election attempt failed', { error: String(error) }),
+    });
+    let terminating = false;
+    const onSignal = (signal: string): void => {
+      if (terminating) return;
+      terminating = true;
+      logger.info(`Received ${signal}, shutting down`);
+      elector.stop();
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+
+    logger.info('Attempting to acquire the leader lease', {
+      identity,
+      lease: `${namespace}/kubefed-controller-manager`,
+    });
+    const running: RunningController[] = [];
+    let exitCode = 0;
+    if (await elector.acquire()) {
+      logger.info('promoted as leader', { identity });
+      if (controllers.includes('kubefedcluster')) {
+        const controller = new ClusterController({
+          host,
+          namespace,
+          options: config.healthCheck,
+          logger: logger.child({ controller: 'kubefedcluster' }),
+          metrics,
+          events: new EventRecorder(host, 'kubefedcluster-controller', logger),
+          userAgent,
+        });
+        controller.start();
+        running.push(controller);
+      }
+      if (
+        controllers.includes('federatedtypeconfig') &&
+        config.featureGates.get('PushReconciler') !== false
+      ) {
+        const controllerLogger = logger.child({ controller: 'federatedtypeconfig' });
+        const controller = new TypeConfigController({
+          host,
+          namespace,
+          limitedScope: config.scope === 'Namespaced',
+          logger: controllerLogger,
+          metrics,
+          startSyncController: (ftc) =>
+            startSyncController(ftc, {
+              host,
+              targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
+              logger,
+              metrics,
+              maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
+            }),
+        });
+        controller.start();
+        running.push(controller);
+      }
+      const outcome = await elector.holdLeadership();
+      if (outcome === 'lost') {
+        logger.error('leader election lost');
+        logger.error('lost lease');
+        exitCode = 1;
+      }
     }
-    if (controllers.includes('federatedtypeconfig') && config.featureGates.get('PushReconciler') !== false) {
-      const controllerLogger = logger.child({ controller: 'federatedtypeconfig' });
-      const controller = new TypeConfigController({
-        host,
-        namespace,
-        limitedScope: config.scope === 'Namespaced',
-        logger: controllerLogger,
-        metrics,
-        startSyncController: (ftc) =>
-          startSyncController(ftc, {
-            host,
-            targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
-            logger,
-            metrics,
-            maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
-          }),
-      });
-      controller.start();
-      running.push(controller);
-    }
-    const outcome = await elector.holdLeadership();
-    if (outcome === 'lost') {
-      logger.error('leader election lost');
-      logger.error('lost lease');
-      exitCode = 1;
-    }
+    await Promise.all(running.map((c) => c.stop()));
+    return exitCode;
+  } finally {
+    await host.close();
   }
-  await Promise.all(running.map((c) => c.stop()));
-  await Promise.all(servers.map((s) => s.close()));
-  await host.close();
-  return exitCode;
 }
 
 function resolveNamespace(options: ManagerOptions): string {
@@ -139,7 +185,8 @@ function resolveNamespace(options: ManagerOptions): string {
 }
 
 function hostConnection(options: ManagerOptions): ReturnType<typeof loadClusterConfig> {
-  if (options.kubeconfig === undefined && options.context === undefined && isInCluster()) return inClusterConfig();
+  if (options.kubeconfig === undefined && options.context === undefined && isInCluster())
+    return inClusterConfig();
   return loadClusterConfig({ path: options.kubeconfig, context: options.context });
 }
 

@@ -1,12 +1,15 @@
 // `kubefedctl disable NAME` (spec §13.5).
-import { federatedAPIResource, typeConfigName } from '../../federation/type-config.ts';
 import { TYPES_GROUP } from '../../apis/constants.ts';
+import {
+  DEFAULT_FEDERATED_VERSION,
+  federatedAPIResource,
+  typeConfigName,
+} from '../../federation/type-config.ts';
+import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition } from '../command.ts';
 import { hostClusterFlags, kubefedNamespace } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
-import { lookupAPIResource } from '../api-lookup.ts';
-import { DEFAULT_FEDERATED_VERSION } from '../../federation/type-config.ts';
 import { disableFederatedType } from './disable.ts';
 import type { DisableReporter } from './disable.ts';
 import { parseTimeout } from './plan.ts';

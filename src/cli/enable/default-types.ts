@@ -35,5 +35,5 @@ export function summarizeApplyResults(results: readonly ApplyResult[]): string {
   const parts = (['created', 'updated', 'unchanged'] as const)
     .filter((outcome) => counts.has(outcome))
     .map((outcome) => `${counts.get(outcome) ?? 0} ${outcome}`);
-  return `${results.length} types: ${parts.join(', ')}`;
+  return `${results.length} type${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
