@@ -118,9 +118,10 @@ describe('leader election between two controller managers', () => {
   it('a standby takes over within the lease duration when the leader is killed', async () => {
     const config = await fastKubeFedConfigFile();
     const first = await startManager(sandbox, ['--kubefed-config', config]);
+    await first.waitForLog('promoted as leader');
     const second = await startManager(sandbox, ['--kubefed-config', config]);
     try {
-      await first.waitForLog('promoted as leader');
+      await second.waitForLog('Attempting to acquire the leader lease');
       await sleep(1500);
       assert.doesNotMatch(second.stderr(), /promoted as leader/, 'only one leads');
       const killedAt = Date.now();
