@@ -47,7 +47,17 @@ try {
   await run(
     'kubectl --context host -n kube-federation-system get kubefedconfig kubefed -o yaml',
     kubectl,
-    ['--context', 'host', '-n', 'kube-federation-system', 'get', 'kubefedconfig', 'kubefed', '-o', 'yaml'],
+    [
+      '--context',
+      'host',
+      '-n',
+      'kube-federation-system',
+      'get',
+      'kubefedconfig',
+      'kubefed',
+      '-o',
+      'yaml',
+    ],
   );
   for (const cluster of sandbox.clusters) {
     await run(`kubectl --context ${cluster} get namespaces`, kubectl, [

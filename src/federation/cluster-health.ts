@@ -23,7 +23,6 @@ export type ProbeOutcome =
   | { kind: 'unreachable'; error: string }
   | { kind: 'malformed' };
 
-
 /** The conditions one probe stands for (spec §2.1), all stamped with `now`. */
 export function conditionsForProbe(outcome: ProbeOutcome, now: string): ClusterCondition[] {
   const stamp = { lastProbeTime: now, lastTransitionTime: now };

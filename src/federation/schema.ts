@@ -128,7 +128,7 @@ function overridesSchema(): JSONSchemaProps {
       clusterOverrides: schema.arrayOf(
         schema.object(
           {
-            op: withPattern(schema.string('add, remove or replace (the default).'), opPattern),
+            op: { ...schema.string('add, remove or replace (the default).'), pattern: opPattern },
             path: schema.string('JSON pointer to the field of the member object.'),
             // Any JSON value: overridable fields cannot be validated up front.
             value: { 'x-kubernetes-preserve-unknown-fields': true },
@@ -170,12 +170,6 @@ function statusSchema(): JSONSchemaProps {
 }
 
 const opPattern = '^(add|remove|replace)?$';
-
-/** The shared JSONSchemaProps type has no `pattern`; the apiserver accepts it on strings. */
-function withPattern(node: JSONSchemaProps, pattern: string): JSONSchemaProps {
-  const patterned: JSONSchemaProps & { pattern: string } = { ...node, pattern };
-  return patterned;
-}
 
 /**
  * Replacing `current`'s spec by `wanted`'s would change nothing: the generated fields all have

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { KUBEFED_CONFIG_NAME, ResourceScope } from '../apis/constants.ts';
 import { parseGoDuration } from '../apis/duration.ts';
-import { applyKubeFedConfigDefaults, defaultKubeFedConfig, validateKubeFedConfig } from '../apis/kubefedconfig.ts';
+import {
+  applyKubeFedConfigDefaults,
+  defaultKubeFedConfig,
+  validateKubeFedConfig,
+} from '../apis/kubefedconfig.ts';
 import { kubeFedConfigsResource } from '../apis/resources.ts';
 import type { KubeFedConfig } from '../apis/types.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -22,7 +26,11 @@ export async function loadKubeFedConfig(opts: {
 }): Promise<KubeFedConfig> {
   const { host, namespace, logger } = opts;
   const envScope = opts.env['DEFAULT_KUBEFED_SCOPE'];
-  if (envScope !== undefined && envScope !== ResourceScope.Cluster && envScope !== ResourceScope.Namespaced) {
+  if (
+    envScope !== undefined &&
+    envScope !== ResourceScope.Cluster &&
+    envScope !== ResourceScope.Namespaced
+  ) {
     throw new Error(`DEFAULT_KUBEFED_SCOPE must be Cluster or Namespaced, got "${envScope}"`);
   }
   let config: KubeFedConfig;
@@ -31,14 +39,16 @@ export async function loadKubeFedConfig(opts: {
     config.metadata = { ...config.metadata, namespace };
   } else {
     try {
-      config = (await host.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace })) as KubeFedConfig;
+      config = (await host.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, {
+        namespace,
+      })) as KubeFedConfig;
     } catch (error) {
       if (!isNotFound(error)) throw error;
       // Without the admission webhook nobody else defaults it: create the defaulted config.
       logger.info(`Creating KubeFedConfig "${namespace}/${KUBEFED_CONFIG_NAME}" with defaults`);
       config = (await host.create(
         kubeFedConfigsResource,
-        defaultKubeFedConfig(namespace, (envScope) ?? ResourceScope.Cluster),
+        defaultKubeFedConfig(namespace, envScope ?? ResourceScope.Cluster),
       )) as KubeFedConfig;
     }
     const scope = config.spec.scope as string | undefined;
@@ -57,7 +67,8 @@ export async function loadKubeFedConfig(opts: {
   const defaulted = applyKubeFedConfigDefaults(config);
   const errors = validateKubeFedConfig(defaulted);
   const qualified = `${namespace}/${config.metadata?.name ?? KUBEFED_CONFIG_NAME}`;
-  if (errors.length > 0) throw new Error(`invalid KubeFedConfig "${qualified}": ${errors.join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`invalid KubeFedConfig "${qualified}": ${errors.join('; ')}`);
   logger.info(`Using valid KubeFedConfig "${qualified}"`);
   return defaulted;
 }
@@ -71,7 +82,12 @@ export interface RuntimeConfig {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
-  healthCheck: { periodMs: number; timeoutMs: number; failureThreshold: number; successThreshold: number };
+  healthCheck: {
+    periodMs: number;
+    timeoutMs: number;
+    failureThreshold: number;
+    successThreshold: number;
+  };
   syncMaxConcurrentReconciles: number;
   skipAdoptingResources: boolean;
   statusMaxConcurrentReconciles: number;
@@ -98,6 +114,8 @@ export function runtimeConfig(config: KubeFedConfig): RuntimeConfig {
     syncMaxConcurrentReconciles: spec.syncController?.maxConcurrentReconciles ?? 1,
     skipAdoptingResources: spec.syncController?.adoptResources === 'Disabled',
     statusMaxConcurrentReconciles: spec.statusController?.maxConcurrentReconciles ?? 1,
-    featureGates: new Map((spec.featureGates ?? []).map((g) => [g.name, g.configuration === 'Enabled'])),
+    featureGates: new Map(
+      (spec.featureGates ?? []).map((g) => [g.name, g.configuration === 'Enabled']),
+    ),
   };
 }

@@ -7,7 +7,12 @@ import { isNotFound } from '../kube/errors.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { LeaseRecord, LeaseSpec, LeaseStore } from '../runtime/leader-election.ts';
 
-const leasesResource: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true };
+const leasesResource: ResourceRef = {
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  resource: 'leases',
+  namespaced: true,
+};
 
 export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
   const metadata = { name: LEADER_ELECTION_LOCK_NAME, namespace };
@@ -15,14 +20,22 @@ export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
     async get(): Promise<LeaseRecord | undefined> {
       try {
         const lease = await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, { namespace });
-        return { resourceVersion: lease.metadata?.resourceVersion ?? '', spec: (lease['spec'] ?? {}) };
+        return {
+          resourceVersion: lease.metadata?.resourceVersion ?? '',
+          spec: lease['spec'] ?? {},
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
     },
     async create(spec: LeaseSpec): Promise<void> {
-      await host.create(leasesResource, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec });
+      await host.create(leasesResource, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata,
+        spec,
+      });
     },
     async update(resourceVersion: string, spec: LeaseSpec): Promise<void> {
       await host.update(leasesResource, {

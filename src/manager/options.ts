@@ -41,7 +41,9 @@ Flags:
 
 export function parseManagerOptions(argv: string[]): ManagerOptions {
   // klog accepts underscores in flag names; normalise them as KubeFed does.
-  const args = argv.map((a) => (a.startsWith('--') ? a.replace(/^(--[^=]*)/, (f) => f.replaceAll('_', '-')) : a));
+  const args = argv.map((a) =>
+    a.startsWith('--') ? a.replace(/^(--[^=]*)/, (f) => f.replaceAll('_', '-')) : a,
+  );
   const { values } = parseArgs({
     args,
     options: {
@@ -80,7 +82,8 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
 }
 
 function loggingFormat(text: string): LogFormat {
-  if (text !== 'json' && text !== 'text') throw new Error(`--logging-format must be json or text, got "${text}"`);
+  if (text !== 'json' && text !== 'text')
+    throw new Error(`--logging-format must be json or text, got "${text}"`);
   return text;
 }
 
@@ -97,7 +100,10 @@ function nonNegative(flag: string, text: string): number {
  */
 export function selectControllers(flag: string, known: readonly string[]): string[] {
   const selected = new Set<string>();
-  for (const raw of flag.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const raw of flag
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const name = raw.startsWith('-') ? raw.slice(1) : raw;
     if (name !== '*' && !known.includes(name)) {
       throw new Error(`--controllers: unknown controller "${name}" (known: ${known.join(', ')})`);

@@ -9,7 +9,12 @@ import type { Logger } from './logger.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
-const eventsResource: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true };
+const eventsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'events',
+  namespaced: true,
+};
 const aggregationWindowMs = 10 * 60_000;
 
 interface Recorded {
@@ -34,7 +39,12 @@ export class EventRecorder {
     this.#now = now;
   }
 
-  async record(object: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  async record(
+    object: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const meta = object.metadata ?? {};
     const namespace = meta.namespace ?? 'default';
     const key = [meta.uid, type, reason, message].join('\u0000');
@@ -79,7 +89,10 @@ export class EventRecorder {
       this.#recent.set(key, { name, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs });
     } catch (error) {
       this.#recent.delete(key);
-      this.#logger.error('Recording an event failed', error, { reason, object: `${namespace}/${meta.name ?? ''}` });
+      this.#logger.error('Recording an event failed', error, {
+        reason,
+        object: `${namespace}/${meta.name ?? ''}`,
+      });
     }
   }
 

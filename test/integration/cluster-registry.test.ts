@@ -23,7 +23,16 @@ interface ClusterView {
 }
 
 async function cluster(name: string): Promise<ClusterView | undefined> {
-  const out = await kubectl(sandbox, ['--context', 'host', '-n', kfns, 'get', 'kubefedclusters', '-o', 'json']);
+  const out = await kubectl(sandbox, [
+    '--context',
+    'host',
+    '-n',
+    kfns,
+    'get',
+    'kubefedclusters',
+    '-o',
+    'json',
+  ]);
   return (JSON.parse(out) as { items: ClusterView[] }).items.find((c) => c.metadata.name === name);
 }
 
@@ -41,17 +50,27 @@ describe('cluster registry with a running controller manager', () => {
   });
   after(async () => {
     await manager.stop();
-    for (const name of sandbox.clusters) await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+    for (const name of sandbox.clusters)
+      await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
   });
 
   it('logs the lines KubeFed e2e tests look for', () => {
-    assert.match(manager.stderr(), /Using valid KubeFedConfig \\?"kube-federation-system\/kubefed\\?"/);
+    assert.match(
+      manager.stderr(),
+      /Using valid KubeFedConfig \\?"kube-federation-system\/kubefed\\?"/,
+    );
     assert.match(manager.stderr(), /Starting cluster controller/);
   });
 
   it('join makes host, member1 and member2 Ready with their Kubernetes version within 30 s', async () => {
     for (const name of ['host', 'member1', 'member2']) {
-      const result = await runCli('kubefedctl', ['join', name, '--cluster-context', name, ...common]);
+      const result = await runCli('kubefedctl', [
+        'join',
+        name,
+        '--cluster-context',
+        name,
+        ...common,
+      ]);
       assert.equal(result.code, 0, `join ${name}: ${result.stderr}`);
     }
     for (const name of ['host', 'member1', 'member2']) {
@@ -64,10 +83,22 @@ describe('cluster registry with a running controller manager', () => {
   });
 
   it('join refuses an existing registration, and an unknown context, with clear errors', async () => {
-    const again = await runCli('kubefedctl', ['join', 'member1', '--cluster-context', 'member1', ...common]);
+    const again = await runCli('kubefedctl', [
+      'join',
+      'member1',
+      '--cluster-context',
+      'member1',
+      ...common,
+    ]);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /already/i);
-    const unknown = await runCli('kubefedctl', ['join', 'nowhere', '--cluster-context', 'nowhere', ...common]);
+    const unknown = await runCli('kubefedctl', [
+      'join',
+      'nowhere',
+      '--cluster-context',
+      'nowhere',
+      ...common,
+    ]);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /context "nowhere"/);
     assert.equal(await cluster('nowhere'), undefined, 'nothing half-created');
@@ -91,24 +122,56 @@ describe('cluster registry with a running controller manager', () => {
         return condition(c, 'Offline') === 'True' ? c : undefined;
       }, 20_000);
       assert.equal(condition(offline, 'Ready'), undefined);
-      assert.equal(condition(await cluster('member1'), 'Ready'), 'True', 'the other members stay ready');
+      assert.equal(
+        condition(await cluster('member1'), 'Ready'),
+        'True',
+        'the other members stay ready',
+      );
     } finally {
       const started = await runCli('kubefed-sandbox', ['start', 'member2', '--dir', sandbox.dir]);
       assert.equal(started.code, 0, started.stderr);
     }
-    await eventually(async () => condition(await cluster('member2'), 'Ready') === 'True' || undefined, 30_000);
+    await eventually(
+      async () => condition(await cluster('member2'), 'Ready') === 'True' || undefined,
+      30_000,
+    );
   });
 
   it('unjoin removes what join created on both sides', async () => {
     const secretName = (await cluster('member1'))?.spec.secretRef.name ?? '';
-    const result = await runCli('kubefedctl', ['unjoin', 'member1', '--cluster-context', 'member1', ...common]);
+    const result = await runCli('kubefedctl', [
+      'unjoin',
+      'member1',
+      '--cluster-context',
+      'member1',
+      ...common,
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await cluster('member1'), undefined);
-    await assert.rejects(kubectl(sandbox, ['--context', 'host', '-n', kfns, 'get', 'secret', secretName]), /NotFound/);
-    const leftovers = await kubectl(sandbox, ['--context', 'member1', 'get', 'clusterroles,clusterrolebindings', '-o', 'name']);
+    await assert.rejects(
+      kubectl(sandbox, ['--context', 'host', '-n', kfns, 'get', 'secret', secretName]),
+      /NotFound/,
+    );
+    const leftovers = await kubectl(sandbox, [
+      '--context',
+      'member1',
+      'get',
+      'clusterroles,clusterrolebindings',
+      '-o',
+      'name',
+    ]);
     assert.doesNotMatch(leftovers, /kubefed-controller-manager:/);
     await eventually(async () => {
-      const out = await kubectl(sandbox, ['--context', 'member1', 'get', 'namespace', kfns, '--ignore-not-found', '-o', 'name']);
+      const out = await kubectl(sandbox, [
+        '--context',
+        'member1',
+        'get',
+        'namespace',
+        kfns,
+        '--ignore-not-found',
+        '-o',
+        'name',
+      ]);
       return out.trim() === '' || undefined;
     }, 60_000);
   });
@@ -152,9 +215,17 @@ describe('leader election between two controller managers', () => {
   it('refuses to start on an invalid KubeFedConfig, saying why', async () => {
     const { writeFileSync } = await import('node:fs');
     const file = await fastKubeFedConfigFile();
-    writeFileSync(file, (await import('node:fs')).readFileSync(file, 'utf8').replace("retryPeriod: 500ms", 'retryPeriod: 5s'));
+    writeFileSync(
+      file,
+      (await import('node:fs'))
+        .readFileSync(file, 'utf8')
+        .replace('retryPeriod: 500ms', 'retryPeriod: 5s'),
+    );
     const manager = await startManager(sandbox, ['--kubefed-config', file]);
     assert.equal(await manager.exited, 1);
-    assert.match(manager.stderr(), /invalid KubeFedConfig "kube-federation-system\/kubefed": .*renewDeadline/);
+    assert.match(
+      manager.stderr(),
+      /invalid KubeFedConfig "kube-federation-system\/kubefed": .*renewDeadline/,
+    );
   });
 });

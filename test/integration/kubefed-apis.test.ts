@@ -11,7 +11,14 @@ import { kubectl, runCli, testSandbox } from './fixture.ts';
 const sandbox = testSandbox();
 const host = ['--context', 'host'];
 const init = (...args: string[]): ReturnType<typeof runCli> =>
-  runCli('kubefedctl', ['init', '--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host', ...args]);
+  runCli('kubefedctl', [
+    'init',
+    '--kubeconfig',
+    sandbox.kubeconfig,
+    '--host-cluster-context',
+    'host',
+    ...args,
+  ]);
 
 interface Crd {
   metadata: { name: string };
@@ -26,19 +33,42 @@ describe('kubefedctl init on the host cluster', () => {
 
   it('installs every KubeFed CRD, established', async () => {
     for (const crd of kubefedCRDs()) {
-      const installed = JSON.parse(await kubectl(sandbox, [...host, 'get', 'crd', crd.metadata.name, '-o', 'json'])) as Crd;
+      const installed = JSON.parse(
+        await kubectl(sandbox, [...host, 'get', 'crd', crd.metadata.name, '-o', 'json']),
+      ) as Crd;
       const established = installed.status?.conditions?.find((c) => c.type === 'Established');
       assert.equal(established?.status, 'True', `${crd.metadata.name} is not established`);
     }
   });
 
   it('creates the system namespace and the default KubeFedConfig', async () => {
-    const config = JSON.parse(await kubectl(sandbox, [...host, '-n', 'kube-federation-system', 'get', 'kubefedconfig', 'kubefed', '-o', 'json'])) as { spec: unknown };
+    const config = JSON.parse(
+      await kubectl(sandbox, [
+        ...host,
+        '-n',
+        'kube-federation-system',
+        'get',
+        'kubefedconfig',
+        'kubefed',
+        '-o',
+        'json',
+      ]),
+    ) as { spec: unknown };
     assert.deepEqual(config.spec, defaultKubeFedConfig('kube-federation-system', 'Cluster').spec);
   });
 
   it('is idempotent: a second init changes nothing', async () => {
-    const rv = (): Promise<string> => kubectl(sandbox, [...host, '-n', 'kube-federation-system', 'get', 'kubefedconfig', 'kubefed', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const rv = (): Promise<string> =>
+      kubectl(sandbox, [
+        ...host,
+        '-n',
+        'kube-federation-system',
+        'get',
+        'kubefedconfig',
+        'kubefed',
+        '-o',
+        'jsonpath={.metadata.resourceVersion}',
+      ]);
     const before = await rv();
     const result = await init();
     assert.equal(result.code, 0, result.stderr);
@@ -53,14 +83,25 @@ describe('kubefedctl init on the host cluster', () => {
   });
 
   it('prints the objects with --dry-run -o yaml without contacting any cluster', async () => {
-    const result = await runCli('kubefedctl', ['init', '--kubeconfig', '/nonexistent/kubeconfig', '--dry-run', '-o', 'yaml']);
+    const result = await runCli('kubefedctl', [
+      'init',
+      '--kubeconfig',
+      '/nonexistent/kubeconfig',
+      '--dry-run',
+      '-o',
+      'yaml',
+    ]);
     assert.equal(result.code, 0, result.stderr);
-    const kinds = parseAllDocuments(result.stdout).map((d) => (d.toJSON() as { kind: string }).kind);
-    assert.equal(kinds.filter((k) => k === 'CustomResourceDefinition').length, kubefedCRDs().length);
+    const kinds = parseAllDocuments(result.stdout).map(
+      (d) => (d.toJSON() as { kind: string }).kind,
+    );
+    assert.equal(
+      kinds.filter((k) => k === 'CustomResourceDefinition').length,
+      kubefedCRDs().length,
+    );
     assert.ok(kinds.includes('Namespace'));
     assert.ok(kinds.includes('KubeFedConfig'));
   });
-
 });
 
 describe('KubeFed CRD schemas on the real apiserver', () => {
@@ -75,12 +116,23 @@ describe('KubeFed CRD schemas on the real apiserver', () => {
     const name = sample.metadata?.name ?? '';
     it(`accepts a valid ${String(sample.kind)} and returns it unchanged`, async () => {
       await kubectl(sandbox, [...host, 'create', '-f', '-'], JSON.stringify(sample));
-      const args = [...host, 'get', `${String(sample.kind).toLowerCase()}.${String(sample.apiVersion).split('/')[0]}`, name, '-o', 'json'];
+      const args = [
+        ...host,
+        'get',
+        `${String(sample.kind).toLowerCase()}.${String(sample.apiVersion).split('/')[0]}`,
+        name,
+        '-o',
+        'json',
+      ];
       if (sample.metadata?.namespace) args.push('-n', sample.metadata.namespace);
       const stored = JSON.parse(await kubectl(sandbox, args)) as Record<string, unknown>;
       for (const [field, value] of Object.entries(sample)) {
         if (field === 'metadata' || field === 'status') continue;
-        assert.deepEqual(stored[field], value, `${String(sample.kind)}.${field} changed on the way through the apiserver`);
+        assert.deepEqual(
+          stored[field],
+          value,
+          `${String(sample.kind)}.${field} changed on the way through the apiserver`,
+        );
       }
     });
   }

@@ -24,16 +24,31 @@ export interface RunningManager {
 }
 
 /** A KubeFedConfig file with fast health checks and leader election, for tests. */
-export async function fastKubeFedConfigFile(overrides: { failureThreshold?: number } = {}): Promise<string> {
+export async function fastKubeFedConfigFile(
+  overrides: { failureThreshold?: number } = {},
+): Promise<string> {
   const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
-  config.spec.clusterHealthCheck = { period: '1s', failureThreshold: overrides.failureThreshold ?? 2, successThreshold: 1, timeout: '1s' };
-  config.spec.leaderElect = { leaseDuration: '3s', renewDeadline: '2s', retryPeriod: '500ms', resourceLock: 'configmaps' };
+  config.spec.clusterHealthCheck = {
+    period: '1s',
+    failureThreshold: overrides.failureThreshold ?? 2,
+    successThreshold: 1,
+    timeout: '1s',
+  };
+  config.spec.leaderElect = {
+    leaseDuration: '3s',
+    renewDeadline: '2s',
+    retryPeriod: '500ms',
+    resourceLock: 'configmaps',
+  };
   const file = join(await mkdtemp(join(tmpdir(), 'kubefed-config-')), 'kubefedconfig.yaml');
   writeFileSync(file, stringify(config));
   return file;
 }
 
-export async function startManager(sandbox: TestSandbox, extraArgs: string[] = []): Promise<RunningManager> {
+export async function startManager(
+  sandbox: TestSandbox,
+  extraArgs: string[] = [],
+): Promise<RunningManager> {
   const [healthzPort, metricsPort] = await freePorts(2);
   const child = spawn(
     process.execPath,
@@ -58,10 +73,12 @@ export async function startManager(sandbox: TestSandbox, extraArgs: string[] = [
     stderr += chunk;
     for (const l of listeners) l();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    resolve(code);
-    for (const l of listeners) l();
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+      for (const l of listeners) l();
+    }),
+  );
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   return {
@@ -74,9 +91,26 @@ export async function startManager(sandbox: TestSandbox, extraArgs: string[] = [
       return new Promise((resolve, reject) => {
         const check = (): void => {
           if (stderr.includes(text)) done(resolve);
-          else if (exitCode !== undefined) done(() => reject(new Error(`controller manager exited (${String(exitCode)}) before logging "${text}":\n${stderr}`)));
+          else if (exitCode !== undefined)
+            done(() =>
+              reject(
+                new Error(
+                  `controller manager exited (${String(exitCode)}) before logging "${text}":\n${stderr}`,
+                ),
+              ),
+            );
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no "${text}" in the controller manager's log within ${timeoutMs} ms:\n${stderr}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() =>
+              reject(
+                new Error(
+                  `no "${text}" in the controller manager's log within ${timeoutMs} ms:\n${stderr}`,
+                ),
+              ),
+            ),
+          timeoutMs,
+        );
         const done = (then: () => void): void => {
           clearTimeout(timer);
           listeners.delete(check);

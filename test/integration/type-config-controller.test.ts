@@ -17,7 +17,18 @@ interface FtcView {
 }
 
 async function ftc(name: string): Promise<FtcView | undefined> {
-  const out = await kubectl(sandbox, ['--context', 'host', '-n', kfns, 'get', 'ftc', name, '-o', 'json', '--ignore-not-found']);
+  const out = await kubectl(sandbox, [
+    '--context',
+    'host',
+    '-n',
+    kfns,
+    'get',
+    'ftc',
+    name,
+    '-o',
+    'json',
+    '--ignore-not-found',
+  ]);
   return out.trim() === '' ? undefined : (JSON.parse(out) as FtcView);
 }
 
@@ -34,7 +45,12 @@ const gadgetCRD = {
         name: 'v1',
         served: true,
         storage: true,
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+          },
+        },
       },
     ],
   },
@@ -45,24 +61,52 @@ describe('FederatedTypeConfig controller', () => {
   before(async () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
-    manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile(), '--logging-format=text']);
+    manager = await startManager(sandbox, [
+      '--kubefed-config',
+      await fastKubeFedConfigFile(),
+      '--logging-format=text',
+    ]);
     await manager.waitForLog('promoted as leader');
   });
   after(async () => {
     await manager.stop();
     for (const context of sandbox.clusters) {
-      await kubectl(sandbox, ['--context', context, 'delete', 'crd', `gadgets.${group}`, '--ignore-not-found']);
+      await kubectl(sandbox, [
+        '--context',
+        context,
+        'delete',
+        'crd',
+        `gadgets.${group}`,
+        '--ignore-not-found',
+      ]);
     }
   });
 
   it('runs the sync controllers of the ten default types, with the FTC finalizer', async () => {
-    const names = ['clusterroles.rbac.authorization.k8s.io', 'configmaps', 'deployments.apps', 'ingresses.networking.k8s.io', 'jobs.batch', 'namespaces', 'replicasets.apps', 'secrets', 'serviceaccounts', 'services'];
+    const names = [
+      'clusterroles.rbac.authorization.k8s.io',
+      'configmaps',
+      'deployments.apps',
+      'ingresses.networking.k8s.io',
+      'jobs.batch',
+      'namespaces',
+      'replicasets.apps',
+      'secrets',
+      'serviceaccounts',
+      'services',
+    ];
     for (const name of names) {
       const view = await eventually(async () => {
         const v = await ftc(name);
-        return v?.status?.propagationController === 'Running' && v.status.observedGeneration === v.metadata.generation ? v : undefined;
+        return v?.status?.propagationController === 'Running' &&
+          v.status.observedGeneration === v.metadata.generation
+          ? v
+          : undefined;
       }, 30_000);
-      assert.ok(view.metadata.finalizers?.includes('core.kubefed.io/federated-type-config'), `${name} has the finalizer`);
+      assert.ok(
+        view.metadata.finalizers?.includes('core.kubefed.io/federated-type-config'),
+        `${name} has the finalizer`,
+      );
     }
   });
 
@@ -77,7 +121,11 @@ describe('FederatedTypeConfig controller', () => {
 
     const enabled = await runCli('kubefedctl', ['enable', 'configmaps', ...common]);
     assert.equal(enabled.code, 0, enabled.stderr);
-    await eventually(async () => ((await ftc('configmaps'))?.status?.propagationController === 'Running' ? true : undefined), 15_000);
+    await eventually(
+      async () =>
+        (await ftc('configmaps'))?.status?.propagationController === 'Running' ? true : undefined,
+      15_000,
+    );
   });
 
   it('starts the sync controller of a CRD enabled at runtime, without a restart', async () => {
@@ -85,16 +133,41 @@ describe('FederatedTypeConfig controller', () => {
       await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], JSON.stringify(gadgetCRD));
     }
     for (const context of sandbox.clusters) {
-      await kubectl(sandbox, ['--context', context, 'wait', '--for=condition=Established', `crd/gadgets.${group}`, '--timeout=30s']);
+      await kubectl(sandbox, [
+        '--context',
+        context,
+        'wait',
+        '--for=condition=Established',
+        `crd/gadgets.${group}`,
+        '--timeout=30s',
+      ]);
     }
     const enabled = await runCli('kubefedctl', ['enable', `gadgets.${group}`, ...common]);
     assert.equal(enabled.code, 0, enabled.stderr);
-    await eventually(async () => ((await ftc(`gadgets.${group}`))?.status?.propagationController === 'Running' ? true : undefined), 15_000);
+    await eventually(
+      async () =>
+        (await ftc(`gadgets.${group}`))?.status?.propagationController === 'Running'
+          ? true
+          : undefined,
+      15_000,
+    );
     await manager.waitForLog('Starting sync controller for "FederatedGadget"', 5000);
 
-    const disabled = await runCli('kubefedctl', ['disable', `gadgets.${group}`, '--delete-crd', ...common]);
+    const disabled = await runCli('kubefedctl', [
+      'disable',
+      `gadgets.${group}`,
+      '--delete-crd',
+      ...common,
+    ]);
     assert.equal(disabled.code, 0, disabled.stderr + disabled.stdout);
-    assert.equal(await ftc(`gadgets.${group}`), undefined, 'the FTC is gone (its finalizer was removed)');
-    await assert.rejects(kubectl(sandbox, ['--context', 'host', 'get', 'crd', `federatedgadgets.types.kubefed.io`]), /NotFound/);
+    assert.equal(
+      await ftc(`gadgets.${group}`),
+      undefined,
+      'the FTC is gone (its finalizer was removed)',
+    );
+    await assert.rejects(
+      kubectl(sandbox, ['--context', 'host', 'get', 'crd', `federatedgadgets.types.kubefed.io`]),
+      /NotFound/,
+    );
   });
 });

@@ -8,6 +8,7 @@ import type { KubeFedResource } from '../resources.ts';
 export interface JSONSchemaProps {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   format?: string;
+  pattern?: string;
   description?: string;
   properties?: Record<string, JSONSchemaProps>;
   additionalProperties?: JSONSchemaProps;

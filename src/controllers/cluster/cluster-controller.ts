@@ -19,7 +19,11 @@ import {
 } from '../../federation/cluster-health.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { forgetClusterState, recordClusterState, type KubeFedMetrics } from '../../runtime/metrics.ts';
+import {
+  forgetClusterState,
+  recordClusterState,
+  type KubeFedMetrics,
+} from '../../runtime/metrics.ts';
 import { loadMemberConnection } from '../member-connection.ts';
 
 export interface ClusterHealthCheckOptions extends HealthThresholds {
@@ -69,7 +73,9 @@ export class ClusterController {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
-    await Promise.all([...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])));
+    await Promise.all(
+      [...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])),
+    );
     this.#entries.clear();
   }
 
@@ -79,7 +85,8 @@ export class ClusterController {
     const started = performance.now();
     let clusters: KubeFedCluster[];
     try {
-      clusters = (await host.list(kubeFedClustersResource, { namespace })).items as KubeFedCluster[];
+      clusters = (await host.list(kubeFedClustersResource, { namespace }))
+        .items as KubeFedCluster[];
     } catch (error) {
       logger.error('Listing KubeFedClusters failed', error);
       return;
@@ -100,12 +107,28 @@ export class ClusterController {
     const logger = this.#deps.logger.child({ cluster: name });
     const entry = await this.#entryFor(cluster, logger);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const { outcome, version } = entry.client ? await this.#probe(entry.client) : { outcome: { kind: 'malformed' } as ProbeOutcome, version: undefined };
+    const { outcome, version } = entry.client
+      ? await this.#probe(entry.client)
+      : { outcome: { kind: 'malformed' } as ProbeOutcome, version: undefined };
     if (outcome.kind === 'unreachable') {
-      void this.#deps.events.record(cluster, 'Warning', 'RetrievingClusterHealthFailed', `Failed to retrieve health of cluster: ${outcome.error}`);
+      void this.#deps.events.record(
+        cluster,
+        'Warning',
+        'RetrievingClusterHealthFailed',
+        `Failed to retrieve health of cluster: ${outcome.error}`,
+      );
     }
-    entry.record = nextHealthRecord(entry.record ?? previousRecord(cluster), conditionsForProbe(outcome, now), this.#deps.options, now);
-    recordClusterState(this.#deps.metrics.kubefedClusterTotal, name, clusterHealthState(entry.record.conditions));
+    entry.record = nextHealthRecord(
+      entry.record ?? previousRecord(cluster),
+      conditionsForProbe(outcome, now),
+      this.#deps.options,
+      now,
+    );
+    recordClusterState(
+      this.#deps.metrics.kubefedClusterTotal,
+      name,
+      clusterHealthState(entry.record.conditions),
+    );
     const status = clusterStatus(entry.record, version ?? cluster.status?.kubernetesVersion);
     if (sameStatusIgnoringProbeTime(cluster.status, status)) return;
     try {
@@ -119,7 +142,11 @@ export class ClusterController {
 
   async #entryFor(cluster: KubeFedCluster, logger: Logger): Promise<MemberEntry> {
     const name = cluster.metadata?.name ?? '';
-    const identity = { spec: cluster.spec, labels: cluster.metadata?.labels, annotations: cluster.metadata?.annotations };
+    const identity = {
+      spec: cluster.spec,
+      labels: cluster.metadata?.labels,
+      annotations: cluster.metadata?.annotations,
+    };
     let entry = this.#entries.get(name);
     if (entry && !isDeepStrictEqual(entry.identity, identity)) {
       void entry.client?.close();
@@ -133,27 +160,48 @@ export class ClusterController {
       const started = performance.now();
       try {
         const config = await loadMemberConnection(this.#deps.host, this.#deps.namespace, cluster);
-        entry.client = new KubeClient(config, { cluster: name, timeoutMs: this.#deps.options.timeoutMs, userAgent: this.#deps.userAgent });
-        this.#deps.metrics.clusterClientConnectionDuration.observe((performance.now() - started) / 1000);
+        entry.client = new KubeClient(config, {
+          cluster: name,
+          timeoutMs: this.#deps.options.timeoutMs,
+          userAgent: this.#deps.userAgent,
+        });
+        this.#deps.metrics.clusterClientConnectionDuration.observe(
+          (performance.now() - started) / 1000,
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logger.error('Building the cluster client failed', error);
-        void this.#deps.events.record(cluster, 'Warning', 'MalformedClusterConfig', `The configuration for this cluster may be malformed: ${message}`);
+        void this.#deps.events.record(
+          cluster,
+          'Warning',
+          'MalformedClusterConfig',
+          `The configuration for this cluster may be malformed: ${message}`,
+        );
       }
     }
     return entry;
   }
 
-  async #probe(client: KubeClient): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
+  async #probe(
+    client: KubeClient,
+  ): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
     let body: unknown;
     try {
       body = await client.request('GET', '/healthz');
     } catch (error) {
       // An HTTP answer other than 2xx still means the cluster is reachable.
-      if (error instanceof Error && 'statusCode' in error) return { outcome: { kind: 'notOk' }, version: undefined };
-      return { outcome: { kind: 'unreachable', error: error instanceof Error ? error.message : String(error) }, version: undefined };
+      if (error instanceof Error && 'statusCode' in error)
+        return { outcome: { kind: 'notOk' }, version: undefined };
+      return {
+        outcome: {
+          kind: 'unreachable',
+          error: error instanceof Error ? error.message : String(error),
+        },
+        version: undefined,
+      };
     }
-    if (typeof body !== 'string' || body.trim().toLowerCase() !== 'ok') return { outcome: { kind: 'notOk' }, version: undefined };
+    if (typeof body !== 'string' || body.trim().toLowerCase() !== 'ok')
+      return { outcome: { kind: 'notOk' }, version: undefined };
     const version = await client.discovery.serverVersion().then(
       (v) => v.gitVersion,
       () => undefined,
@@ -167,7 +215,9 @@ export class ClusterController {
       await host.updateStatus(kubeFedClustersResource, { ...cluster, status });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      const fresh = (await host.get(kubeFedClustersResource, cluster.metadata?.name ?? '', { namespace: this.#deps.namespace })) as KubeFedCluster;
+      const fresh = (await host.get(kubeFedClustersResource, cluster.metadata?.name ?? '', {
+        namespace: this.#deps.namespace,
+      })) as KubeFedCluster;
       await host.updateStatus(kubeFedClustersResource, { ...fresh, status });
     }
   }
@@ -176,10 +226,15 @@ export class ClusterController {
 /** After a restart, continue from what the cluster last published instead of starting afresh. */
 function previousRecord(cluster: KubeFedCluster): HealthRecord | undefined {
   const conditions = cluster.status?.conditions;
-  return conditions && conditions.length > 0 ? { conditions: conditions.map((c) => ({ ...c })), disagreeingProbes: 0 } : undefined;
+  return conditions && conditions.length > 0
+    ? { conditions: conditions.map((c) => ({ ...c })), disagreeingProbes: 0 }
+    : undefined;
 }
 
-function sameStatusIgnoringProbeTime(current: KubeFedCluster['status'], next: KubeFedCluster['status']): boolean {
+function sameStatusIgnoringProbeTime(
+  current: KubeFedCluster['status'],
+  next: KubeFedCluster['status'],
+): boolean {
   const strip = (s: KubeFedCluster['status']): unknown => ({
     kubernetesVersion: s?.kubernetesVersion,
     conditions: (s?.conditions ?? []).map((c) => ({ ...c, lastProbeTime: undefined })),

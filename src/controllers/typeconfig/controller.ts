@@ -4,7 +4,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
-import { NAMESPACES_TYPE_CONFIG, applyTypeConfigDefaults, isNamespaceTypeConfig, targetIsNamespaced } from '../../apis/typeconfig.ts';
+import {
+  NAMESPACES_TYPE_CONFIG,
+  applyTypeConfigDefaults,
+  isNamespaceTypeConfig,
+  targetIsNamespaced,
+} from '../../apis/typeconfig.ts';
 import type { FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
@@ -80,7 +85,8 @@ export class TypeConfigController {
 
   #enqueueNamespacedTypes(): void {
     for (const obj of this.#informer.list() as FederatedTypeConfig[]) {
-      if (targetIsNamespaced(obj) && !isNamespaceTypeConfig(obj)) this.#worker.enqueue(obj.metadata?.name ?? '');
+      if (targetIsNamespaced(obj) && !isNamespaceTypeConfig(obj))
+        this.#worker.enqueue(obj.metadata?.name ?? '');
     }
   }
 
@@ -105,7 +111,9 @@ export class TypeConfigController {
         await this.#setFinalizer(ftc, false);
         return ReconcileResult.AllOK;
       case 'skip-cluster-scoped':
-        logger.info(`Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`);
+        logger.info(
+          `Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`,
+        );
         await this.#writeStatus(ftc, plan.status);
         return ReconcileResult.AllOK;
       case 'sync': {
@@ -116,7 +124,10 @@ export class TypeConfigController {
         if (plan.action === 'stop' || plan.action === 'restart') await this.#stopSync(name, logger);
         if (plan.action === 'start' || plan.action === 'restart') {
           logger.info(`Starting sync controller for "${ftc.spec.federatedType.kind}"`);
-          this.#running.set(name, { generation, controller: await this.#deps.startSyncController(ftc) });
+          this.#running.set(name, {
+            generation,
+            controller: await this.#deps.startSyncController(ftc),
+          });
         }
         await this.#writeStatus(ftc, plan.status);
         if (plan.blocked) {
@@ -140,7 +151,9 @@ export class TypeConfigController {
   async #setFinalizer(ftc: FederatedTypeConfig, present: boolean): Promise<boolean> {
     const finalizers = ftc.metadata?.finalizers ?? [];
     if (finalizers.includes(FEDERATED_TYPE_CONFIG_FINALIZER) === present) return false;
-    const next = present ? [...finalizers, FEDERATED_TYPE_CONFIG_FINALIZER] : finalizers.filter((f) => f !== FEDERATED_TYPE_CONFIG_FINALIZER);
+    const next = present
+      ? [...finalizers, FEDERATED_TYPE_CONFIG_FINALIZER]
+      : finalizers.filter((f) => f !== FEDERATED_TYPE_CONFIG_FINALIZER);
     try {
       await this.#deps.host.patch(
         federatedTypeConfigsResource,
@@ -156,12 +169,20 @@ export class TypeConfigController {
     return true;
   }
 
-  async #writeStatus(ftc: FederatedTypeConfig, status: FederatedTypeConfig['status']): Promise<void> {
+  async #writeStatus(
+    ftc: FederatedTypeConfig,
+    status: FederatedTypeConfig['status'],
+  ): Promise<void> {
     if (isDeepStrictEqual(ftc.status, status)) return;
-    await this.#deps.host.patch(federatedTypeConfigsResource, ftc.metadata?.name ?? '', { status }, {
-      type: 'merge',
-      namespace: this.#deps.namespace,
-      subresource: 'status',
-    });
+    await this.#deps.host.patch(
+      federatedTypeConfigsResource,
+      ftc.metadata?.name ?? '',
+      { status },
+      {
+        type: 'merge',
+        namespace: this.#deps.namespace,
+        subresource: 'status',
+      },
+    );
   }
 }

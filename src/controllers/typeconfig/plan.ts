@@ -45,7 +45,8 @@ export function planTypeConfig(ftc: FederatedTypeConfig, s: TypeConfigSituation)
       return {
         kind: 'sync',
         action: 'none',
-        blocked: 'the "namespaces" FederatedTypeConfig is required before namespaced types can propagate; enable it with `kubefedctl enable namespaces`',
+        blocked:
+          'the "namespaces" FederatedTypeConfig is required before namespaced types can propagate; enable it with `kubefedctl enable namespaces`',
         status: status(false),
       };
     }
@@ -53,6 +54,7 @@ export function planTypeConfig(ftc: FederatedTypeConfig, s: TypeConfigSituation)
   }
   if (!enabled || missingNamespaces) return { kind: 'sync', action: 'stop', status: status(false) };
   // A changed spec (e.g. a new target version) needs a sync controller built from it.
-  if (s.runningGeneration !== generation) return { kind: 'sync', action: 'restart', status: status(true) };
+  if (s.runningGeneration !== generation)
+    return { kind: 'sync', action: 'restart', status: status(true) };
   return { kind: 'sync', action: 'none', status: status(true) };
 }

@@ -16,7 +16,10 @@ const thresholds = { failureThreshold: 3, successThreshold: 2 };
 const t = (n: number): string => `2026-01-01T00:00:${String(n).padStart(2, '0')}Z`;
 
 /** Feeds probes one per second and returns the readiness published after each. */
-function run(outcomes: ProbeOutcome[], start?: HealthRecord): { ready: boolean[]; last: HealthRecord } {
+function run(
+  outcomes: ProbeOutcome[],
+  start?: HealthRecord,
+): { ready: boolean[]; last: HealthRecord } {
   let record = start;
   const ready: boolean[] = [];
   outcomes.forEach((o, i) => {
@@ -30,27 +33,53 @@ function run(outcomes: ProbeOutcome[], start?: HealthRecord): { ready: boolean[]
 describe('conditionsForProbe (spec §2.1)', () => {
   it('ok: Ready=True ClusterReady', () => {
     assert.deepEqual(conditionsForProbe(ok, t(0)), [
-      { type: 'Ready', status: 'True', lastProbeTime: t(0), lastTransitionTime: t(0), reason: 'ClusterReady', message: '/healthz responded with ok' },
+      {
+        type: 'Ready',
+        status: 'True',
+        lastProbeTime: t(0),
+        lastTransitionTime: t(0),
+        reason: 'ClusterReady',
+        message: '/healthz responded with ok',
+      },
     ]);
   });
   it('reachable but not ok: Ready=False and Offline=False', () => {
     const c = conditionsForProbe({ kind: 'notOk' }, t(0));
-    assert.deepEqual(c.map((x) => [x.type, x.status, x.reason, x.message]), [
-      ['Ready', 'False', 'ClusterNotReady', '/healthz responded without ok'],
-      ['Offline', 'False', 'ClusterReachable', 'cluster is reachable'],
-    ]);
+    assert.deepEqual(
+      c.map((x) => [x.type, x.status, x.reason, x.message]),
+      [
+        ['Ready', 'False', 'ClusterNotReady', '/healthz responded without ok'],
+        ['Offline', 'False', 'ClusterReachable', 'cluster is reachable'],
+      ],
+    );
   });
   it('unreachable: only Offline=True with the error', () => {
     const c = conditionsForProbe(down, t(0));
-    assert.deepEqual(c.map((x) => [x.type, x.status, x.reason, x.message]), [
-      ['Offline', 'True', 'ClusterNotReachable', 'cluster is not reachable: connect ECONNREFUSED 127.0.0.1:1'],
-    ]);
+    assert.deepEqual(
+      c.map((x) => [x.type, x.status, x.reason, x.message]),
+      [
+        [
+          'Offline',
+          'True',
+          'ClusterNotReachable',
+          'cluster is not reachable: connect ECONNREFUSED 127.0.0.1:1',
+        ],
+      ],
+    );
   });
   it('malformed: only ConfigMalformed=True', () => {
     const c = conditionsForProbe({ kind: 'malformed' }, t(0));
-    assert.deepEqual(c.map((x) => [x.type, x.status, x.reason, x.message]), [
-      ['ConfigMalformed', 'True', 'ClusterConfigMalformed', "cluster's configuration may be malformed"],
-    ]);
+    assert.deepEqual(
+      c.map((x) => [x.type, x.status, x.reason, x.message]),
+      [
+        [
+          'ConfigMalformed',
+          'True',
+          'ClusterConfigMalformed',
+          "cluster's configuration may be malformed",
+        ],
+      ],
+    );
   });
 });
 
@@ -77,7 +106,10 @@ describe('nextHealthRecord thresholds: consecutive probes, as users expect', () 
 
   it('keeps the previous conditions, with the new probe time, while below the threshold', () => {
     const { last } = run([ok, down]);
-    assert.deepEqual(last.conditions.map((c) => [c.type, c.status, c.lastProbeTime, c.lastTransitionTime]), [['Ready', 'True', t(1), t(0)]]);
+    assert.deepEqual(
+      last.conditions.map((c) => [c.type, c.status, c.lastProbeTime, c.lastTransitionTime]),
+      [['Ready', 'True', t(1), t(0)]],
+    );
     assert.equal(last.disagreeingProbes, 1);
   });
 
@@ -91,14 +123,22 @@ describe('nextHealthRecord thresholds: consecutive probes, as users expect', () 
 
   it('stamps a flip with the time of the probe that made it', () => {
     const { last } = run([ok, down, down, down]);
-    assert.deepEqual(last.conditions.map((c) => [c.type, c.status, c.lastTransitionTime]), [['Offline', 'True', t(3)]]);
+    assert.deepEqual(
+      last.conditions.map((c) => [c.type, c.status, c.lastTransitionTime]),
+      [['Offline', 'True', t(3)]],
+    );
   });
 
   it('with thresholds of 1 follows every probe', () => {
     let record: HealthRecord | undefined;
     const seen: boolean[] = [];
     for (const [i, o] of [ok, down, ok, down].entries()) {
-      record = nextHealthRecord(record, conditionsForProbe(o, t(i)), { failureThreshold: 1, successThreshold: 1 }, t(i));
+      record = nextHealthRecord(
+        record,
+        conditionsForProbe(o, t(i)),
+        { failureThreshold: 1, successThreshold: 1 },
+        t(i),
+      );
       seen.push(isClusterReady(record.conditions));
     }
     assert.deepEqual(seen, [true, false, true, false]);

@@ -27,13 +27,25 @@ describe('decideLease', () => {
 
   it('waits while another holder renewed within the lease duration of our observation', () => {
     const current = lease({ holderIdentity: 'b', renewTime: 'r1', leaseTransitions: 2 });
-    const d = decideLease(current, { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 1000 }, 'a', 15_999, 15_000);
+    const d = decideLease(
+      current,
+      { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 1000 },
+      'a',
+      15_999,
+      15_000,
+    );
     assert.deepEqual(d, { action: 'wait', holder: 'b' });
   });
 
   it('takes over once the holder has not renewed for the lease duration, counting a transition', () => {
     const current = lease({ holderIdentity: 'b', renewTime: 'r1', leaseTransitions: 2 });
-    const d = decideLease(current, { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 1000 }, 'a', 16_000, 15_000);
+    const d = decideLease(
+      current,
+      { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 1000 },
+      'a',
+      16_000,
+      15_000,
+    );
     assert.equal(d.action, 'update');
     assert.equal(specOf(d).holderIdentity, 'a');
     assert.equal(specOf(d).leaseTransitions, 3);
@@ -41,7 +53,13 @@ describe('decideLease', () => {
 
   it('restarts the clock when the holder renewed since our last look (no skew assumptions)', () => {
     const current = lease({ holderIdentity: 'b', renewTime: 'r2' });
-    const d = decideLease(current, { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 0 }, 'a', 100_000, 15_000);
+    const d = decideLease(
+      current,
+      { holderIdentity: 'b', renewTime: 'r1', observedAtMs: 0 },
+      'a',
+      100_000,
+      15_000,
+    );
     assert.equal(d.action, 'wait');
   });
 
@@ -51,7 +69,12 @@ describe('decideLease', () => {
   });
 
   it('renews its own lease keeping acquireTime and transitions', () => {
-    const current = lease({ holderIdentity: 'a', acquireTime: 'acq', renewTime: 'r', leaseTransitions: 4 });
+    const current = lease({
+      holderIdentity: 'a',
+      acquireTime: 'acq',
+      renewTime: 'r',
+      leaseTransitions: 4,
+    });
     const d = decideLease(current, undefined, 'a', 5000, 15_000);
     assert.equal(d.action, 'update');
     assert.equal(specOf(d).acquireTime, 'acq');
@@ -79,7 +102,8 @@ class MemoryLeaseStore implements LeaseStore {
   }
   update(resourceVersion: string, spec: LeaseSpec): Promise<void> {
     if (this.failing) return Promise.reject(new Error('connection refused'));
-    if (this.record?.resourceVersion !== resourceVersion) return Promise.reject(new Error('Conflict'));
+    if (this.record?.resourceVersion !== resourceVersion)
+      return Promise.reject(new Error('Conflict'));
     this.record = { resourceVersion: String(Number(resourceVersion) + 1), spec };
     return Promise.resolve();
   }
@@ -108,7 +132,12 @@ describe('LeaderElector', () => {
   it('reports lost when renewing fails for renewDeadline', async () => {
     const store = new MemoryLeaseStore();
     const errors: unknown[] = [];
-    const a = new LeaderElector({ identity: 'a', store, timings: fast, onError: (e) => errors.push(e) });
+    const a = new LeaderElector({
+      identity: 'a',
+      store,
+      timings: fast,
+      onError: (e) => errors.push(e),
+    });
     assert.equal(await a.acquire(), true);
     store.failing = true;
     assert.equal(await a.holdLeadership(), 'lost');

@@ -84,8 +84,15 @@ describe('Logger', () => {
 describe('Logger text format', () => {
   it('writes the message verbatim, then key=value pairs', () => {
     const lines: string[] = [];
-    const logger = new Logger({ format: 'text', sink: (l) => lines.push(l), now: () => 0, fields: { controller: 'kubefedcluster' } });
-    logger.info('Using valid KubeFedConfig "kube-federation-system/kubefed"', { cluster: 'member 1' });
+    const logger = new Logger({
+      format: 'text',
+      sink: (l) => lines.push(l),
+      now: () => 0,
+      fields: { controller: 'kubefedcluster' },
+    });
+    logger.info('Using valid KubeFedConfig "kube-federation-system/kubefed"', {
+      cluster: 'member 1',
+    });
     assert.deepEqual(lines, [
       '1970-01-01T00:00:00.000Z INFO Using valid KubeFedConfig "kube-federation-system/kubefed" controller=kubefedcluster cluster="member 1"',
     ]);
