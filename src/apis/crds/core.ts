@@ -165,6 +165,13 @@ export function federatedTypeConfigCRD(): CustomResourceDefinition {
   const controllerStatuses = Object.values(ControllerStatus);
   return schema.customResourceDefinition(federatedTypeConfigsResource, {
     statusSubresource: true,
+    // The v0.10 chart has none (kubectl shows NAME and AGE); these let `kubectl get ftc` show
+    // whether each type propagates and whether its controller runs. Presentation only.
+    printerColumns: [
+      { name: 'propagation', type: 'string', jsonPath: '.spec.propagation' },
+      { name: 'controller', type: 'string', jsonPath: '.status.propagationController' },
+      { name: 'age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
     schema: schema.object(
       {
         spec: schema.object(

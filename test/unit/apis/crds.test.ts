@@ -178,7 +178,9 @@ describe('KubeFed CRDs', () => {
       { name: 'ready', type: 'string', jsonPath: ".status.conditions[?(@.type=='Ready')].status" },
       { name: 'kubernetes-version', type: 'string', jsonPath: '.status.kubernetesVersion' },
     ]);
-    const others = crds.filter((c) => c.spec.names.kind !== 'KubeFedCluster');
+    const others = crds.filter(
+      (c) => c.spec.names.kind !== 'KubeFedCluster' && c.spec.names.kind !== 'FederatedTypeConfig',
+    );
     for (const other of others) {
       assert.equal(
         other.spec.versions[0]?.additionalPrinterColumns,
@@ -186,6 +188,18 @@ describe('KubeFed CRDs', () => {
         other.metadata.name,
       );
     }
+  });
+
+  it('gives FederatedTypeConfig propagation and controller columns, beyond the chart', () => {
+    const [version] = crd('federatedtypeconfigs.core.kubefed.io').spec.versions;
+    assert.deepEqual(
+      version?.additionalPrinterColumns?.map((c) => [c.name, c.jsonPath]),
+      [
+        ['propagation', '.spec.propagation'],
+        ['controller', '.status.propagationController'],
+        ['age', '.metadata.creationTimestamp'],
+      ],
+    );
   });
 
   // [CRD, path, required fields] as spec §2 states them.
