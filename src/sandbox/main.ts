@@ -75,6 +75,12 @@ async function main(argv: string[]): Promise<void> {
         ]),
       ];
       process.stdout.write(`etcd: ${result.etcdRunning ? 'running' : 'stopped'}\n${table(rows)}`);
+      for (const crash of [
+        result.etcdCrashLog,
+        ...result.clusters.map((c) => c.crashLog && `${c.name}: ${c.crashLog}`),
+      ]) {
+        if (crash) print(`\n${crash}`);
+      }
       return;
     }
     case 'env':

@@ -24,10 +24,25 @@ export function startDetached(command: string, args: string[], log: string): Sta
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM means it exists but is not ours: still alive.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Our detached processes outlive the command that started them and are re-parented; where the
+ * new parent (a container's PID 1, say) does not reap them, an exited process lingers as a
+ * zombie that `kill(pid, 0)` still finds. Linux shows the state in /proc.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) S ...": the state follows the last ')' (comm may contain one).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -173,12 +173,16 @@ export interface ClusterStatus {
   apiserverRunning: boolean;
   ready: boolean;
   controllerManagerRunning: boolean;
+  /** The tail of the log of a process that should run and does not (a crash, not a `stop`). */
+  crashLog?: string;
   version?: string;
 }
 
 export async function status(opts: {
   dir: string;
-}): Promise<{ etcdRunning: boolean; clusters: ClusterStatus[] } | undefined> {
+}): Promise<
+  { etcdRunning: boolean; etcdCrashLog?: string; clusters: ClusterStatus[] } | undefined
+> {
   const paths = sandboxPaths(opts.dir);
   const state = readState(paths.state);
   if (!state) return undefined;
@@ -197,6 +201,9 @@ export async function status(opts: {
         controllerManagerRunning:
           c.controllerManager !== undefined && isAlive(c.controllerManager.pid),
       };
+      if (c.controllerManager && !result.controllerManagerRunning) {
+        result.crashLog = `kube-controller-manager exited; last lines of ${c.controllerManager.log}:\n${logTail(c.controllerManager.log, 10)}`;
+      }
       if (ready) {
         const version = await probe(target, '/version').catch(() => undefined);
         if (version?.status === 200)
@@ -205,7 +212,11 @@ export async function status(opts: {
       return result;
     }),
   );
-  return { etcdRunning: isAlive(state.etcd.pid), clusters };
+  const etcdRunning = isAlive(state.etcd.pid);
+  const etcdCrashLog = etcdRunning
+    ? undefined
+    : `etcd exited; last lines of ${state.etcd.log}:\n${logTail(state.etcd.log, 10)}`;
+  return { etcdRunning, ...(etcdCrashLog ? { etcdCrashLog } : {}), clusters };
 }
 
 /** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first. */
