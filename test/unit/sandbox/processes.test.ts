@@ -11,9 +11,9 @@ describe('isAlive', () => {
   });
 
   it('treats an exited process that nobody reaped (a zombie) as gone', async () => {
-    // The shell starts `true` in the background, prints its PID, then becomes `sleep`, which
-    // never reaps it: `true` exits and stays a zombie until `sleep` ends.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], {
+    // The shell starts `sleep 0.1` in the background, prints its PID, then becomes `sleep 5`, which
+    // never reaps it: the short sleep exits and stays a zombie until the long one ends.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     try {
@@ -22,7 +22,7 @@ describe('isAlive', () => {
           parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
         ),
       );
-      await sleep(200);
+      await sleep(400);
       assert.doesNotThrow(() => process.kill(pid, 0), 'the zombie still has its PID');
       assert.equal(isAlive(pid), false);
     } finally {
