@@ -5,10 +5,12 @@ import { UsageError } from './command.ts';
 import type { CliIO, CommandDefinition, FlagSpecs, FlagValues } from './command.ts';
 import { disableCommand } from './disable/command.ts';
 import { enableCommand } from './enable/command.ts';
+import { federateCommand } from './federate/command.ts';
 import { globalFlags, verbosity } from './flags.ts';
 import { getCommand } from './get/command.ts';
 import { initCommand } from './init/command.ts';
 import { joinCommand } from './join/command.ts';
+import { orphaningDeletionCommand } from './orphaning-deletion/command.ts';
 import { unjoinCommand } from './unjoin/command.ts';
 import { commandUsage, programName, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
@@ -20,6 +22,8 @@ export const commands: readonly CommandDefinition[] = [
   unjoinCommand,
   enableCommand,
   disableCommand,
+  federateCommand,
+  orphaningDeletionCommand,
   versionCommand,
 ];
 

@@ -7,9 +7,17 @@ import type { KubeClient } from '../kube/client.ts';
 import type { ClusterConnectionConfig } from '../kube/kubeconfig.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 
-const secretsResource: ResourceRef = { group: '', version: 'v1', resource: 'secrets', namespaced: true };
+const secretsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'secrets',
+  namespaced: true,
+};
 
-export function memberConnectionConfig(cluster: KubeFedCluster, token: string): ClusterConnectionConfig {
+export function memberConnectionConfig(
+  cluster: KubeFedCluster,
+  token: string,
+): ClusterConnectionConfig {
   const { apiEndpoint, caBundle, proxyURL, disabledTLSValidations } = cluster.spec;
   if (!apiEndpoint) throw new Error('spec.apiEndpoint is empty');
   const config: ClusterConnectionConfig = { server: apiEndpoint, token };
@@ -33,6 +41,7 @@ export async function loadMemberConnection(
   const secret = await host.get(secretsResource, secretName, { namespace });
   const data = (secret['data'] ?? {}) as Record<string, string | undefined>;
   const encoded = data[CLUSTER_SECRET_TOKEN_KEY];
-  if (!encoded) throw new Error(`secret ${namespace}/${secretName} has no data.${CLUSTER_SECRET_TOKEN_KEY}`);
+  if (!encoded)
+    throw new Error(`secret ${namespace}/${secretName} has no data.${CLUSTER_SECRET_TOKEN_KEY}`);
   return memberConnectionConfig(cluster, Buffer.from(encoded, 'base64').toString('utf8'));
 }

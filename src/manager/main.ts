@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
+import { MemberClientRegistry } from '../controllers/federated-informer-clients.ts';
 import { startSyncController } from '../controllers/sync/controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
 import { KubeClient, userAgentFor } from '../kube/client.ts';
@@ -143,6 +144,16 @@ async function runControllers(
         config.featureGates.get('PushReconciler') !== false
       ) {
         const controllerLogger = logger.child({ controller: 'federatedtypeconfig' });
+        // One client (one connection pool) per member cluster, shared by every sync controller.
+        const memberClients = new MemberClientRegistry({
+          host,
+          namespace,
+          userAgent,
+          logger,
+          observeConnection: (seconds) => {
+            metrics.clusterClientConnectionDuration.observe(seconds);
+          },
+        });
         const controller = new TypeConfigController({
           host,
           namespace,
@@ -152,14 +163,24 @@ async function runControllers(
           startSyncController: (ftc) =>
             startSyncController(ftc, {
               host,
+              kubefedNamespace: namespace,
               targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
               logger,
               metrics,
               maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
+              memberClients,
+              skipAdoptingResources: config.skipAdoptingResources,
+              clusterAvailableDelayMs: config.clusterAvailableDelayMs,
+              clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
             }),
         });
         controller.start();
-        running.push(controller);
+        running.push({
+          stop: async () => {
+            await controller.stop();
+            await memberClients.close();
+          },
+        });
       }
       const outcome = await elector.holdLeadership();
       if (outcome === 'lost') {

@@ -148,11 +148,24 @@ export function renderClusters(
   format: Exclude<ClusterOutputFormat, 'table'>,
   single: boolean,
 ): string {
+  const prefix = `${kubeFedClustersResource.kind.toLowerCase()}.${kubeFedClustersResource.group}`;
+  return renderAsKubectl(clusters, format, single, prefix);
+}
+
+/**
+ * kubectl's `-o yaml|json|name` for any objects: one object (a `get` by name) as itself, else a
+ * `v1 List`; `name` prints `<typePrefix>/<name>` lines (`federatedconfigmap.types.kubefed.io`).
+ */
+export function renderAsKubectl(
+  objects: readonly KubeObject[],
+  format: Exclude<ClusterOutputFormat, 'table'>,
+  single: boolean,
+  typePrefix: string,
+): string {
   if (format === 'name') {
-    const prefix = `${kubeFedClustersResource.kind.toLowerCase()}.${kubeFedClustersResource.group}`;
-    return clusters.map((c) => `${prefix}/${c.metadata?.name ?? ''}\n`).join('');
+    return objects.map((c) => `${typePrefix}/${c.metadata?.name ?? ''}\n`).join('');
   }
-  const items = clusters.map(withoutManagedFields);
+  const items = objects.map(withoutManagedFields);
   const doc: unknown =
     single && items.length === 1
       ? items[0]

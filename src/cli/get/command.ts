@@ -1,12 +1,25 @@
-// `kubefedctl get clusters [NAME]`: the KubeFedClusters of the host, as kubectl would print them.
+// `kubefedctl get clusters [NAME]`: the KubeFedClusters of the host, as kubectl would print them;
+// `kubefedctl get TYPE [NAME]`: federated objects and how they are propagated to the members.
 import { kubeFedClustersResource } from '../../apis/resources.ts';
+import { NAMESPACES_TYPE_CONFIG } from '../../apis/typeconfig.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import { UsageError, stringFlag } from '../command.ts';
-import type { CommandDefinition } from '../command.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { KubeObject } from '../../kube/object.ts';
+import { UsageError, booleanFlag, stringFlag } from '../command.ts';
+import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
+import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
 import { hostClusterFlags, kubefedNamespace } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
-import { CLUSTER_OUTPUT_FORMATS, renderClusterTable, renderClusters } from './clusters-table.ts';
+import {
+  CLUSTER_OUTPUT_FORMATS,
+  renderAsKubectl,
+  renderClusterTable,
+  renderClusters,
+} from './clusters-table.ts';
 import type { ClusterOutputFormat } from './clusters-table.ts';
+import { readMemberView, resolveFederatedTypeView } from './federated.ts';
+import type { FederatedTypeView } from './federated.ts';
+import { renderFederatedList, renderFederatedObject } from './federated-table.ts';
 
 /** Names `get` accepts for KubeFedClusters (kubectl's plural, singular, short and full names). */
 export const CLUSTER_TYPE_NAMES: readonly string[] = [
@@ -26,11 +39,16 @@ const {
 
 export const getCommand: CommandDefinition = {
   name: 'get',
-  summary: 'List the clusters joined to the KubeFed control plane',
+  summary: 'List the clusters joined to KubeFed, or show federated objects and their propagation',
   description:
-    'List the clusters joined to the KubeFed control plane (its KubeFedClusters) with their health,\n' +
-    'Kubernetes version, API endpoint and age; or print them as yaml, json or names.',
-  usage: 'clusters [NAME] [flags]',
+    'get clusters: list the clusters joined to the KubeFed control plane (its KubeFedClusters) with\n' +
+    'their health, Kubernetes version, API endpoint and age.\n' +
+    'get TYPE NAME: show a federated object: its Propagation condition and, for each member cluster\n' +
+    'it is placed on or reports on, whether the object is there, its propagation status and its age\n' +
+    "there (read with the cluster's KubeFed credentials). TYPE is the target type (configmaps, cm)\n" +
+    'or the federated one (federatedconfigmaps, fcm). Without NAME, list the federated objects.\n' +
+    'With -o the objects are printed as yaml, json or names.',
+  usage: '(clusters | TYPE) [NAME] [flags]',
   positionals: { min: 1, max: 2 },
   flags: {
     ...(kubeconfig ? { kubeconfig } : {}),
@@ -40,19 +58,26 @@ export const getCommand: CommandDefinition = {
       type: 'string',
       short: 'o',
       valueName: 'FORMAT',
-      description: `Print the clusters as ${CLUSTER_OUTPUT_FORMATS.join(', ')} instead of a table`,
+      description: `Print the objects as ${CLUSTER_OUTPUT_FORMATS.join(', ')} instead of a table`,
+    },
+    ...namespaceFlag,
+    'all-namespaces': {
+      type: 'boolean',
+      short: 'A',
+      description: 'Without NAME: list federated objects of every namespace',
     },
   },
   examples: [
     'kubefedctl get clusters --host-cluster-context host',
     'kubefedctl get kubefedclusters member1 -o yaml',
+    'kubefedctl get configmaps web-config -n web',
+    'kubefedctl get fdeploy -A',
   ],
   async run({ flags, positionals, io }) {
     const [type = '', name] = positionals;
     if (!CLUSTER_TYPE_NAMES.includes(type.toLowerCase())) {
-      throw new UsageError(
-        `unknown resource type "${type}": get lists clusters (also: ${CLUSTER_TYPE_NAMES.slice(1).join(', ')})`,
-      );
+      await getFederated(flags, type, name, io);
+      return;
     }
     const format = parseOutput(stringFlag(flags, 'output'));
     const namespace = kubefedNamespace(flags);
@@ -101,4 +126,75 @@ function parseOutput(value: string | undefined): ClusterOutputFormat {
     throw new UsageError(`invalid --output "${value}": use ${CLUSTER_OUTPUT_FORMATS.join(', ')}`);
   }
   return format;
+}
+
+/** `get TYPE [NAME]` for a federated type (named by its target or by itself). */
+async function getFederated(
+  flags: FlagValues,
+  typeName: string,
+  name: string | undefined,
+  io: CliIO,
+): Promise<void> {
+  const format = parseOutput(stringFlag(flags, 'output'));
+  const allNamespaces = booleanFlag(flags, 'all-namespaces');
+  if (allNamespaces && name !== undefined) {
+    throw new UsageError('--all-namespaces lists objects; it cannot be combined with a NAME');
+  }
+  const kfns = kubefedNamespace(flags);
+  const namespaceGiven = stringFlag(flags, 'namespace') !== undefined;
+  const client = hostClusterClient(flags, io);
+  try {
+    const view = await resolveFederatedTypeView(client, typeName, kfns);
+    // A FederatedNamespace lives in the namespace it federates: NAME is enough.
+    const isNamespaceType = view.typeConfig?.metadata?.name === NAMESPACES_TYPE_CONFIG;
+    const namespace = !view.ref.namespaced
+      ? undefined
+      : isNamespaceType && name !== undefined && !namespaceGiven
+        ? name
+        : targetNamespace(flags, io);
+    const prefix = `${view.kind.toLowerCase()}${view.ref.group ? `.${view.ref.group}` : ''}`;
+    if (name === undefined) {
+      const listNamespace = allNamespaces ? undefined : namespace;
+      const objects = (await client.list(view.ref, { namespace: listNamespace })).items;
+      if (format !== 'table') io.stdout(renderAsKubectl(objects, format, false, prefix));
+      else if (objects.length === 0) {
+        io.stderr(
+          listNamespace === undefined
+            ? 'No resources found\n'
+            : `No resources found in ${listNamespace} namespace.\n`,
+        );
+      } else
+        io.stdout(renderFederatedList(objects, new Date(), allNamespaces && view.ref.namespaced));
+      return;
+    }
+    const fed = await getFederatedObject(client, view, name, namespace);
+    if (format !== 'table') {
+      io.stdout(renderAsKubectl([fed], format, true, prefix));
+      return;
+    }
+    const members = await readMemberView(client, view, fed, kfns);
+    for (const warning of members.warnings) io.stderr(`Warning: ${warning}\n`);
+    io.stdout(renderFederatedObject(fed, members.placement, members.members, new Date()));
+  } finally {
+    await client.close();
+  }
+}
+
+async function getFederatedObject(
+  client: KubeClient,
+  view: FederatedTypeView,
+  name: string,
+  namespace: string | undefined,
+): Promise<KubeObject> {
+  try {
+    return await client.get(view.ref, name, { namespace });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
+    throw new Error(
+      `${view.kind} "${name}" not found${where} of host cluster "${client.cluster}": ` +
+        "is the object federated? Federate it with 'kubefedctl federate'",
+      { cause: err },
+    );
+  }
 }

@@ -1,65 +1,234 @@
-// The sync controller of one federated type. For now it is the lifecycle skeleton the
-// FederatedTypeConfig controller starts and stops: it watches the federated objects of its type
-// on the host and queues them. Propagation to the members is not built yet: its reconcile does
-// nothing but report that it saw the object.
-import { apiVersionOf, federatedIsNamespaced } from '../../apis/typeconfig.ts';
-import type { FederatedTypeConfig } from '../../apis/types.ts';
+// The sync controller of one federated type (spec §7.1): the FederatedTypeConfig controller
+// starts and stops it. It watches the federated objects of its type on the host (and, for
+// namespaced types, the FederatedNamespaces; for namespaces, the host Namespaces), the managed
+// member objects through a federated informer, and queues `ns/name` keys; the reconcile in
+// `reconcile.ts` does the work. Handlers only enqueue.
+import {
+  NAMESPACES_TYPE_CONFIG,
+  applyTypeConfigDefaults,
+  federatedIsNamespaced,
+  isNamespaceTypeConfig,
+  targetIsNamespaced,
+} from '../../apis/typeconfig.ts';
+import { federatedTypeConfigsResource } from '../../apis/resources.ts';
+import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { Informer, stripManagedFields } from '../../kube/informer.ts';
-import type { KubeObject } from '../../kube/object.ts';
+import { namespacesResource, type ResourceRef } from '../../kube/resource.ts';
+import { qualifiedName, type KubeObject } from '../../kube/object.ts';
+import { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import type { ControllerMetrics } from '../../runtime/metrics.ts';
-import { ReconcileResult, ReconcileWorker } from '../../runtime/reconcile-worker.ts';
+import type { KubeFedMetrics } from '../../runtime/metrics.ts';
+import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
+import type { MemberClientRegistry } from '../federated-informer-clients.ts';
+import { FederatedInformer } from '../federated-informer.ts';
 import type { RunningTypeController } from '../typeconfig/controller.ts';
+import type { SyncContext } from './context.ts';
+import { reconcileFederatedObject } from './reconcile.ts';
+import { VersionStore } from './versions.ts';
 
 export interface SyncControllerDeps {
   host: KubeClient;
+  /** The KubeFed system namespace (KubeFedClusters, FTCs, Secrets). */
+  kubefedNamespace: string;
   /** Namespace the control plane is limited to; all namespaces when undefined. */
   targetNamespace: string | undefined;
   logger: Logger;
-  metrics: ControllerMetrics;
+  metrics: KubeFedMetrics;
+  /** `syncController.maxConcurrentReconciles` (KubeFed's default is 1). */
   maxConcurrentReconciles: number;
+  /** One client per member cluster, shared by all sync controllers. */
+  memberClients: MemberClientRegistry;
+  /** `syncController.adoptResources: Disabled`. */
+  skipAdoptingResources: boolean;
+  /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
+  clusterAvailableDelayMs: number;
+  clusterUnavailableDelayMs: number;
+  /** Delay for member events and NeedsRecheck; default 10 s (spec §4.1). */
+  retryDelayMs?: number;
+  /** Budget of one pass's member operations; default 30 s. */
+  operationTimeoutMs?: number;
 }
 
-export function startSyncController(ftc: FederatedTypeConfig, deps: SyncControllerDeps): Promise<RunningTypeController> {
-  const federated = ftc.spec.federatedType;
-  const name = federated.kind.toLowerCase();
+/** How often a key waits for caches to sync (NotSynced). */
+const NOT_SYNCED_DELAY_MS = 1_000;
+
+export async function startSyncController(
+  ftc: FederatedTypeConfig,
+  deps: SyncControllerDeps,
+): Promise<RunningTypeController> {
+  const federatedType = ftc.spec.federatedType;
+  const targetType = ftc.spec.targetType;
+  const name = federatedType.kind.toLowerCase();
   const logger = deps.logger.child({ controller: name });
-  const key = (obj: KubeObject): string => {
-    const { namespace, name: objectName } = obj.metadata ?? {};
-    return namespace ? `${namespace}/${objectName ?? ''}` : (objectName ?? '');
+  const targetIsNamespace = isNamespaceTypeConfig(ftc);
+  const targetNamespaced = targetIsNamespaced(ftc);
+  const targetResource: ResourceRef = {
+    ...refOf(targetType),
+    namespaced: targetNamespaced,
   };
+  const federatedResource: ResourceRef = {
+    ...refOf(federatedType),
+    namespaced: federatedIsNamespaced(ftc),
+  };
+  // Namespaced types follow their FederatedNamespace (the `namespaces` FTC's federated type).
+  const fedNamespaceResource = targetNamespaced
+    ? await federatedNamespaceResource(deps.host, deps.kubefedNamespace)
+    : undefined;
+
   const worker = new ReconcileWorker({
     name,
     logger,
     metrics: deps.metrics,
     maxConcurrentReconciles: deps.maxConcurrentReconciles,
-    reconcile: (objectKey) => {
-      logger.v(2).info('Observed federated object (propagation is not implemented yet)', { object: objectKey, apiVersion: apiVersionOf(federated) });
-      return Promise.resolve(ReconcileResult.AllOK);
-    },
+    ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
+    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
+    reconcile: (key) => reconcileFederatedObject(ctx, key),
   });
-  const informer = new Informer({
+  /** Member and host Namespace keys are `name`; their federated object is `name/name`. */
+  const federatedKey = (key: string): string =>
+    targetIsNamespace && !key.includes('/') ? `${key}/${key}` : key;
+  const enqueueObject = (obj: KubeObject): void => {
+    worker.enqueue(qualifiedName(obj));
+  };
+
+  const federated = new Informer({
     client: deps.host,
-    resource: {
-      group: federated.group ?? '',
-      version: federated.version,
-      resource: federated.pluralName,
-      namespaced: federatedIsNamespaced(ftc),
-    },
+    resource: federatedResource,
     namespace: deps.targetNamespace,
     transform: stripManagedFields,
     logger,
-    onAdd: (obj) => worker.enqueue(key(obj)),
-    onUpdate: (_old, obj) => worker.enqueue(key(obj)),
-    onDelete: (obj) => worker.enqueue(key(obj)),
+    onAdd: enqueueObject,
+    onUpdate: (_old, obj) => enqueueObject(obj),
+    onDelete: enqueueObject,
   });
-  informer.start();
-  worker.start();
-  return Promise.resolve({
-    async stop() {
-      await worker.stop();
-      await informer.stop();
+  const enqueueAll = (filter?: (key: string) => boolean): void => {
+    for (const key of federated.keys()) if (!filter || filter(key)) worker.enqueue(key);
+  };
+  const enqueueNamespace = (obj: KubeObject): void => {
+    const ns = obj.metadata?.namespace ?? '';
+    enqueueAll((key) => key.startsWith(`${ns}/`));
+  };
+  const federatedNamespaces =
+    fedNamespaceResource === undefined
+      ? undefined
+      : new Informer({
+          client: deps.host,
+          resource: fedNamespaceResource,
+          namespace: deps.targetNamespace,
+          transform: stripManagedFields,
+          logger,
+          onAdd: enqueueNamespace,
+          onUpdate: (_old, obj) => enqueueNamespace(obj),
+          onDelete: enqueueNamespace,
+        });
+  const enqueueHostNamespace = (obj: KubeObject): void => {
+    worker.enqueue(federatedKey(obj.metadata?.name ?? ''));
+  };
+  const hostNamespaces = targetIsNamespace
+    ? new Informer({
+        client: deps.host,
+        resource: namespacesResource,
+        transform: stripManagedFields,
+        logger,
+        onAdd: enqueueHostNamespace,
+        onUpdate: (_old, obj) => enqueueHostNamespace(obj),
+        onDelete: enqueueHostNamespace,
+      })
+    : undefined;
+
+  const timers = new Set<NodeJS.Timeout>();
+  const afterDelay = (delayMs: number, action: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      action();
+    }, delayMs);
+    timers.add(timer);
+  };
+  const members = new FederatedInformer({
+    host: deps.host,
+    namespace: deps.kubefedNamespace,
+    clients: deps.memberClients,
+    target: targetResource,
+    targetNamespace: targetNamespaced ? deps.targetNamespace : undefined,
+    logger,
+    onClusterAvailable: (cluster) => {
+      logger.v(2).info('Member cluster available', { cluster });
+      afterDelay(deps.clusterAvailableDelayMs, () => enqueueAll());
+    },
+    onClusterUnavailable: (cluster) => {
+      logger.v(2).info('Member cluster unavailable', { cluster });
+      afterDelay(deps.clusterUnavailableDelayMs, () => enqueueAll());
+    },
+    onMemberEvent: (key) => {
+      worker.enqueueForRetry(federatedKey(key));
     },
   });
+  const versions = new VersionStore({
+    host: deps.host,
+    namespaced: federatedResource.namespaced,
+    targetKind: targetType.kind.toLowerCase(),
+    targetNamespace: deps.targetNamespace,
+  });
+
+  const ctx: SyncContext = {
+    host: deps.host,
+    kubefedNamespace: deps.kubefedNamespace,
+    federatedResource,
+    targetResource,
+    target: { kind: targetType.kind, version: targetType.version, group: targetType.group },
+    targetIsNamespace,
+    targetNamespaced,
+    limitedScope: deps.targetNamespace !== undefined,
+    federated,
+    federatedNamespaces,
+    hostNamespaces,
+    members,
+    versions,
+    events: new EventRecorder(deps.host, `${name}-controller`, logger),
+    logger,
+    metrics: deps.metrics,
+    adoptResources: !deps.skipAdoptingResources,
+    operationTimeoutMs: deps.operationTimeoutMs ?? 30_000,
+    now: Date.now,
+  };
+
+  const stop = new AbortController();
+  const loading = versions.load(stop.signal);
+  federated.start();
+  federatedNamespaces?.start();
+  hostNamespaces?.start();
+  members.start();
+  worker.start();
+  return {
+    async stop() {
+      stop.abort();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await worker.stop();
+      await Promise.all([
+        loading,
+        federated.stop(),
+        federatedNamespaces?.stop(),
+        hostNamespaces?.stop(),
+        members.stop(),
+      ]);
+    },
+  };
+}
+
+function refOf(resource: APIResource): Omit<ResourceRef, 'namespaced'> {
+  return { group: resource.group ?? '', version: resource.version, resource: resource.pluralName };
+}
+
+async function federatedNamespaceResource(
+  host: KubeClient,
+  kubefedNamespace: string,
+): Promise<ResourceRef> {
+  const ftc = applyTypeConfigDefaults(
+    (await host.get(federatedTypeConfigsResource, NAMESPACES_TYPE_CONFIG, {
+      namespace: kubefedNamespace,
+    })) as FederatedTypeConfig,
+  );
+  return { ...refOf(ftc.spec.federatedType), namespaced: true };
 }

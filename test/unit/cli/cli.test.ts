@@ -22,8 +22,8 @@ describe('kubefedctl', () => {
       const { code, stdout } = await run(argv);
       assert.equal(code, 0);
       assert.match(stdout, /^kubefedctl controls a KubeFed control plane/);
-      assert.match(stdout, /\n {2}init {6}Install the KubeFed CRDs/);
-      assert.match(stdout, /\n {2}version {3}Print the version/);
+      assert.match(stdout, /\n {2}init +Install the KubeFed CRDs/);
+      assert.match(stdout, /\n {2}version +Print the version/);
     }
   });
 

@@ -245,13 +245,13 @@ describe('kubefedctl get', () => {
     return { code: await runCli(argv, io), stdout, stderr };
   }
 
-  it('knows only clusters, under kubectl-like names', async () => {
-    const { code, stderr } = await run(['get', 'pods']);
-    assert.equal(code, 1);
-    assert.match(
-      stderr,
-      /unknown resource type "pods": get lists clusters \(also: cluster, kubefedclusters, kubefedcluster, kubefedclusters\.core\.kubefed\.io, kfc\)/,
-    );
+  it('takes any other TYPE as a federated type, checking flags before contacting the host', async () => {
+    const all = await run(['get', 'configmaps', 'web', '-A']);
+    assert.equal(all.code, 1);
+    assert.match(all.stderr, /--all-namespaces lists objects; it cannot be combined with a NAME/);
+    const output = await run(['get', 'fcm', '-o', 'wide']);
+    assert.equal(output.code, 1);
+    assert.match(output.stderr, /invalid --output "wide": use yaml, json, name/);
   });
 
   it('checks -o before contacting the host', async () => {

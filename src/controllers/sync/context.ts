@@ -1,0 +1,49 @@
+// What every part of one sync controller's reconcile shares: the type it propagates, its caches,
+// its writers. Built once by `startSyncController`; no module-level state.
+import type { TargetType } from '../../federation/render.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { Informer } from '../../kube/informer.ts';
+import type { ResourceRef } from '../../kube/resource.ts';
+import type { EventRecorder } from '../../runtime/events.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import type { KubeFedMetrics } from '../../runtime/metrics.ts';
+import type { FederatedInformer } from '../federated-informer.ts';
+import type { VersionStore } from './versions.ts';
+
+export interface SyncContext {
+  host: KubeClient;
+  kubefedNamespace: string;
+  /** The federated type on the host. */
+  federatedResource: ResourceRef;
+  /** The target type in the members. */
+  targetResource: ResourceRef;
+  target: TargetType;
+  /** The FTC is `namespaces`. */
+  targetIsNamespace: boolean;
+  targetNamespaced: boolean;
+  /** Namespaced control plane (KubeFedConfig `scope: Namespaced`). */
+  limitedScope: boolean;
+  federated: Informer;
+  /** FederatedNamespaces on the host; namespaced targets only. */
+  federatedNamespaces: Informer | undefined;
+  /** Namespaces on the host; namespace type only. */
+  hostNamespaces: Informer | undefined;
+  members: FederatedInformer;
+  versions: VersionStore;
+  events: EventRecorder;
+  logger: Logger;
+  metrics: KubeFedMetrics;
+  /** `KubeFedConfig.spec.syncController.adoptResources` is `Enabled`. */
+  adoptResources: boolean;
+  /** Budget of all member operations of one pass (spec §7.7: 30 s). */
+  operationTimeoutMs: number;
+  now: () => number;
+}
+
+/** The member object a federated object stands for: same name; no namespace for namespaces. */
+export interface TargetName {
+  name: string;
+  namespace: string | undefined;
+  /** `ns/name` or `name`: the member informer key. */
+  key: string;
+}

@@ -1,0 +1,179 @@
+// Deleting a federated object (spec §7.11): its member objects go first, then the
+// `kubefed.io/sync-controller` finalizer. With `kubefed.io/orphan: "true"` the member objects stay
+// and only lose the managed label. The host cluster's own namespace is never deleted.
+import {
+  DELETE_OPTIONS_ANNOTATION,
+  MANAGED_LABEL,
+  MANAGED_LABEL_TRUE,
+  ORPHAN_ANNOTATION,
+  ORPHAN_ANNOTATION_TRUE,
+  SYNC_CONTROLLER_FINALIZER,
+} from '../../apis/constants.ts';
+import type { KubeObject } from '../../apis/types.ts';
+import {
+  isHostNamespace,
+  planDeletion,
+  planManagedLabelRemoval,
+  type TargetRef,
+} from '../../federation/member-operations.ts';
+import type { DeleteOptions } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
+import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
+import type { SyncContext, TargetName } from './context.ts';
+import { dispatchOperations } from './dispatch.ts';
+import { memberStates } from './member-states.ts';
+
+export async function ensureDeletion(
+  ctx: SyncContext,
+  fed: KubeObject,
+  target: TargetName,
+  targeted: readonly string[],
+  hostNamespaceUid: string | undefined,
+): Promise<ReconcileResult> {
+  ctx.versions.forget(fed);
+  if (!(fed.metadata?.finalizers ?? []).includes(SYNC_CONTROLLER_FINALIZER)) {
+    return ReconcileResult.AllOK;
+  }
+  const logger = ctx.logger.child({ object: qualified(fed) });
+  const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
+  const states = memberStates(ctx, target.key, new Set(targeted));
+
+  if (fed.metadata?.annotations?.[ORPHAN_ANNOTATION] === ORPHAN_ANNOTATION_TRUE) {
+    logger.v(2).info('Removing the finalizer; member objects are orphaned');
+    await removeFinalizer(ctx, fed);
+    const plan = planManagedLabelRemoval(targetRef, states.clusters, targeted);
+    const outcome = await dispatchOperations(ctx, { fed, target, operations: plan.operations });
+    const failed = [...outcome.statuses.values()].some((s) => s !== 'LabelRemovalTimedOut');
+    if (plan.errors.length > 0 || failed || outcome.timedOut) {
+      logger.error('Removing the managed label from orphaned member objects failed', undefined, {
+        errors: plan.errors,
+      });
+      return ReconcileResult.Error;
+    }
+    return ReconcileResult.AllOK;
+  }
+
+  const deleteOptions = parseDeleteOptions(fed);
+  if (typeof deleteOptions === 'string') {
+    logger.error('Cannot delete member objects', new Error(deleteOptions));
+    return ReconcileResult.Error;
+  }
+  const plan = planDeletion(targetRef, states.clusters, targeted, hostNamespaceUid);
+  if (plan.operations.length > 0) {
+    logger.v(2).info('Deleting member objects', { clusters: plan.remaining });
+    const outcome = await dispatchOperations(ctx, {
+      fed,
+      target,
+      operations: plan.operations,
+      deleteOptions,
+    });
+    const failed = [...outcome.statuses.values()].some(
+      (s) => s !== 'DeletionTimedOut' && s !== 'LabelRemovalTimedOut',
+    );
+    if (failed || outcome.timedOut) return ReconcileResult.Error;
+  }
+  if (plan.errors.length > 0) {
+    logger.error('Cannot delete member objects yet', undefined, { errors: plan.errors });
+    return ReconcileResult.Error;
+  }
+  // Deletions usually complete at once: check the members instead of waiting for their caches.
+  const waiting = await clustersStillHolding(ctx, target, targeted, hostNamespaceUid);
+  if (waiting === undefined) return ReconcileResult.Error;
+  if (waiting.length > 0) {
+    void ctx.events.record(
+      fed,
+      'Normal',
+      'WaitForRemovalInCluster',
+      `Waiting for managed resources to be removed from the following clusters: ${waiting.join(', ')}`,
+    );
+    return ReconcileResult.NeedsRecheck;
+  }
+  logger.v(2).info('Member objects are gone; removing the finalizer');
+  await removeFinalizer(ctx, fed);
+  return ReconcileResult.AllOK;
+}
+
+/**
+ * Ready targeted clusters that still hold a managed member object (live GETs, not the caches);
+ * undefined when one could not be read.
+ */
+async function clustersStillHolding(
+  ctx: SyncContext,
+  target: TargetName,
+  targeted: readonly string[],
+  hostNamespaceUid: string | undefined,
+): Promise<string[] | undefined> {
+  const results = await Promise.all(
+    targeted.map(async (cluster): Promise<boolean | undefined> => {
+      const client = ctx.members.client(cluster);
+      if (client === undefined) return false; // not ready: planDeletion reported it
+      try {
+        const live = await client.get(ctx.targetResource, target.name, {
+          namespace: target.namespace,
+          timeoutMs: ctx.operationTimeoutMs,
+        });
+        if (live.metadata?.labels?.[MANAGED_LABEL] !== MANAGED_LABEL_TRUE) return false;
+        if (isHostNamespace(live, hostNamespaceUid) && live.metadata.deletionTimestamp)
+          return false;
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        ctx.logger.error('Checking for a member object failed', error, { cluster });
+        return undefined;
+      }
+    }),
+  );
+  if (results.includes(undefined)) return undefined;
+  return targeted.filter((_, i) => results[i] === true);
+}
+
+async function removeFinalizer(ctx: SyncContext, fed: KubeObject): Promise<void> {
+  const { name, namespace, resourceVersion } = fed.metadata ?? {};
+  const finalizers = (fed.metadata?.finalizers ?? []).filter(
+    (f) => f !== SYNC_CONTROLLER_FINALIZER,
+  );
+  try {
+    await ctx.host.patch(
+      ctx.federatedResource,
+      name ?? '',
+      { metadata: { finalizers, resourceVersion } },
+      { type: 'merge', namespace },
+    );
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** `kubefed.io/deleteoption`: only gracePeriodSeconds, propagationPolicy and preconditions count. */
+export function parseDeleteOptions(fed: KubeObject): DeleteOptions | undefined | string {
+  const text = fed.metadata?.annotations?.[DELETE_OPTIONS_ANNOTATION];
+  if (text === undefined || text === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `annotation ${DELETE_OPTIONS_ANNOTATION} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return `annotation ${DELETE_OPTIONS_ANNOTATION} must be a JSON object`;
+  }
+  const source = parsed as Record<string, unknown>;
+  const options: DeleteOptions = {};
+  if (typeof source['gracePeriodSeconds'] === 'number') {
+    options.gracePeriodSeconds = source['gracePeriodSeconds'];
+  }
+  const policy = source['propagationPolicy'];
+  if (policy === 'Orphan' || policy === 'Background' || policy === 'Foreground') {
+    options.propagationPolicy = policy;
+  }
+  const preconditions = source['preconditions'];
+  if (typeof preconditions === 'object' && preconditions !== null) {
+    options.preconditions = preconditions;
+  }
+  return options;
+}
+
+function qualified(obj: KubeObject): string {
+  const { namespace, name } = obj.metadata ?? {};
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
+}

@@ -1,0 +1,239 @@
+// One sync pass for one federated object (spec §7.2, §7.3): resolve the key, handle deletion,
+// ensure the finalizer, place, render, plan, dispatch to the members, record versions, write
+// status. Reads come from caches; every write is skipped when it would change nothing, so a pass
+// over a propagated object costs no request at all.
+import { SYNC_CONTROLLER_FINALIZER, systemNamespaces } from '../../apis/constants.ts';
+import type { KubeObject } from '../../apis/types.ts';
+import {
+  planManagedLabelRemoval,
+  planMemberOperations,
+  settleStatuses,
+  type TargetRef,
+} from '../../federation/member-operations.ts';
+import { parseOverrides } from '../../federation/overrides.ts';
+import { computePlacement, placementCluster } from '../../federation/placement.ts';
+import {
+  needsBackoff,
+  type CollectedPropagation,
+  type PropagationReason,
+} from '../../federation/propagation-status.ts';
+import {
+  renderMemberObject,
+  templateWarnings,
+  type RenderResult,
+} from '../../federation/render.ts';
+import { objectHashes } from '../../federation/version.ts';
+import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
+import type { SyncContext, TargetName } from './context.ts';
+import { ensureDeletion } from './deletion.ts';
+import { dispatchOperations } from './dispatch.ts';
+import { memberStates, withClientFailures } from './member-states.ts';
+import { writePropagationStatus } from './status-writer.ts';
+
+/** Everything the informers must have loaded before a pass can decide anything. */
+export function cachesSynced(ctx: SyncContext): boolean {
+  return (
+    ctx.federated.hasSynced() &&
+    (ctx.federatedNamespaces?.hasSynced() ?? true) &&
+    (ctx.hostNamespaces?.hasSynced() ?? true) &&
+    ctx.members.hasSynced() &&
+    ctx.versions.loaded &&
+    ctx.members.pendingClusters().length === 0
+  );
+}
+
+/** `key` is the federated object's `ns/name` (or `name` for cluster-scoped federated types). */
+export async function reconcileFederatedObject(
+  ctx: SyncContext,
+  key: string,
+): Promise<ReconcileResult> {
+  if (!cachesSynced(ctx)) return ReconcileResult.NotSynced;
+  const target = targetNameOf(ctx, key);
+  if (ctx.targetIsNamespace && systemNamespaces(ctx.kubefedNamespace).has(target.name)) {
+    return ReconcileResult.AllOK;
+  }
+  const fed = ctx.federated.get(key);
+  if (fed === undefined) return removeOrphanedLabels(ctx, target);
+
+  let hostNamespaceUid: string | undefined;
+  if (ctx.targetIsNamespace) {
+    if (fed.metadata?.namespace !== fed.metadata?.name) {
+      void ctx.events.record(
+        fed,
+        'Warning',
+        'InvalidName',
+        'The name of a federated namespace must match the name of its containing namespace.',
+      );
+      return ReconcileResult.AllOK;
+    }
+    const hostNamespace = ctx.hostNamespaces?.get(target.name);
+    // The namespace is being deleted (or not created yet): its FederatedNamespace goes with it.
+    if (hostNamespace === undefined) return ReconcileResult.AllOK;
+    hostNamespaceUid = hostNamespace.metadata?.uid;
+  }
+
+  const fedNamespace = ctx.targetNamespaced
+    ? ctx.federatedNamespaces?.get(`${target.namespace ?? ''}/${target.namespace ?? ''}`)
+    : undefined;
+  const clusters = ctx.members.clusters();
+  const placement = computePlacement(fed, clusters.map(placementCluster), fedNamespace, {
+    targetNamespaced: ctx.targetNamespaced,
+    limitedScope: ctx.limitedScope,
+  });
+
+  if (fed.metadata?.deletionTimestamp) {
+    const targeted = placement.ok
+      ? placement.clusters
+      : clusters.map((c) => c.metadata?.name ?? '');
+    return ensureDeletion(ctx, fed, target, targeted, hostNamespaceUid);
+  }
+
+  let current = fed;
+  if (!(fed.metadata?.finalizers ?? []).includes(SYNC_CONTROLLER_FINALIZER)) {
+    ctx.logger.v(2).info('Adding the finalizer', { object: key });
+    try {
+      current = await ctx.host.patch(
+        ctx.federatedResource,
+        fed.metadata?.name ?? '',
+        {
+          metadata: {
+            finalizers: [...(fed.metadata?.finalizers ?? []), SYNC_CONTROLLER_FINALIZER],
+            resourceVersion: fed.metadata?.resourceVersion,
+          },
+        },
+        { type: 'merge', namespace: fed.metadata?.namespace },
+      );
+    } catch (error) {
+      void ctx.events.record(
+        fed,
+        'Warning',
+        'EnsureFinalizerError',
+        `Failed to ensure finalizer: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return ReconcileResult.Error;
+    }
+  }
+
+  if (!placement.ok) {
+    void ctx.events.record(current, 'Warning', 'ComputePlacementFailed', placement.error);
+    await writePropagationStatus(ctx, current, 'ComputePlacementFailed', emptyCollection());
+    return ReconcileResult.AllOK;
+  }
+  return syncToClusters(ctx, current, target, placement.clusters, {
+    hostNamespaceUid,
+    reason: placement.namespaceNotFederated ? 'NamespaceNotFederated' : '',
+  });
+}
+
+async function syncToClusters(
+  ctx: SyncContext,
+  fed: KubeObject,
+  target: TargetName,
+  selected: string[],
+  options: { hostNamespaceUid: string | undefined; reason: PropagationReason },
+): Promise<ReconcileResult> {
+  for (const warning of templateWarnings(fed)) {
+    void ctx.events.record(fed, 'Warning', warning.reason, warning.message);
+  }
+  const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
+  const states = memberStates(ctx, target.key, new Set(selected));
+  const overrides = parseOverrides(fed);
+  const render = (cluster: string, live: KubeObject | undefined): RenderResult =>
+    renderMemberObject(fed, ctx.target, cluster, overrides, {
+      live,
+      targetIsNamespace: ctx.targetIsNamespace,
+    });
+  const desired = new Map<string, RenderResult>();
+  for (const state of states.clusters) {
+    if (state.ready && selected.includes(state.name)) {
+      desired.set(state.name, render(state.name, state.observed));
+    }
+  }
+  const hashes = objectHashes(fed);
+  const recorded = hashes.ok ? ctx.versions.get(fed, hashes.hashes) : { error: hashes.error };
+  const operations = withClientFailures(
+    planMemberOperations({
+      target: targetRef,
+      clusters: states.clusters,
+      selected,
+      desired,
+      recordedVersions: recorded,
+      hostNamespaceUid: options.hostNamespaceUid,
+    }),
+    states.clientFailures,
+  );
+
+  const outcome = await dispatchOperations(ctx, {
+    fed,
+    target,
+    operations,
+    renderOver: render,
+    recorded,
+    hostNamespaceUid: options.hostNamespaceUid,
+  });
+  if (outcome.writes > 0) {
+    ctx.logger.v(2).info('Propagated to member clusters', {
+      object: target.key,
+      writes: outcome.writes,
+    });
+  }
+
+  if (hashes.ok) {
+    try {
+      if (await ctx.versions.update(fed, hashes.hashes, selected, outcome.versions)) {
+        ctx.logger.v(2).info('Recorded propagated versions', { object: target.key });
+      }
+    } catch (error) {
+      // Only costs a needless update next time (spec §7.3 step 6).
+      ctx.logger.error('Recording propagated versions failed', error, { object: target.key });
+    }
+  }
+
+  const statuses = outcome.timedOut ? outcome.statuses : settleStatuses(outcome.statuses);
+  await writePropagationStatus(ctx, fed, options.reason, {
+    statuses,
+    resourcesUpdated: outcome.resourcesUpdated,
+  });
+  return needsBackoff(options.reason, statuses) ? ReconcileResult.Error : ReconcileResult.AllOK;
+}
+
+/** A managed member object without a federated object (spec §7.8): it loses the managed label. */
+async function removeOrphanedLabels(
+  ctx: SyncContext,
+  target: TargetName,
+): Promise<ReconcileResult> {
+  const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
+  const states = memberStates(ctx, target.key, 'all');
+  const plan = planManagedLabelRemoval(targetRef, states.clusters);
+  if (plan.operations.length === 0) {
+    return plan.errors.length > 0 ? ReconcileResult.Error : ReconcileResult.AllOK;
+  }
+  ctx.logger
+    .v(2)
+    .info('Removing the managed label from member objects without a federated object', {
+      object: target.key,
+    });
+  // No federated object to hold events: the outcome goes to the log only.
+  const outcome = await dispatchOperations(ctx, {
+    fed: undefined,
+    target,
+    operations: plan.operations,
+  });
+  const failed = [...outcome.statuses.values()].some((s) => s !== 'LabelRemovalTimedOut');
+  return plan.errors.length > 0 || failed || outcome.timedOut
+    ? ReconcileResult.Error
+    : ReconcileResult.AllOK;
+}
+
+/** The member object a federated key stands for (namespaces: `foo/foo` ⇒ `foo`). */
+export function targetNameOf(ctx: Pick<SyncContext, 'targetIsNamespace'>, key: string): TargetName {
+  const slash = key.indexOf('/');
+  const namespace = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (ctx.targetIsNamespace) return { name, namespace: undefined, key: name };
+  return { name, namespace, key };
+}
+
+function emptyCollection(): CollectedPropagation {
+  return { statuses: new Map(), resourcesUpdated: false };
+}

@@ -1,0 +1,672 @@
+// Propagation by the sync controllers on the sandbox (host + member1 + member2, all joined): the
+// CRUD lifecycle of federated objects of the default types, per-cluster overrides, placement
+// changes, drift repair, orphaning, recorded versions, status, zero writes on a no-op resync,
+// and a stopped member that holds nobody back.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { objectHashes } from '../../src/federation/version.ts';
+import type { KubeObject } from '../../src/apis/types.ts';
+import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
+
+const sandbox = testSandbox();
+const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];
+const clusters = ['host', 'member1', 'member2'];
+const ns = `prop-${Date.now().toString(36)}`;
+
+async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
+  const out = await kubectl(sandbox, [
+    '--context',
+    context,
+    'get',
+    ...args,
+    '-o',
+    'json',
+    '--ignore-not-found',
+  ]);
+  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
+}
+
+const member = (context: string, resource: string, name: string): Promise<KubeObject | undefined> =>
+  getJson(context, ['-n', ns, resource, name]);
+
+const federated = (kind: string, name: string): Promise<KubeObject | undefined> =>
+  getJson('host', ['-n', ns, kind, name]);
+
+async function apply(objects: KubeObject[]): Promise<void> {
+  await kubectl(
+    sandbox,
+    ['--context', 'host', 'apply', '-f', '-'],
+    objects.map((o) => stringify(o)).join('---\n'),
+  );
+}
+
+function propagation(fed: KubeObject | undefined): string | undefined {
+  const status = fed?.['status'] as
+    { conditions?: { type: string; status: string }[]; observedGeneration?: number } | undefined;
+  if (status?.observedGeneration !== fed?.metadata?.generation) return undefined;
+  return status?.conditions?.find((c) => c.type === 'Propagation')?.status;
+}
+
+function clusterStatuses(fed: KubeObject | undefined): Record<string, string> {
+  const list =
+    (fed?.['status'] as { clusters?: { name: string; status?: string }[] } | undefined)?.clusters ??
+    [];
+  return Object.fromEntries(list.map((c) => [c.name, c.status ?? '']));
+}
+
+function fedConfigMap(name: string, data: Record<string, string>, placed = clusters): KubeObject {
+  return {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedConfigMap',
+    metadata: { name, namespace: ns },
+    spec: {
+      template: { data },
+      placement: { clusters: placed.map((c) => ({ name: c })) },
+      overrides: [
+        { clusterName: 'member1', clusterOverrides: [{ path: '/data/where', value: 'm1' }] },
+      ],
+    },
+  };
+}
+
+/**
+ * Mutating requests (POST/PUT/PATCH/DELETE) per cluster, verb and resource, to the resources
+ * propagation touches (member controllers' own status writes left out).
+ */
+async function writeCounts(): Promise<Map<string, number>> {
+  const counted = new Set([
+    'configmaps',
+    'secrets',
+    'serviceaccounts',
+    'services',
+    'deployments',
+    'namespaces',
+    'propagatedversions',
+  ]);
+  const counts = new Map<string, number>();
+  for (const context of clusters) {
+    const text = await kubectl(sandbox, ['--context', context, 'get', '--raw', '/metrics']);
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{')) continue;
+      const labels = Object.fromEntries(
+        [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+      );
+      const verb = labels['verb'] ?? '';
+      if (!['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY'].includes(verb)) continue;
+      const resource = labels['resource'] ?? '';
+      const kubefed = labels['group'] === 'types.kubefed.io' || resource === 'propagatedversions';
+      if (!counted.has(resource) && !(context === 'host' && kubefed)) continue;
+      const subresource = labels['subresource'] ?? '';
+      if (subresource === 'status' && !kubefed) continue;
+      const key = `${context} ${verb} ${resource}${subresource ? `/${subresource}` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+  }
+  return counts;
+}
+
+/** Federated objects of the types we count outside our namespace (other tests' objects). */
+async function foreignFederatedObjects(): Promise<string[]> {
+  const out = await kubectl(sandbox, [
+    '--context',
+    'host',
+    'get',
+    'federatedconfigmaps,federatedsecrets,federatedserviceaccounts,federatedservices,federateddeployments,federatednamespaces',
+    '-A',
+    '-o',
+    'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}',
+  ]);
+  return out.split('\n').filter((l) => l !== '' && !l.startsWith(`${ns}/`));
+}
+
+function countsDiff(before: Map<string, number>, after: Map<string, number>): string[] {
+  return [...after]
+    .filter(([key, value]) => value !== (before.get(key) ?? 0))
+    .map(([key, value]) => `${key}: +${String(value - (before.get(key) ?? 0))}`);
+}
+
+describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => {
+  let manager: RunningManager;
+  let configFile: string;
+  const start = async (): Promise<void> => {
+    manager = await startManager(sandbox, ['--kubefed-config', configFile, '--v', '2']);
+    await manager.waitForLog('promoted as leader', 60_000);
+  };
+
+  before(async () => {
+    const init = await runCli('kubefedctl', ['init', ...common]);
+    assert.equal(init.code, 0, init.stderr);
+    for (const name of clusters) {
+      const join = await runCli('kubefedctl', [
+        'join',
+        name,
+        '--cluster-context',
+        name,
+        '--error-on-existing=false',
+        ...common,
+      ]);
+      assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
+    }
+    configFile = await fastKubeFedConfigFile();
+    const config = parse((await import('node:fs')).readFileSync(configFile, 'utf8')) as {
+      spec: { controllerDuration?: Record<string, string> };
+    };
+    config.spec.controllerDuration = {
+      ...config.spec.controllerDuration,
+      availableDelay: '1s',
+      unavailableDelay: '1s',
+    };
+    writeFileSync(configFile, stringify(config));
+    await start();
+    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
+    await apply([
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedNamespace',
+        metadata: { name: ns, namespace: ns },
+        spec: { placement: { clusterSelector: {} } },
+      },
+    ]);
+  });
+
+  after(async () => {
+    try {
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'delete',
+        'federatedconfigmaps,federatedsecrets,federatedserviceaccounts,federatedservices,federateddeployments',
+        '--all',
+        '--wait=false',
+      ]);
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'delete',
+        'federatednamespace',
+        ns,
+        '--wait=false',
+      ]);
+      await eventually(
+        async () => ((await federated('federatednamespace', ns)) === undefined ? true : undefined),
+        90_000,
+      );
+      await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+    } finally {
+      await manager.stop();
+      for (const name of clusters)
+        await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+    }
+  });
+
+  it('propagates a FederatedNamespace to every cluster, adopting the host namespace', async () => {
+    for (const context of clusters) {
+      const namespace = await eventually(async () => {
+        const obj = await getJson(context, ['namespace', ns]);
+        return obj?.metadata?.labels?.['kubefed.io/managed'] === 'true' ? obj : undefined;
+      });
+      assert.equal(namespace.metadata?.name, ns);
+    }
+    const fed = await eventually(async () => {
+      const obj = await federated('federatednamespace', ns);
+      return propagation(obj) === 'True' ? obj : undefined;
+    });
+    assert.deepEqual(clusterStatuses(fed), { host: '', member1: '', member2: '' });
+    assert.ok(fed.metadata?.finalizers?.includes('kubefed.io/sync-controller'));
+  });
+
+  it('propagates a FederatedConfigMap with a per-cluster override, records versions and status', async () => {
+    await apply([fedConfigMap('cfg', { foo: 'bar' })]);
+    for (const context of clusters) {
+      const cm = await eventually(() => member(context, 'configmap', 'cfg'));
+      assert.deepEqual(
+        cm['data'],
+        context === 'member1' ? { foo: 'bar', where: 'm1' } : { foo: 'bar' },
+      );
+      assert.equal(cm.metadata?.labels?.['kubefed.io/managed'], 'true');
+    }
+    const fed = await eventually(async () => {
+      const obj = await federated('federatedconfigmap', 'cfg');
+      return propagation(obj) === 'True' ? obj : undefined;
+    });
+    assert.deepEqual(clusterStatuses(fed), { host: '', member1: '', member2: '' });
+    const pv = await eventually(() =>
+      getJson('host', ['-n', ns, 'propagatedversions', 'configmap-cfg']),
+    );
+    const hashes = objectHashes(fed);
+    assert.ok(hashes.ok);
+    const status = pv['status'] as {
+      templateVersion: string;
+      overridesVersion: string;
+      clusterVersions: { clusterName: string; version: string }[];
+    };
+    assert.equal(status.templateVersion, hashes.hashes.templateVersion);
+    assert.equal(status.overridesVersion, hashes.hashes.overridesVersion);
+    assert.deepEqual(
+      status.clusterVersions.map((v) => v.clusterName),
+      clusters,
+    );
+    for (const { clusterName, version } of status.clusterVersions) {
+      const cm = await member(clusterName, 'configmap', 'cfg');
+      assert.equal(version, `rv:${cm?.metadata?.resourceVersion ?? ''}`);
+    }
+    assert.deepEqual(
+      pv.metadata?.ownerReferences?.map((o) => [o.kind, o.name, o.uid]),
+      [['FederatedConfigMap', 'cfg', fed.metadata?.uid]],
+    );
+  });
+
+  it('propagates Secret, ServiceAccount, Service and Deployment', async () => {
+    const placement = { clusterSelector: {} };
+    await apply([
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedSecret',
+        metadata: { name: 'sec', namespace: ns },
+        spec: {
+          template: { type: 'Opaque', data: { k: Buffer.from('v').toString('base64') } },
+          placement,
+        },
+      },
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedServiceAccount',
+        metadata: { name: 'sa', namespace: ns },
+        spec: { template: {}, placement },
+      },
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedService',
+        metadata: { name: 'svc', namespace: ns },
+        spec: {
+          template: {
+            spec: {
+              selector: { app: 'web' },
+              ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+            },
+          },
+          placement,
+        },
+      },
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedDeployment',
+        metadata: { name: 'web', namespace: ns },
+        spec: {
+          template: {
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: { app: 'web' } },
+              template: {
+                metadata: { labels: { app: 'web' } },
+                spec: { containers: [{ name: 'web', image: 'nginx' }] },
+              },
+            },
+          },
+          placement,
+          overrides: [
+            { clusterName: 'member2', clusterOverrides: [{ path: '/spec/replicas', value: 3 }] },
+          ],
+        },
+      },
+    ]);
+    for (const [kind, resource, name] of [
+      ['federatedsecret', 'secret', 'sec'],
+      ['federatedserviceaccount', 'serviceaccount', 'sa'],
+      ['federatedservice', 'service', 'svc'],
+      ['federateddeployment', 'deployment', 'web'],
+    ] as const) {
+      for (const context of clusters) await eventually(() => member(context, resource, name));
+      await eventually(async () =>
+        propagation(await federated(kind, name)) === 'True' ? true : undefined,
+      );
+    }
+    const deployment = await member('member2', 'deployment', 'web');
+    assert.equal((deployment?.['spec'] as { replicas: number }).replicas, 3);
+    const secret = await member('member1', 'secret', 'sec');
+    assert.deepEqual(secret?.['data'], { k: Buffer.from('v').toString('base64') });
+  });
+
+  it('updates member objects when the template changes', async () => {
+    await apply([fedConfigMap('cfg', { foo: 'updated' })]);
+    for (const context of clusters) {
+      await eventually(async () =>
+        ((await member(context, 'configmap', 'cfg'))?.['data'] as { foo?: string } | undefined)
+          ?.foo === 'updated'
+          ? true
+          : undefined,
+      );
+    }
+  });
+
+  it('repairs a member object changed or deleted by hand', async () => {
+    await kubectl(sandbox, [
+      '--context',
+      'member1',
+      '-n',
+      ns,
+      'patch',
+      'configmap',
+      'cfg',
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"foo":"drifted"}}',
+    ]);
+    await kubectl(sandbox, ['--context', 'member2', '-n', ns, 'delete', 'configmap', 'cfg']);
+    await eventually(async () =>
+      ((await member('member1', 'configmap', 'cfg'))?.['data'] as { foo?: string } | undefined)
+        ?.foo === 'updated'
+        ? true
+        : undefined,
+    );
+    await eventually(() => member('member2', 'configmap', 'cfg'));
+  });
+
+  it('removes the member object from a cluster taken out of the placement', async () => {
+    await apply([fedConfigMap('cfg', { foo: 'updated' }, ['host', 'member1'])]);
+    await eventually(async () =>
+      (await member('member2', 'configmap', 'cfg')) === undefined ? true : undefined,
+    );
+    const fed = await eventually(async () => {
+      const obj = await federated('federatedconfigmap', 'cfg');
+      return propagation(obj) === 'True' && !('member2' in clusterStatuses(obj)) ? obj : undefined;
+    });
+    assert.deepEqual(clusterStatuses(fed), { host: '', member1: '' });
+    assert.ok(await member('member1', 'configmap', 'cfg'));
+  });
+
+  it('makes no write to members or host when a restarted manager resyncs', async (t) => {
+    // Let in-flight work settle (member events come back after the 10 s retry delay).
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const before = await writeCounts();
+    await manager.stop();
+    await start();
+    await manager.waitForLog('Member cluster available');
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const afterRestart = await writeCounts();
+    // Our objects: the controller logs (v=2) every write it makes, with the object.
+    const writesToOurs = manager
+      .stderr()
+      .split('\n')
+      .filter(
+        (line) =>
+          /Propagated to member clusters|Recorded propagated versions|Updating propagation status|Adding the finalizer/.test(
+            line,
+          ) && new RegExp(`"object":"${ns}(/[^"]*)?"`).test(line),
+      );
+    assert.deepEqual(writesToOurs, []);
+    // The whole sandbox: exact only when no other federated objects share it (other tests').
+    const diff = countsDiff(before, afterRestart);
+    const foreign = await foreignFederatedObjects();
+    if (foreign.length === 0) assert.deepEqual(diff, []);
+    else
+      t.diagnostic(
+        `apiserver writes during the resync: ${JSON.stringify(diff)}; other federated objects present: ${foreign.join(', ')}`,
+      );
+  });
+
+  it('keeps host and member1 propagated while member2 is stopped, and catches member2 up', async () => {
+    const stopped = await runCli('kubefed-sandbox', ['stop', 'member2', '--dir', sandbox.dir]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    try {
+      await apply([fedConfigMap('during-outage', { foo: 'bar' })]);
+      const started = Date.now();
+      for (const context of ['host', 'member1'])
+        await eventually(() => member(context, 'configmap', 'during-outage'), 20_000);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < 15_000, `host and member1 took ${String(elapsed)} ms`);
+      const fed = await eventually(async () => {
+        const obj = await federated('federatedconfigmap', 'during-outage');
+        const statuses = clusterStatuses(obj);
+        return statuses['host'] === '' && statuses['member1'] === '' && statuses['member2']
+          ? obj
+          : undefined;
+      }, 30_000);
+      assert.equal(propagation(fed), 'False');
+    } finally {
+      const started = await runCli('kubefed-sandbox', ['start', 'member2', '--dir', sandbox.dir]);
+      assert.equal(started.code, 0, started.stderr);
+    }
+    await eventually(() => member('member2', 'configmap', 'during-outage'), 90_000);
+    await eventually(
+      async () =>
+        propagation(await federated('federatedconfigmap', 'during-outage')) === 'True'
+          ? true
+          : undefined,
+      90_000,
+    );
+  });
+
+  it('orphaning deletion leaves member objects without the managed label', async () => {
+    await apply([fedConfigMap('orphan', { foo: 'bar' })]);
+    for (const context of clusters) await eventually(() => member(context, 'configmap', 'orphan'));
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'annotate',
+      'federatedconfigmap',
+      'orphan',
+      'kubefed.io/orphan=true',
+    ]);
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'delete',
+      'federatedconfigmap',
+      'orphan',
+    ]);
+    for (const context of clusters) {
+      await eventually(async () => {
+        const cm = await member(context, 'configmap', 'orphan');
+        assert.ok(cm, `orphaned configmap kept in ${context}`);
+        return cm.metadata?.labels?.['kubefed.io/managed'] === undefined ? true : undefined;
+      });
+    }
+  });
+
+  it('deleting a federated object removes its member objects everywhere', async () => {
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'delete',
+      'federatedconfigmap',
+      'cfg',
+      'during-outage',
+      '--timeout=60s',
+    ]);
+    for (const context of clusters) {
+      await eventually(async () =>
+        (await member(context, 'configmap', 'cfg')) === undefined ? true : undefined,
+      );
+      await eventually(async () =>
+        (await member(context, 'configmap', 'during-outage')) === undefined ? true : undefined,
+      );
+    }
+  });
+
+  it('a member that does not serve the type reports it, the others propagate', async () => {
+    const group = `widgets${Date.now().toString(36)}.example.com`;
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${group}` },
+      spec: {
+        group,
+        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            },
+          },
+        ],
+      },
+    };
+    // member2 does not get the CRD.
+    for (const context of ['host', 'member1']) {
+      await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], JSON.stringify(crd));
+      await kubectl(sandbox, [
+        '--context',
+        context,
+        'wait',
+        '--for=condition=Established',
+        `crd/widgets.${group}`,
+      ]);
+    }
+    try {
+      const enabled = await runCli('kubefedctl', ['enable', `widgets.${group}`, ...common]);
+      assert.equal(enabled.code, 0, enabled.stderr);
+      await apply([
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedWidget',
+          metadata: { name: 'w', namespace: ns },
+          spec: { template: { spec: { size: 3 } }, placement: { clusterSelector: {} } },
+        },
+        fedConfigMap('alongside', { foo: 'bar' }),
+      ]);
+      for (const context of ['host', 'member1'])
+        await eventually(() => member(context, `widgets.${group}`, 'w'), 60_000);
+      const fed = await eventually(async () => {
+        const obj = await federated(`federatedwidgets.types.kubefed.io`, 'w');
+        return clusterStatuses(obj)['member2'] ? obj : undefined;
+      }, 30_000);
+      assert.deepEqual(clusterStatuses(fed), {
+        host: '',
+        member1: '',
+        member2: 'CachedRetrievalFailed',
+      });
+      // Other types are not held back.
+      for (const context of clusters)
+        await eventually(() => member(context, 'configmap', 'alongside'));
+      // Deletion waits for the unready member (spec §7.11), so the widget is orphaned.
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'annotate',
+        'federatedwidgets.types.kubefed.io',
+        'w',
+        'kubefed.io/orphan=true',
+      ]);
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'delete',
+        'federatedwidgets.types.kubefed.io',
+        'w',
+        '--timeout=60s',
+      ]);
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'delete',
+        'federatedconfigmap',
+        'alongside',
+        '--timeout=60s',
+      ]);
+    } finally {
+      await runCli('kubefedctl', ['disable', `widgets.${group}`, ...common]);
+      for (const context of ['host', 'member1'])
+        await kubectl(sandbox, [
+          '--context',
+          context,
+          'delete',
+          'crd',
+          `widgets.${group}`,
+          '--ignore-not-found',
+          '--wait=false',
+        ]);
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        'delete',
+        'crd',
+        `federatedwidgets.types.kubefed.io`,
+        '--ignore-not-found',
+        '--wait=false',
+      ]);
+    }
+  });
+
+  it('propagates 100 ConfigMaps to 3 clusters', async (t) => {
+    const names = Array.from({ length: 100 }, (_, i) => `bulk-${String(i)}`);
+    const started = Date.now();
+    await apply(
+      names.map((name) => ({
+        ...fedConfigMap(name, { i: name }),
+        spec: { template: { data: { i: name } }, placement: { clusterSelector: {} } },
+      })),
+    );
+    for (const context of clusters) {
+      await eventually(async () => {
+        const out = await kubectl(sandbox, [
+          '--context',
+          context,
+          '-n',
+          ns,
+          'get',
+          'configmaps',
+          '-l',
+          'kubefed.io/managed=true',
+          '-o',
+          'name',
+        ]);
+        return out.split('\n').filter((l) => l.includes('bulk-')).length === 100 ? true : undefined;
+      }, 120_000);
+    }
+    t.diagnostic(
+      `100 FederatedConfigMaps present in 3 clusters after ${String(Date.now() - started)} ms`,
+    );
+    const deleting = Date.now();
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'delete',
+      'federatedconfigmaps',
+      ...names,
+      '--wait=false',
+    ]);
+    await eventually(async () => {
+      const out = await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'get',
+        'federatedconfigmaps',
+        '-o',
+        'name',
+      ]);
+      return out.includes('bulk-') ? undefined : true;
+    }, 120_000);
+    t.diagnostic(
+      `100 FederatedConfigMaps deleted (members first) in ${String(Date.now() - deleting)} ms`,
+    );
+  });
+});
