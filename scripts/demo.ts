@@ -1,7 +1,9 @@
-// `npm run demo`: the newcomer's tour. Brings up the sandbox (host + 2 members, built on first
-// use), installs KubeFed into the host with `kubefedctl init`, starts the controller manager,
-// joins all three clusters and shows them healthy, with the default federated types running.
-// Each step prints the command a user would type.
+// `npm run demo`: the whole story on the sandbox. Brings up host + 2 members (built on first
+// use), installs KubeFed with `kubefedctl init`, starts the controller manager, joins all three
+// clusters, federates a namespace with a ConfigMap, Secret, Deployment, Service and
+// ServiceAccount (one per-cluster override), shows the propagation table, then moves member2 out
+// of the namespace's placement and shows the objects leave it. Each step prints the command a
+// user would type.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,25 +20,97 @@ const say = (line: string): void => {
   console.log(line);
 };
 
-function run(shown: string, command: string, args: string[]): Promise<string> {
-  say(`\n$ ${shown}`);
+/** Runs a command; prints it and its output when `shown` is given. */
+function run(
+  shown: string | undefined,
+  command: string,
+  args: string[],
+  input?: string,
+): Promise<string> {
+  if (shown !== undefined) say(`\n$ ${shown}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       out += chunk;
-      process.stdout.write(chunk);
+      if (shown !== undefined) process.stdout.write(chunk);
     });
+    child.stderr.on('data', (chunk: string) => {
+      err += chunk;
+      if (shown !== undefined) process.stderr.write(chunk);
+    });
+    child.stdin.end(input ?? '');
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`'${shown}' exited with ${String(code)}`)),
+      code === 0
+        ? resolve(out)
+        : reject(
+            new Error(
+              `'${shown ?? `${command} ${args.join(' ')}`}' exited with ${String(code)}: ${err.trim()}`,
+            ),
+          ),
     );
   });
 }
 
-const kubefedctl = (shown: string, ...args: string[]): Promise<string> =>
-  run(`npx kubefedctl ${shown}`, process.execPath, [`${root}bin/kubefedctl.js`, ...args]);
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<void> {
+  process.stdout.write(`\nWaiting until ${what}...`);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(1000);
+  }
+  say(' done');
+}
+
+const kubefedctl = (...args: string[]): Promise<string> =>
+  run(`npx kubefedctl ${args.join(' ')}`, process.execPath, [`${root}bin/kubefedctl.js`, ...args]);
+
+const demoObjects = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: demo}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: demo}
+data: {greeting: hello from the host}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-secret, namespace: demo}
+stringData: {password: not-a-real-password}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: demo}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: demo}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: registry.k8s.io/pause:3.10}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: demo}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+`;
 
 try {
   say('$ npx kubefed-sandbox up');
@@ -44,10 +118,12 @@ try {
   if (sandbox.alreadyRunning) say(`A sandbox is already running in ${paths.dir}; using it.`);
   const state = readState(paths.state);
   if (!state) throw new Error(`no sandbox state in ${paths.dir}`);
+  const kubectlPath = `${state.binDir}/kubectl`;
   const kubectl = (...args: string[]): Promise<string> =>
-    run(`kubectl ${args.join(' ')}`, `${state.binDir}/kubectl`, args);
+    run(`kubectl ${args.join(' ')}`, kubectlPath, args);
+  const quietly = (...args: string[]): Promise<string> => run(undefined, kubectlPath, args);
 
-  await kubefedctl('init --host-cluster-context host', 'init', '--host-cluster-context', 'host');
+  await kubefedctl('init', '--host-cluster-context', 'host');
 
   const log = `${paths.dir}/controller-manager.log`;
   const [healthzPort, metricsPort] = await freePorts(2);
@@ -71,7 +147,6 @@ try {
   try {
     for (const cluster of sandbox.clusters) {
       await kubefedctl(
-        `join ${cluster} --cluster-context ${cluster} --host-cluster-context host --error-on-existing=false`,
         'join',
         cluster,
         '--cluster-context',
@@ -81,34 +156,33 @@ try {
         '--error-on-existing=false',
       );
     }
-    say('\nWaiting for the controller manager to find every cluster ready...');
-    for (let i = 0; i < 60; i++) {
-      const out = await new Promise<string>((resolve) => {
-        const child = spawn(
-          `${state.binDir}/kubectl`,
-          [
-            '--context',
-            'host',
-            '-n',
-            'kube-federation-system',
-            'get',
-            'kubefedclusters',
-            '-o',
-            'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-          ],
-          { env, stdio: ['ignore', 'pipe', 'ignore'] },
-        );
-        let text = '';
-        child.stdout.on('data', (c: Buffer) => (text += c.toString()));
-        child.on('close', () => resolve(text));
-      });
-      if (out.split('\n').filter((s) => s === 'True').length === sandbox.clusters.length) break;
-      await sleep(1000);
-    }
+    await waitUntil('every cluster is Ready', async () => {
+      const out = await quietly(
+        '--context',
+        'host',
+        '-n',
+        'kube-federation-system',
+        'get',
+        'kubefedclusters',
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+      );
+      return out.split('\n').filter((s) => s === 'True').length === sandbox.clusters.length;
+    });
+    await kubefedctl('get', 'clusters', '--host-cluster-context', 'host');
+
+    // A namespace with an application in the host, then federated as a whole.
+    await run(
+      'kubectl --context host apply -f - (namespace demo: ConfigMap, Secret, ServiceAccount, Deployment, Service)',
+      kubectlPath,
+      ['--context', 'host', 'apply', '-f', '-'],
+      demoObjects,
+    );
     await kubefedctl(
-      'get clusters --host-cluster-context host',
-      'get',
-      'clusters',
+      'federate',
+      'namespace',
+      'demo',
+      '--contents',
       '--host-cluster-context',
       'host',
     );
@@ -116,29 +190,138 @@ try {
       '--context',
       'host',
       '-n',
-      'kube-federation-system',
-      'get',
-      'federatedtypeconfigs',
-      '-o',
-      'custom-columns=NAME:.metadata.name,PROPAGATION:.spec.propagation,CONTROLLER:.status.propagationController',
+      'demo',
+      'patch',
+      'federatedconfigmap',
+      'web-config',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        spec: {
+          overrides: [
+            {
+              clusterName: 'member1',
+              clusterOverrides: [{ path: '/data/greeting', value: 'hello from member1' }],
+            },
+          ],
+        },
+      }),
     );
+
+    await waitUntil('the application is in every cluster', async () => {
+      for (const cluster of sandbox.clusters) {
+        const found = await quietly(
+          '--context',
+          cluster,
+          '-n',
+          'demo',
+          'get',
+          'configmap/web-config',
+          'secret/web-secret',
+          'serviceaccount/web',
+          'deployment/web',
+          'service/web',
+          '-o',
+          'name',
+        );
+        if (found.trim().split('\n').length !== 5) return false;
+      }
+      const greeting = await quietly(
+        '--context',
+        'member1',
+        '-n',
+        'demo',
+        'get',
+        'configmap',
+        'web-config',
+        '-o',
+        'jsonpath={.data.greeting}',
+      );
+      return greeting === 'hello from member1';
+    });
+    await kubefedctl(
+      'get',
+      'configmaps',
+      'web-config',
+      '-n',
+      'demo',
+      '--host-cluster-context',
+      'host',
+    );
+    await kubefedctl('get', 'deployments', '-n', 'demo', '--host-cluster-context', 'host');
+    for (const cluster of sandbox.clusters) {
+      await kubectl(
+        '--context',
+        cluster,
+        '-n',
+        'demo',
+        'get',
+        'configmap',
+        'web-config',
+        '-o',
+        'jsonpath={.data.greeting}{"\\n"}',
+      );
+    }
+    await kubectl(
+      '--context',
+      'member2',
+      '-n',
+      'demo',
+      'get',
+      'deployments,replicasets,services,serviceaccounts',
+    );
+
+    // Placement: take member2 out of the namespace; everything in it leaves member2.
+    await kubectl(
+      '--context',
+      'host',
+      '-n',
+      'demo',
+      'patch',
+      'federatednamespace',
+      'demo',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        spec: { placement: { clusters: [{ name: 'host' }, { name: 'member1' }] } },
+      }),
+    );
+    await waitUntil(
+      'namespace demo is gone from member2',
+      async () =>
+        (
+          await quietly(
+            '--context',
+            'member2',
+            'get',
+            'namespace',
+            'demo',
+            '--ignore-not-found',
+            '-o',
+            'name',
+          )
+        ).trim() === '',
+    );
+    await kubectl('--context', 'member2', 'get', 'namespace', 'demo', '--ignore-not-found');
+    await kubectl('--context', 'member1', '-n', 'demo', 'get', 'configmaps,deployments');
+    await kubefedctl('get', 'namespaces', 'demo', '--host-cluster-context', 'host');
   } finally {
     manager.kill('SIGTERM');
   }
   say(`
-The federation sandbox is running (${sandbox.clusters.join(', ')}), with KubeFed installed and
-every cluster joined. The demo stopped its controller manager; run your own with:
+The federation sandbox is running (${sandbox.clusters.join(', ')}): KubeFed is installed, every
+cluster joined, and namespace demo is federated to host and member1. The demo stopped its
+controller manager; run your own (the user guide, docs/userguide.md, goes on from here):
 
   npx kubefed-controller-manager --kubeconfig ${paths.kubeconfig} --context host --kubefed-namespace kube-federation-system
 
 Reach the clusters with kubectl:
 
   eval "$(npx kubefed-sandbox env)"     # KUBECONFIG and the sandbox's kubectl on PATH
-  kubectl --context host -n kube-federation-system get kubefedclusters
-  kubectl --context member1 get namespaces
+  kubectl --context host -n demo get federatedconfigmaps,federateddeployments
+  kubectl --context member1 -n demo get configmaps
 
-Stop one member and start it again:  npx kubefed-sandbox stop member1 && npx kubefed-sandbox start member1
-Remove everything:                    npx kubefed-sandbox down`);
+Remove everything:  npx kubefed-sandbox down`);
 } catch (error) {
   console.error(`\nnpm run demo: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
