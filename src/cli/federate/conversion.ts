@@ -171,11 +171,15 @@ export const ALWAYS_SKIPPED_CONTENT_TYPES: readonly string[] = [
 ];
 
 /**
- * Objects every cluster makes for itself in each namespace, with cluster-specific content: the
- * root CA ConfigMap, the default ServiceAccount and service-account token Secrets. Federating
- * them would make KubeFed and each member's controllers overwrite each other forever.
+ * Objects a namespace's contents leave out because each cluster makes its own: those a controller
+ * owns (pods of a ReplicaSet, ReplicaSets of a Deployment, EndpointSlices of a Service: federating
+ * the owner makes them in each member), and what every namespace gets with cluster-specific
+ * content (the root CA ConfigMap, the default ServiceAccount, service-account token Secrets).
+ * Federating those would make KubeFed and each member's controllers overwrite each other forever.
  */
-export function isMadeByEachCluster(kind: string, obj: KubeObject): boolean {
+export function isMadeInCluster(kind: string, obj: KubeObject): boolean {
+  const owners = (obj.metadata?.ownerReferences ?? []) as { controller?: boolean }[];
+  if (owners.some((owner) => owner.controller === true)) return true;
   const name = obj.metadata?.name;
   if (kind === 'ConfigMap') return name === 'kube-root-ca.crt';
   if (kind === 'ServiceAccount') return name === 'default';

@@ -24,7 +24,7 @@ import {
   contentTypes,
   describeFederatedObject,
   federatedObjectFromTarget,
-  isMadeByEachCluster,
+  isMadeInCluster,
 } from './conversion.ts';
 import type { Conversion } from './conversion.ts';
 
@@ -220,7 +220,7 @@ async function collectContents(
       target,
       items: items.filter((item) => {
         const name = item.metadata?.name ?? '';
-        if (isMadeByEachCluster(target.kind, item)) return false;
+        if (isMadeInCluster(target.kind, item)) return false;
         if (isDns1123Subdomain(name)) return true;
         options.warn(
           `${target.kind} "${namespace}/${name}" is not federated: its name is not a DNS-1123 subdomain`,

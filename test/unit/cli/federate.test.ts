@@ -11,7 +11,7 @@ import {
   convertOffline,
   describeFederatedObject,
   federatedObjectFromTarget,
-  isMadeByEachCluster,
+  isMadeInCluster,
   parseSkipList,
   parseTargetObjects,
   targetTypeOfObject,
@@ -273,21 +273,31 @@ describe('kubefedctl federate (flags)', () => {
   });
 });
 
-describe('isMadeByEachCluster', () => {
+describe('isMadeInCluster', () => {
   it('recognises what each cluster makes in every namespace', () => {
+    assert.equal(isMadeInCluster('ConfigMap', { metadata: { name: 'kube-root-ca.crt' } }), true);
+    assert.equal(isMadeInCluster('ConfigMap', { metadata: { name: 'app' } }), false);
+    assert.equal(isMadeInCluster('ServiceAccount', { metadata: { name: 'default' } }), true);
     assert.equal(
-      isMadeByEachCluster('ConfigMap', { metadata: { name: 'kube-root-ca.crt' } }),
-      true,
-    );
-    assert.equal(isMadeByEachCluster('ConfigMap', { metadata: { name: 'app' } }), false);
-    assert.equal(isMadeByEachCluster('ServiceAccount', { metadata: { name: 'default' } }), true);
-    assert.equal(
-      isMadeByEachCluster('Secret', {
+      isMadeInCluster('Secret', {
         metadata: { name: 't' },
         type: 'kubernetes.io/service-account-token',
       }),
       true,
     );
-    assert.equal(isMadeByEachCluster('Secret', { metadata: { name: 't' }, type: 'Opaque' }), false);
+    assert.equal(isMadeInCluster('Secret', { metadata: { name: 't' }, type: 'Opaque' }), false);
+  });
+
+  it('leaves out what a controller owns, not what merely has an owner', () => {
+    const owned = (controller: boolean) => ({
+      metadata: {
+        name: 'web-5d9f',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'u', controller },
+        ],
+      },
+    });
+    assert.equal(isMadeInCluster('Pod', owned(true)), true);
+    assert.equal(isMadeInCluster('ConfigMap', owned(false)), false);
   });
 });
