@@ -302,6 +302,21 @@ try {
           )
         ).trim() === '',
     );
+    await waitUntil(
+      'the FederatedNamespace reports Propagation=True again',
+      async () =>
+        (await quietly(
+          '--context',
+          'host',
+          '-n',
+          'demo',
+          'get',
+          'federatednamespace',
+          'demo',
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Propagation")].status}',
+        )) === 'True',
+    );
     await kubectl('--context', 'member2', 'get', 'namespace', 'demo', '--ignore-not-found');
     await kubectl('--context', 'member1', '-n', 'demo', 'get', 'configmaps,deployments');
     await kubefedctl('get', 'namespaces', 'demo', '--host-cluster-context', 'host');
