@@ -1,0 +1,299 @@
+// The create / update / delete lifecycle of the default types that propagation.test.ts does not
+// cover (Job, ReplicaSet, Ingress, ClusterRole) and of a CRD enabled with kubefedctl, on host +
+// member1 + member2, checked in every member with kubectl.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../src/apis/types.ts';
+import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
+
+const sandbox = testSandbox();
+const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];
+const clusters = ['host', 'member1', 'member2'];
+const stamp = Date.now().toString(36);
+const ns = `types-${stamp}`;
+const group = `bolts${stamp}.example.com`;
+
+async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
+  const out = await kubectl(sandbox, [
+    '--context',
+    context,
+    'get',
+    ...args,
+    '-o',
+    'json',
+    '--ignore-not-found',
+  ]);
+  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
+}
+
+const apply = (objects: KubeObject[]): Promise<string> =>
+  kubectl(
+    sandbox,
+    ['--context', 'host', 'apply', '-f', '-'],
+    objects.map((o) => stringify(o)).join('---\n'),
+  );
+
+interface Case {
+  /** Federated kind, e.g. FederatedJob. */
+  kind: string;
+  /** kubectl resource of the target type in the members. */
+  resource: string;
+  name: string;
+  namespaced: boolean;
+  template: (version: string) => KubeObject;
+}
+
+const labels = (version: string): Record<string, string> => ({ demo: 'types', version });
+
+const cases: Case[] = [
+  {
+    kind: 'FederatedJob',
+    resource: 'jobs.batch',
+    name: 'batch',
+    namespaced: true,
+    // A manual selector makes the spec complete, so updating labels leaves immutable fields alone.
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      spec: {
+        manualSelector: true,
+        selector: { matchLabels: { job: 'batch' } },
+        template: {
+          metadata: { labels: { job: 'batch' } },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }],
+          },
+        },
+      },
+    }),
+  },
+  {
+    kind: 'FederatedReplicaSet',
+    resource: 'replicasets.apps',
+    name: 'rs',
+    namespaced: true,
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'rs' } },
+        template: {
+          metadata: { labels: { app: 'rs' } },
+          spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] },
+        },
+      },
+    }),
+  },
+  {
+    kind: 'FederatedIngress',
+    resource: 'ingresses.networking.k8s.io',
+    name: 'web',
+    namespaced: true,
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } },
+    }),
+  },
+  {
+    kind: 'FederatedClusterRole',
+    resource: 'clusterroles.rbac.authorization.k8s.io',
+    name: `types-${stamp}-reader`,
+    namespaced: false,
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    }),
+  },
+  {
+    kind: 'FederatedBolt',
+    resource: `bolts.${group}`,
+    name: 'm8',
+    namespaced: true,
+    template: (version) => ({ metadata: { labels: labels(version) }, spec: { size: 8 } }),
+  },
+];
+
+function federatedObject(c: Case, version: string): KubeObject {
+  return {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: c.kind,
+    metadata: c.namespaced ? { name: c.name, namespace: ns } : { name: c.name },
+    spec: { template: c.template(version), placement: { clusterSelector: {} } },
+  };
+}
+
+const memberObject = (context: string, c: Case): Promise<KubeObject | undefined> =>
+  getJson(context, c.namespaced ? ['-n', ns, c.resource, c.name] : [c.resource, c.name]);
+
+const boltCRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `bolts.${group}` },
+  spec: {
+    group,
+    names: { kind: 'Bolt', plural: 'bolts', singular: 'bolt', listKind: 'BoltList' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+          },
+        },
+      },
+    ],
+  },
+};
+
+describe(
+  'propagation of Job, ReplicaSet, Ingress, ClusterRole and an enabled CRD',
+  { timeout: 10 * 60_000 },
+  () => {
+    let manager: RunningManager;
+
+    before(async () => {
+      const init = await runCli('kubefedctl', ['init', ...common]);
+      assert.equal(init.code, 0, init.stderr);
+      for (const context of clusters) {
+        await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], JSON.stringify(boltCRD));
+        await kubectl(sandbox, [
+          '--context',
+          context,
+          'wait',
+          '--for=condition=Established',
+          `crd/bolts.${group}`,
+          '--timeout=30s',
+        ]);
+      }
+      const enabled = await runCli('kubefedctl', ['enable', `bolts.${group}`, ...common]);
+      assert.equal(enabled.code, 0, enabled.stderr);
+      for (const name of clusters) {
+        const join = await runCli('kubefedctl', [
+          'join',
+          name,
+          '--cluster-context',
+          name,
+          '--error-on-existing=false',
+          ...common,
+        ]);
+        assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
+      }
+      manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
+      await manager.waitForLog('promoted as leader', 60_000);
+      await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
+      await apply([
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedNamespace',
+          metadata: { name: ns, namespace: ns },
+          spec: { placement: { clusterSelector: {} } },
+        },
+      ]);
+    });
+
+    after(async () => {
+      try {
+        await kubectl(sandbox, [
+          '--context',
+          'host',
+          '-n',
+          ns,
+          'delete',
+          'federatednamespace',
+          ns,
+          '--ignore-not-found',
+          '--wait=false',
+        ]);
+        await eventually(
+          async () =>
+            (await getJson('host', ['-n', ns, 'federatednamespace', ns])) === undefined
+              ? true
+              : undefined,
+          90_000,
+        );
+        await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+        await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
+      } finally {
+        await manager.stop();
+        for (const name of clusters)
+          await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+        for (const context of clusters)
+          await kubectl(sandbox, [
+            '--context',
+            context,
+            'delete',
+            'crd',
+            `bolts.${group}`,
+            '--ignore-not-found',
+            '--wait=false',
+          ]);
+      }
+    });
+
+    for (const c of cases) {
+      it(`${c.kind}: created, updated and deleted in every member`, async () => {
+        await apply([federatedObject(c, 'v1')]);
+        for (const context of clusters) {
+          const obj = await eventually(async () => {
+            const o = await memberObject(context, c);
+            return o?.metadata?.labels?.['version'] === 'v1' ? o : undefined;
+          }, 60_000);
+          assert.equal(
+            obj.metadata?.labels?.['kubefed.io/managed'],
+            'true',
+            `${context} ${c.resource}`,
+          );
+        }
+
+        await apply([federatedObject(c, 'v2')]);
+        for (const context of clusters) {
+          await eventually(
+            async () =>
+              (await memberObject(context, c))?.metadata?.labels?.['version'] === 'v2'
+                ? true
+                : undefined,
+            60_000,
+          );
+        }
+        const fed = await eventually(async () => {
+          const o = await getJson(
+            'host',
+            c.namespaced
+              ? ['-n', ns, c.kind.toLowerCase(), c.name]
+              : [c.kind.toLowerCase(), c.name],
+          );
+          const status = o?.['status'] as
+            | { observedGeneration?: number; conditions?: { type: string; status: string }[] }
+            | undefined;
+          const ok =
+            status?.observedGeneration === o?.metadata?.generation &&
+            status?.conditions?.some((x) => x.type === 'Propagation' && x.status === 'True');
+          return ok ? o : undefined;
+        }, 60_000);
+        assert.deepEqual(
+          (fed['status'] as { clusters: { name: string; status?: string }[] }).clusters
+            .map((x) => [x.name, x.status ?? ''])
+            .sort(),
+          clusters.map((name) => [name, '']),
+        );
+
+        const deleteArgs = c.namespaced
+          ? ['-n', ns, 'delete', c.kind.toLowerCase(), c.name]
+          : ['delete', c.kind.toLowerCase(), c.name];
+        await kubectl(sandbox, ['--context', 'host', ...deleteArgs, '--wait=false']);
+        for (const context of clusters) {
+          await eventually(
+            async () => ((await memberObject(context, c)) === undefined ? true : undefined),
+            60_000,
+          );
+        }
+      });
+    }
+  },
+);
