@@ -295,5 +295,83 @@ describe(
         }
       });
     }
+    it('reports bad input on the object concerned and keeps propagating everything else', async () => {
+      const cm = (name: string, spec: Record<string, unknown>): KubeObject => ({
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedConfigMap',
+        metadata: { name, namespace: ns },
+        spec,
+      });
+      await apply([
+        cm('bad-override', {
+          template: { data: { a: 'b' } },
+          placement: { clusterSelector: {} },
+          overrides: [
+            { clusterName: 'member1', clusterOverrides: [{ op: 'remove', path: '/data/missing' }] },
+          ],
+        }),
+        cm('bad-selector', {
+          template: { data: { a: 'b' } },
+          placement: {
+            clusterSelector: { matchExpressions: [{ key: 'k', operator: 'Bogus', values: ['v'] }] },
+          },
+        }),
+        cm('rejected-template', {
+          template: { data: { a: 1 } },
+          placement: { clusterSelector: {} },
+        }),
+        cm('good', { template: { data: { a: 'b' } }, placement: { clusterSelector: {} } }),
+      ]);
+      const statusOf = async (
+        name: string,
+      ): Promise<{ reason?: string; clusters: Record<string, string> } | undefined> => {
+        const o = await getJson('host', ['-n', ns, 'federatedconfigmap', name]);
+        const status = o?.['status'] as
+          | {
+              observedGeneration?: number;
+              conditions?: { type: string; reason?: string }[];
+              clusters?: { name: string; status?: string }[];
+            }
+          | undefined;
+        if (status?.observedGeneration !== o?.metadata?.generation || !status?.conditions)
+          return undefined;
+        return {
+          ...(status.conditions[0]?.reason ? { reason: status.conditions[0].reason } : {}),
+          clusters: Object.fromEntries(
+            (status.clusters ?? []).map((c) => [c.name, c.status ?? '']),
+          ),
+        };
+      };
+      const badOverride = await eventually(async () => {
+        const st = await statusOf('bad-override');
+        return st?.clusters['member1'] ? st : undefined;
+      }, 60_000);
+      assert.equal(badOverride.clusters['member1'], 'ApplyOverridesFailed');
+      assert.equal(badOverride.clusters['member2'], '');
+      const badSelector = await eventually(() => statusOf('bad-selector'), 60_000);
+      assert.equal(badSelector.reason, 'ComputePlacementFailed');
+      const rejected = await eventually(async () => {
+        const st = await statusOf('rejected-template');
+        return st?.clusters['member2'] ? st : undefined;
+      }, 60_000);
+      assert.equal(rejected.clusters['member2'], 'CreationFailed');
+      for (const context of clusters) {
+        await eventually(() => getJson(context, ['-n', ns, 'configmap', 'good']), 60_000);
+      }
+      assert.ok(
+        await getJson('member2', ['-n', ns, 'configmap', 'bad-override']),
+        'other clusters still get it',
+      );
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        ns,
+        'delete',
+        'federatedconfigmaps',
+        '--all',
+        '--wait=false',
+      ]);
+    });
   },
 );
