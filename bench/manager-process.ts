@@ -1,0 +1,131 @@
+// kubefed-controller-manager as a separate process, started the way a user runs it, plus what
+// the benchmark samples from it: CPU time and resident memory from /proc/<pid>.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from '../src/sandbox/ports.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const clockTicks = 100; // USER_HZ on Linux
+
+export interface ManagerProcess {
+  pid: number;
+  spawnedAt: number;
+  /** Resolves with performance.now() when stderr first contains `text`. */
+  waitForLog(text: string, timeoutMs?: number): Promise<number>;
+  stderr(): string;
+  /** user + system CPU seconds so far. */
+  cpuSeconds(): number;
+  /** VmHWM and VmRSS in MiB. */
+  memory(): { hwmMb: number; rssMb: number };
+  stop(): Promise<void>;
+}
+
+export async function startManager(opts: {
+  kubeconfig: string;
+  configFile: string;
+  nodeArgs?: string[];
+  managerArgs?: string[];
+}): Promise<ManagerProcess> {
+  const [healthzPort, metricsPort] = await freePorts(2);
+  const spawnedAt = performance.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(opts.nodeArgs ?? []),
+      `${repoRoot}bin/kubefed-controller-manager.js`,
+      '--kubeconfig',
+      opts.kubeconfig,
+      '--context',
+      'host',
+      '--kubefed-namespace',
+      'kube-federation-system',
+      '--kubefed-config',
+      opts.configFile,
+      `--healthz-addr=127.0.0.1:${String(healthzPort)}`,
+      `--metrics-addr=127.0.0.1:${String(metricsPort)}`,
+      ...(opts.managerArgs ?? []),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: repoRoot },
+  );
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('kubefed-controller-manager did not start');
+  let stderr = '';
+  let exitCode: number | null | undefined;
+  const listeners = new Set<() => void>();
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    // Keep the tail only: a long run logs a lot.
+    stderr = (stderr + chunk).slice(-1_000_000);
+    for (const l of listeners) l();
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve();
+      for (const l of listeners) l();
+    }),
+  );
+  let lastCpu = 0;
+  let lastMem = { hwmMb: 0, rssMb: 0 };
+  return {
+    pid,
+    spawnedAt,
+    stderr: () => stderr,
+    waitForLog(text, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(
+            new Error(
+              `no "${text}" from the controller manager in ${timeoutMs} ms:\n${stderr.slice(-4000)}`,
+            ),
+          );
+        }, timeoutMs);
+        function check(): void {
+          if (stderr.includes(text)) {
+            clearTimeout(timer);
+            listeners.delete(check);
+            resolve(performance.now());
+          } else if (exitCode !== undefined) {
+            clearTimeout(timer);
+            listeners.delete(check);
+            reject(
+              new Error(`controller manager exited (${String(exitCode)}):\n${stderr.slice(-4000)}`),
+            );
+          }
+        }
+        listeners.add(check);
+        check();
+      });
+    },
+    cpuSeconds() {
+      try {
+        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after "(comm) ".
+        lastCpu = (Number(fields[11]) + Number(fields[12])) / clockTicks;
+      } catch {
+        // exited: keep the last reading
+      }
+      return lastCpu;
+    },
+    memory() {
+      try {
+        const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+        const kb = (field: string): number =>
+          Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+        lastMem = { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+      } catch {
+        // exited: keep the last reading
+      }
+      return lastMem;
+    },
+    async stop() {
+      if (exitCode === undefined) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

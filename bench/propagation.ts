@@ -1,0 +1,549 @@
+// The propagation benchmark (`npm run bench [-- --quick | --objects N --members M]`): on a fresh
+// sandbox of its own (host + M members) with kubefed-controller-manager as a separate process,
+// it measures in one run the raw write limit of the members, cold propagation, steady-state
+// latency, updates, the no-op resync, deletion and the controller's cost. See docs/performance.md.
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'yaml';
+import { defaultKubeFedConfig } from '../src/apis/kubefedconfig.ts';
+import type { KubeObject } from '../src/apis/types.ts';
+import { KubeClient } from '../src/kube/client.ts';
+import { isNotFound } from '../src/kube/errors.ts';
+import { Informer } from '../src/kube/informer.ts';
+import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
+import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
+import { down, up } from '../src/sandbox/sandbox.ts';
+import { startManager, type ManagerProcess } from './manager-process.ts';
+import { configMapsResource, MemberTracker } from './tracker.ts';
+import { EXCLUDED_RESOURCES, deltas, readAll, sumCounted, type WriteDelta } from './writes.ts';
+
+const execFileAsync = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = join(repoRoot, 'bench', 'results');
+const sandboxDir = join(resultsDir, '.sandbox-bench');
+
+// The member clients of the controller manager (src/controllers/federated-informer-clients.ts):
+// 100 QPS / 200 burst per cluster, no connection limit. Concurrency per cluster: at most one
+// write per sync worker in flight, so the raw client uses as many.
+const MEMBER_QPS = 100;
+const MEMBER_BURST = 200;
+const SYNC_WORKERS = 8;
+
+const federatedConfigMaps: ResourceRef = {
+  group: 'types.kubefed.io',
+  version: 'v1beta1',
+  resource: 'federatedconfigmaps',
+  namespaced: true,
+};
+const federatedNamespaces: ResourceRef = {
+  ...federatedConfigMaps,
+  resource: 'federatednamespaces',
+};
+
+const { values: flags } = parseArgs({
+  options: {
+    objects: { type: 'string' },
+    members: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '20' },
+    'steady-seconds': { type: 'string' },
+    'noop-seconds': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    // Diagnostic: the manager's host client QPS (--rest-config-qps; burst twice that). Unset:
+    // the manager's default (100 QPS / 200 burst), which is what the published figures use.
+    'host-qps': { type: 'string' },
+  },
+});
+const quick = flags.quick;
+const N = Number(flags.objects ?? (quick ? 300 : 1000));
+const M = Number(flags.members ?? 3);
+const RATE = Number(flags.rate);
+const STEADY_S = Number(flags['steady-seconds'] ?? (quick ? 10 : 30));
+const NOOP_S = Number(flags['noop-seconds'] ?? (quick ? 20 : 60));
+for (const [name, v] of Object.entries({ N, M, RATE, STEADY_S, NOOP_S })) {
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`invalid ${name}: ${String(v)}`);
+}
+
+const print = (line: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+const members = Array.from({ length: M }, (_, i) => `member${String(i + 1)}`);
+const NS = 'bench';
+const RAW_NS = 'bench-raw';
+
+/** ~1 KiB of data per object. */
+function templateData(name: string, version: number): Record<string, string> {
+  return {
+    payload: `${name}:`.padEnd(1000, 'abcdefghijklmnopqrstuvwxyz'),
+    version: String(version),
+  };
+}
+
+function expectedData(name: string, version: number): Map<string, Record<string, string>> {
+  const data = templateData(name, version);
+  return new Map(members.map((m) => [m, m === 'member1' ? { ...data, where: 'm1' } : data]));
+}
+
+function fedConfigMap(name: string, version: number): KubeObject {
+  return {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedConfigMap',
+    metadata: { name, namespace: NS },
+    spec: {
+      template: { data: templateData(name, version) },
+      placement: { clusters: members.map((name) => ({ name })) },
+      overrides: [
+        { clusterName: 'member1', clusterOverrides: [{ path: '/data/where', value: 'm1' }] },
+      ],
+    },
+  };
+}
+
+/** Runs `fn` over `items` with `concurrency` calls in flight. */
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
+}
+
+async function cli(args: string[]): Promise<void> {
+  try {
+    await execFileAsync(process.execPath, [`${repoRoot}bin/kubefedctl.js`, ...args], {
+      cwd: repoRoot,
+      maxBuffer: 16 << 20,
+    });
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`kubefedctl ${args.join(' ')}: ${e.stderr?.trim() || e.message}`, {
+      cause: error,
+    });
+  }
+}
+
+async function waitUntil(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+function propagated(fed: KubeObject): boolean {
+  const status = fed['status'] as
+    | {
+        conditions?: { type: string; status: string }[];
+        observedGeneration?: number;
+        clusters?: unknown[];
+      }
+    | undefined;
+  return (
+    status?.observedGeneration === fed.metadata?.generation &&
+    status?.conditions?.find((c) => c.type === 'Propagation')?.status === 'True' &&
+    (status.clusters?.length ?? 0) === M
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
+
+function describeWrites(d: Map<string, WriteDelta>): Record<string, Record<string, number>> {
+  return Object.fromEntries([...d].map(([c, w]) => [c, w.byKey]));
+}
+
+let cleanup: (() => Promise<void>) | undefined;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    print(`${signal}: stopping the controller manager and the sandbox`);
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  let manager: ManagerProcess | undefined;
+  let tracker: MemberTracker | undefined;
+  let hostFeds: Informer | undefined;
+  const clients: KubeClient[] = [];
+  let peakRssMb = 0;
+  const sampleMemory = (): void => {
+    if (manager) peakRssMb = Math.max(peakRssMb, manager.memory().hwmMb);
+  };
+  const sampler = setInterval(sampleMemory, 500);
+  cleanup = async () => {
+    clearInterval(sampler);
+    await manager?.stop().catch(() => undefined);
+    await tracker?.stop().catch(() => undefined);
+    await hostFeds?.stop().catch(() => undefined);
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await down({ dir: sandboxDir, print });
+  };
+
+  try {
+    mkdirSync(resultsDir, { recursive: true });
+    // A fresh sandbox: remove whatever an interrupted run left.
+    await down({ dir: sandboxDir, print });
+    print(`Starting a sandbox with ${String(M)} members in ${sandboxDir}`);
+    const sandbox = await up({ dir: sandboxDir, members: M, print });
+    const kubeconfig = sandbox.kubeconfig;
+    const client = (context: string, limited: boolean): KubeClient => {
+      const c = new KubeClient(loadClusterConfig({ path: kubeconfig, context }), {
+        cluster: context,
+        ...(limited ? { qps: MEMBER_QPS, burst: MEMBER_BURST } : {}),
+      });
+      clients.push(c);
+      return c;
+    };
+    const host = client('host', true);
+    const memberClients = members.map((m) => client(m, true));
+    // Metrics readers: unthrottled, so that reading never waits behind the benchmark's writes.
+    const readers = [client('host', false), ...members.map((m) => client(m, false))];
+
+    print('kubefedctl init and join');
+    const common = ['--kubeconfig', kubeconfig, '--host-cluster-context', 'host'];
+    await cli(['init', ...common]);
+    for (const m of members) await cli(['join', m, '--cluster-context', m, ...common]);
+
+    const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
+    config.spec.clusterHealthCheck = {
+      period: '1s',
+      failureThreshold: 2,
+      successThreshold: 1,
+      timeout: '1s',
+    };
+    config.spec.leaderElect = {
+      leaseDuration: '3s',
+      renewDeadline: '2s',
+      retryPeriod: '500ms',
+      resourceLock: 'configmaps',
+    };
+    config.spec.syncController = {
+      ...config.spec.syncController,
+      maxConcurrentReconciles: SYNC_WORKERS,
+    };
+    const configFile = join(resultsDir, 'kubefedconfig.yaml');
+    writeFileSync(configFile, stringify(config));
+    const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [];
+    const hostQps = flags['host-qps'];
+    const managerArgs =
+      hostQps === undefined
+        ? []
+        : [`--rest-config-qps=${hostQps}`, `--rest-config-burst=${String(2 * Number(hostQps))}`];
+    const start = async (): Promise<number> => {
+      manager = await startManager({ kubeconfig, configFile, nodeArgs, managerArgs });
+      return manager.waitForLog('promoted as leader', 90_000);
+    };
+
+    // ---- 1. Raw limit -------------------------------------------------------------------
+    print(
+      `1. raw: ${String(N * M)} ConfigMaps straight to the members (${String(SYNC_WORKERS)} in flight, ${String(MEMBER_QPS)} QPS / ${String(MEMBER_BURST)} burst per cluster)`,
+    );
+    for (const c of memberClients)
+      await c.create(namespacesResource, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: RAW_NS },
+      });
+    const names = Array.from({ length: N }, (_, i) => `cm-${String(i).padStart(5, '0')}`);
+    let before = await readAll(readers);
+    let t0 = performance.now();
+    await Promise.all(
+      memberClients.map((c) =>
+        pool(names, SYNC_WORKERS, async (name) => {
+          await c.create(
+            configMapsResource,
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name, namespace: RAW_NS },
+              data: templateData(name, 1),
+            },
+            { namespace: RAW_NS },
+          );
+        }),
+      ),
+    );
+    const rawSeconds = (performance.now() - t0) / 1000;
+    const rawWrites = deltas(before, await readAll(readers));
+    results['raw_rate'] = round((N * M) / rawSeconds, 1);
+    extra['raw_member_writes'] = sumCounted(rawWrites, (c) => c !== 'host');
+    print(
+      `   ${String(N * M)} objects in ${rawSeconds.toFixed(1)} s: ${String(results['raw_rate'])}/s`,
+    );
+    for (const c of memberClients) await c.delete(namespacesResource, RAW_NS);
+    await waitUntil(
+      `namespace ${RAW_NS} to go`,
+      async () => {
+        for (const c of memberClients) {
+          try {
+            await c.get(namespacesResource, RAW_NS);
+            return false;
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+        }
+        return true;
+      },
+      300_000,
+    );
+
+    // ---- 2. Cold propagation -----------------------------------------------------------
+    print('2. cold: federated namespace first (controller running), then the controller stopped');
+    await host.create(namespacesResource, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS },
+    });
+    await host.create(
+      federatedNamespaces,
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedNamespace',
+        metadata: { name: NS, namespace: NS },
+        spec: { placement: { clusters: members.map((name) => ({ name })) } },
+      },
+      { namespace: NS },
+    );
+    await start();
+    await waitUntil(
+      'the federated namespace',
+      async () => {
+        try {
+          return propagated(await host.get(federatedNamespaces, NS, { namespace: NS }));
+        } catch (e) {
+          if (isNotFound(e)) return false;
+          throw e;
+        }
+      },
+      120_000,
+    );
+    await sleep(2000);
+    await manager?.stop();
+    sampleMemory();
+
+    tracker = new MemberTracker(memberClients, NS);
+    await tracker.start();
+    hostFeds = new Informer({
+      client: readers[0] as KubeClient,
+      resource: federatedConfigMaps,
+      namespace: NS,
+    });
+    hostFeds.start();
+    await hostFeds.waitForSync({ timeoutMs: 60_000 });
+    const allPropagated = (): boolean =>
+      hostFeds !== undefined && hostFeds.list().every(propagated);
+
+    print(`   creating ${String(N)} FederatedConfigMaps with the controller stopped`);
+    await pool(names, 16, async (name) => {
+      await host.create(federatedConfigMaps, fedConfigMap(name, 1), { namespace: NS });
+    });
+    for (const name of names) tracker.expect(name, expectedData(name, 1));
+    await waitUntil('the host cache', () => hostFeds?.size === N, 60_000);
+
+    before = await readAll(readers);
+    const spawnAt = performance.now();
+    const leaderAt = await start();
+    const cpu0 = manager?.cpuSeconds() ?? 0;
+    const coldDone = await tracker.waitAllDone(30 * 60_000);
+    print(
+      `   members complete ${((coldDone - leaderAt) / 1000).toFixed(1)} s after leader election; waiting for status`,
+    );
+    await waitUntil('propagation status of every object', allPropagated, 10 * 60_000);
+    const settledAt = performance.now();
+    await sleep(3000);
+    const coldWrites = deltas(before, await readAll(readers));
+    const coldCpu = (manager?.cpuSeconds() ?? 0) - cpu0;
+    sampleMemory();
+    const coldSeconds = (coldDone - leaderAt) / 1000;
+    results['fed_rate'] = round((N * M) / coldSeconds, 1);
+    results['ratio'] = round((results['fed_rate'] as number) / (results['raw_rate'] as number), 3);
+    const hostWrites = sumCounted(coldWrites, (c) => c === 'host');
+    const memberWrites = sumCounted(coldWrites, (c) => c !== 'host');
+    const hwpo = hostWrites / N;
+    results['host_writes_per_object'] = round(hwpo, 2);
+    results['ceiling'] = round(M / (M + hwpo), 3);
+    // Events are excluded from the counts, but they share the manager's host client and its QPS.
+    const hostEvents = Object.entries(coldWrites.get('host')?.byKey ?? {})
+      .filter(([k]) => k.split(' ')[1] === 'events')
+      .reduce((n, [, v]) => n + v, 0);
+    extra['host_events_per_object'] = round(hostEvents / N, 2);
+    extra['cold_s'] = round(coldSeconds, 2);
+    extra['cold_from_spawn_s'] = round((coldDone - spawnAt) / 1000, 2);
+    extra['cold_status_settled_s'] = round((settledAt - leaderAt) / 1000, 2);
+    extra['cold_member_writes_per_object'] = round(memberWrites / (N * M), 3);
+    extra['cpu_s_per_1000_writes'] = round((coldCpu / (memberWrites + hostWrites)) * 1000, 3);
+    extra['cpu_s_per_1000_member_writes'] = round((coldCpu / memberWrites) * 1000, 3);
+    extra['cold_cpu_s'] = round(coldCpu, 2);
+    extra['cold_writes'] = describeWrites(coldWrites);
+    print(
+      `   fed_rate ${String(results['fed_rate'])}/s, ratio ${String(results['ratio'])}, host writes/object ${hwpo.toFixed(2)}`,
+    );
+
+    // ---- 3. Steady latency -------------------------------------------------------------
+    const steadyCount = Math.round(RATE * STEADY_S);
+    print(`3. steady: ${String(steadyCount)} objects at ${String(RATE)}/s`);
+    const steadyNames = Array.from(
+      { length: steadyCount },
+      (_, i) => `steady-${String(i).padStart(5, '0')}`,
+    );
+    const sentAt = new Map<string, number>();
+    const steadyStart = performance.now() + 100;
+    const creates: Promise<unknown>[] = [];
+    for (const [i, name] of steadyNames.entries()) {
+      const due = steadyStart + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      tracker.expect(name, expectedData(name, 1));
+      sentAt.set(name, performance.now());
+      creates.push(host.create(federatedConfigMaps, fedConfigMap(name, 1), { namespace: NS }));
+    }
+    await Promise.all(creates);
+    extra['steady_achieved_rate'] = round(
+      steadyCount / ((performance.now() - steadyStart) / 1000),
+      1,
+    );
+    await tracker.waitAllDone(5 * 60_000);
+    const latencies = steadyNames
+      .map((n) => (tracker?.doneAt(n) ?? NaN) - (sentAt.get(n) ?? NaN))
+      .sort((a, b) => a - b);
+    results['p50_ms'] = Math.round(percentile(latencies, 50));
+    results['p99_ms'] = Math.round(percentile(latencies, 99));
+    extra['max_ms'] = Math.round(latencies[latencies.length - 1] ?? NaN);
+    print(
+      `   p50 ${String(results['p50_ms'])} ms, p99 ${String(results['p99_ms'])} ms, max ${String(extra['max_ms'])} ms`,
+    );
+    await waitUntil('propagation status of every object', allPropagated, 5 * 60_000);
+
+    // ---- 4. Update ---------------------------------------------------------------------
+    const everything = [...names, ...steadyNames];
+    print(`4. update: ${String(everything.length)} templates`);
+    await sleep(2000);
+    before = await readAll(readers);
+    const cpu1 = manager?.cpuSeconds() ?? 0;
+    t0 = performance.now();
+    for (const name of everything) tracker.expect(name, expectedData(name, 2));
+    await pool(everything, 16, async (name) => {
+      await host.patch(
+        federatedConfigMaps,
+        name,
+        { spec: { template: { data: templateData(name, 2) } } },
+        { type: 'merge', namespace: NS },
+      );
+    });
+    const patchedAt = performance.now();
+    const updateDone = await tracker.waitAllDone(30 * 60_000);
+    await waitUntil('propagation status of every object', allPropagated, 10 * 60_000);
+    await sleep(3000);
+    const updateWrites = deltas(before, await readAll(readers));
+    extra['update_s'] = round((updateDone - t0) / 1000, 2);
+    extra['update_patch_s'] = round((patchedAt - t0) / 1000, 2);
+    extra['update_rate'] = round((everything.length * M) / ((updateDone - t0) / 1000), 1);
+    extra['update_host_writes_per_object'] = round(
+      (sumCounted(updateWrites, (c) => c === 'host') - everything.length) / everything.length,
+      2,
+    );
+    extra['update_member_writes_per_object'] = round(
+      sumCounted(updateWrites, (c) => c !== 'host') / (everything.length * M),
+      3,
+    );
+    extra['update_cpu_s'] = round((manager?.cpuSeconds() ?? 0) - cpu1, 2);
+    extra['update_writes'] = describeWrites(updateWrites);
+    sampleMemory();
+    print(`   update_s ${String(extra['update_s'])}`);
+
+    // ---- 5. No-op resync ---------------------------------------------------------------
+    print(`5. no-op resync: restart the controller, count writes for ${String(NOOP_S)} s`);
+    await sleep(5000);
+    before = await readAll(readers);
+    await manager?.stop();
+    await start();
+    await sleep(NOOP_S * 1000);
+    const noopWrites = deltas(before, await readAll(readers));
+    results['noop_member_writes'] = sumCounted(noopWrites, (c) => c !== 'host');
+    results['noop_host_writes'] = sumCounted(noopWrites, (c) => c === 'host');
+    extra['noop_window_s'] = NOOP_S;
+    extra['noop_writes'] = describeWrites(noopWrites);
+    const mem = manager?.memory() ?? { hwmMb: 0, rssMb: 0 };
+    extra['rest_rss_mb'] = round(mem.rssMb, 1);
+    extra['restart_hwm_mb'] = round(mem.hwmMb, 1);
+    sampleMemory();
+    print(
+      `   member writes ${String(results['noop_member_writes'])}, host writes ${String(results['noop_host_writes'])}, RSS at rest ${mem.rssMb.toFixed(0)} MiB`,
+    );
+
+    // ---- 6. Delete ---------------------------------------------------------------------
+    print(`6. delete: ${String(everything.length)} federated objects`);
+    before = await readAll(readers);
+    t0 = performance.now();
+    await pool(everything, 16, async (name) => {
+      await host.delete(federatedConfigMaps, name, { namespace: NS });
+    });
+    const membersClean = await tracker.waitAllGone(30 * 60_000);
+    await waitUntil('the federated objects to go', () => hostFeds?.size === 0, 10 * 60_000);
+    const hostClean = performance.now();
+    await sleep(2000);
+    const deleteWrites = deltas(before, await readAll(readers));
+    extra['delete_s'] = round((membersClean - t0) / 1000, 2);
+    extra['delete_host_clean_s'] = round((hostClean - t0) / 1000, 2);
+    extra['delete_writes'] = describeWrites(deleteWrites);
+    sampleMemory();
+    print(`   delete_s ${String(extra['delete_s'])}`);
+
+    results['peak_rss_mb'] = round(peakRssMb, 1);
+    return {
+      ...results,
+      ...extra,
+      N,
+      M,
+      quick,
+      steady_rate: RATE,
+      steady_seconds: STEADY_S,
+      max_concurrent_reconciles: SYNC_WORKERS,
+      manager_host_client:
+        flags['host-qps'] === undefined
+          ? 'default (100 QPS / 200 burst)'
+          : `${flags['host-qps']} QPS`,
+      cpu_profile: flags['cpu-prof'],
+      member_client: `${String(MEMBER_QPS)} QPS / ${String(MEMBER_BURST)} burst`,
+      excluded_resources: [...EXCLUDED_RESOURCES],
+      machine: `${String(cpus().length)} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`,
+      date: new Date().toISOString(),
+    };
+  } finally {
+    if (!interrupted) await cleanup();
+  }
+}
+
+const summary = await main();
+const file = join(resultsDir, 'latest.json');
+writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+const rows: [string, unknown][] = Object.entries(summary).filter(([, v]) => typeof v !== 'object');
+const width = Math.max(...rows.map(([k]) => k.length));
+process.stdout.write(
+  rows.map(([k, v]) => `${k.padEnd(width)}  ${String(v)}`).join('\n') + `\n\nwrote ${file}\n`,
+);
