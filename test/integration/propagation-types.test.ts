@@ -1,6 +1,6 @@
-// The create / update / delete lifecycle of the default types that propagation.test.ts does not
-// cover (Job, ReplicaSet, Ingress, ClusterRole) and of a CRD enabled with kubefedctl, on host +
-// member1 + member2, checked in every member with kubectl.
+// The create / update / placement change / delete lifecycle of the default federated types and
+// of a CRD enabled with kubefedctl, on host + member1 + member2, checked in every member with
+// kubectl (FederatedNamespace's lifecycle is in propagation.test.ts and the demo).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
@@ -48,6 +48,54 @@ interface Case {
 const labels = (version: string): Record<string, string> => ({ demo: 'types', version });
 
 const cases: Case[] = [
+  {
+    kind: 'FederatedConfigMap',
+    resource: 'configmaps',
+    name: 'settings',
+    namespaced: true,
+    template: (version) => ({ metadata: { labels: labels(version) }, data: { k: version } }),
+  },
+  {
+    kind: 'FederatedSecret',
+    resource: 'secrets',
+    name: 'token',
+    namespaced: true,
+    template: (version) => ({ metadata: { labels: labels(version) }, stringData: { k: version } }),
+  },
+  {
+    kind: 'FederatedServiceAccount',
+    resource: 'serviceaccounts',
+    name: 'robot',
+    namespaced: true,
+    template: (version) => ({ metadata: { labels: labels(version) } }),
+  },
+  {
+    kind: 'FederatedService',
+    resource: 'services',
+    name: 'web',
+    namespaced: true,
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    }),
+  },
+  {
+    kind: 'FederatedDeployment',
+    resource: 'deployments.apps',
+    name: 'web',
+    namespaced: true,
+    template: (version) => ({
+      metadata: { labels: labels(version) },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] },
+        },
+      },
+    }),
+  },
   {
     kind: 'FederatedJob',
     resource: 'jobs.batch',
@@ -115,12 +163,15 @@ const cases: Case[] = [
   },
 ];
 
-function federatedObject(c: Case, version: string): KubeObject {
+function federatedObject(c: Case, version: string, placed?: string[]): KubeObject {
   return {
     apiVersion: 'types.kubefed.io/v1beta1',
     kind: c.kind,
     metadata: c.namespaced ? { name: c.name, namespace: ns } : { name: c.name },
-    spec: { template: c.template(version), placement: { clusterSelector: {} } },
+    spec: {
+      template: c.template(version),
+      placement: placed ? { clusters: placed.map((name) => ({ name })) } : { clusterSelector: {} },
+    },
   };
 }
 
@@ -151,227 +202,227 @@ const boltCRD = {
   },
 };
 
-describe(
-  'propagation of Job, ReplicaSet, Ingress, ClusterRole and an enabled CRD',
-  { timeout: 10 * 60_000 },
-  () => {
-    let manager: RunningManager;
+describe('propagation of the default types and an enabled CRD', { timeout: 10 * 60_000 }, () => {
+  let manager: RunningManager;
 
-    before(async () => {
-      const init = await runCli('kubefedctl', ['init', ...common]);
-      assert.equal(init.code, 0, init.stderr);
-      for (const context of clusters) {
-        await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], JSON.stringify(boltCRD));
-        await kubectl(sandbox, [
-          '--context',
-          context,
-          'wait',
-          '--for=condition=Established',
-          `crd/bolts.${group}`,
-          '--timeout=30s',
-        ]);
-      }
-      const enabled = await runCli('kubefedctl', ['enable', `bolts.${group}`, ...common]);
-      assert.equal(enabled.code, 0, enabled.stderr);
-      for (const name of clusters) {
-        const join = await runCli('kubefedctl', [
-          'join',
-          name,
-          '--cluster-context',
-          name,
-          '--error-on-existing=false',
-          ...common,
-        ]);
-        assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
-      }
-      manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
-      await manager.waitForLog('promoted as leader', 60_000);
-      await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
-      await apply([
-        {
-          apiVersion: 'types.kubefed.io/v1beta1',
-          kind: 'FederatedNamespace',
-          metadata: { name: ns, namespace: ns },
-          spec: { placement: { clusterSelector: {} } },
-        },
+  before(async () => {
+    const init = await runCli('kubefedctl', ['init', ...common]);
+    assert.equal(init.code, 0, init.stderr);
+    for (const context of clusters) {
+      await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], JSON.stringify(boltCRD));
+      await kubectl(sandbox, [
+        '--context',
+        context,
+        'wait',
+        '--for=condition=Established',
+        `crd/bolts.${group}`,
+        '--timeout=30s',
       ]);
-    });
-
-    after(async () => {
-      try {
-        await kubectl(sandbox, [
-          '--context',
-          'host',
-          '-n',
-          ns,
-          'delete',
-          'federatednamespace',
-          ns,
-          '--ignore-not-found',
-          '--wait=false',
-        ]);
-        await eventually(
-          async () =>
-            (await getJson('host', ['-n', ns, 'federatednamespace', ns])) === undefined
-              ? true
-              : undefined,
-          90_000,
-        );
-        await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
-        await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
-      } finally {
-        await manager.stop();
-        for (const name of clusters)
-          await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
-        for (const context of clusters)
-          await kubectl(sandbox, [
-            '--context',
-            context,
-            'delete',
-            'crd',
-            `bolts.${group}`,
-            '--ignore-not-found',
-            '--wait=false',
-          ]);
-      }
-    });
-
-    for (const c of cases) {
-      it(`${c.kind}: created, updated and deleted in every member`, async () => {
-        await apply([federatedObject(c, 'v1')]);
-        for (const context of clusters) {
-          const obj = await eventually(async () => {
-            const o = await memberObject(context, c);
-            return o?.metadata?.labels?.['version'] === 'v1' ? o : undefined;
-          }, 60_000);
-          assert.equal(
-            obj.metadata?.labels?.['kubefed.io/managed'],
-            'true',
-            `${context} ${c.resource}`,
-          );
-        }
-
-        await apply([federatedObject(c, 'v2')]);
-        for (const context of clusters) {
-          await eventually(
-            async () =>
-              (await memberObject(context, c))?.metadata?.labels?.['version'] === 'v2'
-                ? true
-                : undefined,
-            60_000,
-          );
-        }
-        const fed = await eventually(async () => {
-          const o = await getJson(
-            'host',
-            c.namespaced
-              ? ['-n', ns, c.kind.toLowerCase(), c.name]
-              : [c.kind.toLowerCase(), c.name],
-          );
-          const status = o?.['status'] as
-            | { observedGeneration?: number; conditions?: { type: string; status: string }[] }
-            | undefined;
-          const ok =
-            status?.observedGeneration === o?.metadata?.generation &&
-            status?.conditions?.some((x) => x.type === 'Propagation' && x.status === 'True');
-          return ok ? o : undefined;
-        }, 60_000);
-        assert.deepEqual(
-          (fed['status'] as { clusters: { name: string; status?: string }[] }).clusters
-            .map((x) => [x.name, x.status ?? ''])
-            .sort(),
-          clusters.map((name) => [name, '']),
-        );
-
-        const deleteArgs = c.namespaced
-          ? ['-n', ns, 'delete', c.kind.toLowerCase(), c.name]
-          : ['delete', c.kind.toLowerCase(), c.name];
-        await kubectl(sandbox, ['--context', 'host', ...deleteArgs, '--wait=false']);
-        for (const context of clusters) {
-          await eventually(
-            async () => ((await memberObject(context, c)) === undefined ? true : undefined),
-            60_000,
-          );
-        }
-      });
     }
-    it('reports bad input on the object concerned and keeps propagating everything else', async () => {
-      const cm = (name: string, spec: Record<string, unknown>): KubeObject => ({
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedConfigMap',
-        metadata: { name, namespace: ns },
-        spec,
-      });
-      await apply([
-        cm('bad-override', {
-          template: { data: { a: 'b' } },
-          placement: { clusterSelector: {} },
-          overrides: [
-            { clusterName: 'member1', clusterOverrides: [{ op: 'remove', path: '/data/missing' }] },
-          ],
-        }),
-        cm('bad-selector', {
-          template: { data: { a: 'b' } },
-          placement: {
-            clusterSelector: { matchExpressions: [{ key: 'k', operator: 'Bogus', values: ['v'] }] },
-          },
-        }),
-        cm('rejected-template', {
-          template: { data: { a: 1 } },
-          placement: { clusterSelector: {} },
-        }),
-        cm('good', { template: { data: { a: 'b' } }, placement: { clusterSelector: {} } }),
+    const enabled = await runCli('kubefedctl', ['enable', `bolts.${group}`, ...common]);
+    assert.equal(enabled.code, 0, enabled.stderr);
+    for (const name of clusters) {
+      const join = await runCli('kubefedctl', [
+        'join',
+        name,
+        '--cluster-context',
+        name,
+        '--error-on-existing=false',
+        ...common,
       ]);
-      const statusOf = async (
-        name: string,
-      ): Promise<{ reason?: string; clusters: Record<string, string> } | undefined> => {
-        const o = await getJson('host', ['-n', ns, 'federatedconfigmap', name]);
-        const status = o?.['status'] as
-          | {
-              observedGeneration?: number;
-              conditions?: { type: string; reason?: string }[];
-              clusters?: { name: string; status?: string }[];
-            }
-          | undefined;
-        if (status?.observedGeneration !== o?.metadata?.generation || !status?.conditions)
-          return undefined;
-        return {
-          ...(status.conditions[0]?.reason ? { reason: status.conditions[0].reason } : {}),
-          clusters: Object.fromEntries(
-            (status.clusters ?? []).map((c) => [c.name, c.status ?? '']),
-          ),
-        };
-      };
-      const badOverride = await eventually(async () => {
-        const st = await statusOf('bad-override');
-        return st?.clusters['member1'] ? st : undefined;
-      }, 60_000);
-      assert.equal(badOverride.clusters['member1'], 'ApplyOverridesFailed');
-      assert.equal(badOverride.clusters['member2'], '');
-      const badSelector = await eventually(() => statusOf('bad-selector'), 60_000);
-      assert.equal(badSelector.reason, 'ComputePlacementFailed');
-      const rejected = await eventually(async () => {
-        const st = await statusOf('rejected-template');
-        return st?.clusters['member2'] ? st : undefined;
-      }, 60_000);
-      assert.equal(rejected.clusters['member2'], 'CreationFailed');
-      for (const context of clusters) {
-        await eventually(() => getJson(context, ['-n', ns, 'configmap', 'good']), 60_000);
-      }
-      assert.ok(
-        await getJson('member2', ['-n', ns, 'configmap', 'bad-override']),
-        'other clusters still get it',
-      );
+      assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
+    }
+    manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
+    await manager.waitForLog('promoted as leader', 60_000);
+    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
+    await apply([
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedNamespace',
+        metadata: { name: ns, namespace: ns },
+        spec: { placement: { clusterSelector: {} } },
+      },
+    ]);
+  });
+
+  after(async () => {
+    try {
       await kubectl(sandbox, [
         '--context',
         'host',
         '-n',
         ns,
         'delete',
-        'federatedconfigmaps',
-        '--all',
+        'federatednamespace',
+        ns,
+        '--ignore-not-found',
         '--wait=false',
       ]);
+      await eventually(
+        async () =>
+          (await getJson('host', ['-n', ns, 'federatednamespace', ns])) === undefined
+            ? true
+            : undefined,
+        90_000,
+      );
+      await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+      await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
+    } finally {
+      await manager.stop();
+      for (const name of clusters)
+        await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+      for (const context of clusters)
+        await kubectl(sandbox, [
+          '--context',
+          context,
+          'delete',
+          'crd',
+          `bolts.${group}`,
+          '--ignore-not-found',
+          '--wait=false',
+        ]);
+    }
+  });
+
+  for (const c of cases) {
+    it(`${c.kind}: created, updated, moved and deleted in every member`, async () => {
+      await apply([federatedObject(c, 'v1')]);
+      for (const context of clusters) {
+        const obj = await eventually(async () => {
+          const o = await memberObject(context, c);
+          return o?.metadata?.labels?.['version'] === 'v1' ? o : undefined;
+        }, 60_000);
+        assert.equal(
+          obj.metadata?.labels?.['kubefed.io/managed'],
+          'true',
+          `${context} ${c.resource}`,
+        );
+      }
+
+      await apply([federatedObject(c, 'v2')]);
+      for (const context of clusters) {
+        await eventually(
+          async () =>
+            (await memberObject(context, c))?.metadata?.labels?.['version'] === 'v2'
+              ? true
+              : undefined,
+          60_000,
+        );
+      }
+      const fed = await eventually(async () => {
+        const o = await getJson(
+          'host',
+          c.namespaced ? ['-n', ns, c.kind.toLowerCase(), c.name] : [c.kind.toLowerCase(), c.name],
+        );
+        const status = o?.['status'] as
+          | { observedGeneration?: number; conditions?: { type: string; status: string }[] }
+          | undefined;
+        const ok =
+          status?.observedGeneration === o?.metadata?.generation &&
+          status?.conditions?.some((x) => x.type === 'Propagation' && x.status === 'True');
+        return ok ? o : undefined;
+      }, 60_000);
+      assert.deepEqual(
+        (fed['status'] as { clusters: { name: string; status?: string }[] }).clusters
+          .map((x) => [x.name, x.status ?? ''])
+          .sort(),
+        clusters.map((name) => [name, '']),
+      );
+
+      // Placement: leave member2, stay in the others.
+      await apply([federatedObject(c, 'v2', ['host', 'member1'])]);
+      await eventually(
+        async () => ((await memberObject('member2', c)) === undefined ? true : undefined),
+        60_000,
+      );
+      assert.ok(await memberObject('member1', c), `${c.resource} stays in member1`);
+
+      const deleteArgs = c.namespaced
+        ? ['-n', ns, 'delete', c.kind.toLowerCase(), c.name]
+        : ['delete', c.kind.toLowerCase(), c.name];
+      await kubectl(sandbox, ['--context', 'host', ...deleteArgs, '--wait=false']);
+      for (const context of clusters) {
+        await eventually(
+          async () => ((await memberObject(context, c)) === undefined ? true : undefined),
+          60_000,
+        );
+      }
     });
-  },
-);
+  }
+  it('reports bad input on the object concerned and keeps propagating everything else', async () => {
+    const cm = (name: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name, namespace: ns },
+      spec,
+    });
+    await apply([
+      cm('bad-override', {
+        template: { data: { a: 'b' } },
+        placement: { clusterSelector: {} },
+        overrides: [
+          { clusterName: 'member1', clusterOverrides: [{ op: 'remove', path: '/data/missing' }] },
+        ],
+      }),
+      cm('bad-selector', {
+        template: { data: { a: 'b' } },
+        placement: {
+          clusterSelector: { matchExpressions: [{ key: 'k', operator: 'Bogus', values: ['v'] }] },
+        },
+      }),
+      cm('rejected-template', {
+        template: { data: { a: 1 } },
+        placement: { clusterSelector: {} },
+      }),
+      cm('good', { template: { data: { a: 'b' } }, placement: { clusterSelector: {} } }),
+    ]);
+    const statusOf = async (
+      name: string,
+    ): Promise<{ reason?: string; clusters: Record<string, string> } | undefined> => {
+      const o = await getJson('host', ['-n', ns, 'federatedconfigmap', name]);
+      const status = o?.['status'] as
+        | {
+            observedGeneration?: number;
+            conditions?: { type: string; reason?: string }[];
+            clusters?: { name: string; status?: string }[];
+          }
+        | undefined;
+      if (status?.observedGeneration !== o?.metadata?.generation || !status?.conditions)
+        return undefined;
+      return {
+        ...(status.conditions[0]?.reason ? { reason: status.conditions[0].reason } : {}),
+        clusters: Object.fromEntries((status.clusters ?? []).map((c) => [c.name, c.status ?? ''])),
+      };
+    };
+    const badOverride = await eventually(async () => {
+      const st = await statusOf('bad-override');
+      return st?.clusters['member1'] ? st : undefined;
+    }, 60_000);
+    assert.equal(badOverride.clusters['member1'], 'ApplyOverridesFailed');
+    assert.equal(badOverride.clusters['member2'], '');
+    const badSelector = await eventually(() => statusOf('bad-selector'), 60_000);
+    assert.equal(badSelector.reason, 'ComputePlacementFailed');
+    const rejected = await eventually(async () => {
+      const st = await statusOf('rejected-template');
+      return st?.clusters['member2'] ? st : undefined;
+    }, 60_000);
+    assert.equal(rejected.clusters['member2'], 'CreationFailed');
+    for (const context of clusters) {
+      await eventually(() => getJson(context, ['-n', ns, 'configmap', 'good']), 60_000);
+    }
+    assert.ok(
+      await getJson('member2', ['-n', ns, 'configmap', 'bad-override']),
+      'other clusters still get it',
+    );
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'delete',
+      'federatedconfigmaps',
+      '--all',
+      '--wait=false',
+    ]);
+  });
+});
