@@ -99,3 +99,68 @@ export async function eventually<T>(
     await sleep(500);
   }
 }
+
+/** Joins each cluster (its context has the same name) to the sandbox's host; an existing registration is updated. */
+export async function joinClusters(sandbox: TestSandbox, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const join = await runCli('kubefedctl', [
+      'join',
+      name,
+      '--cluster-context',
+      name,
+      '--error-on-existing=false',
+      '--kubeconfig',
+      sandbox.kubeconfig,
+      '--host-cluster-context',
+      'host',
+    ]);
+    if (join.code !== 0) throw new Error(`join ${name}: ${join.stderr}`);
+  }
+}
+
+/** Unjoins each cluster, best effort (for after hooks). */
+export async function unjoinClusters(
+  sandbox: TestSandbox,
+  names: readonly string[],
+): Promise<void> {
+  for (const name of names) {
+    await runCli('kubefedctl', [
+      'unjoin',
+      name,
+      '--cluster-context',
+      name,
+      '--kubeconfig',
+      sandbox.kubeconfig,
+      '--host-cluster-context',
+      'host',
+    ]);
+  }
+}
+
+/** A namespaced CRD `<plural>.<group>` (version v1) whose spec holds an integer `size`. */
+export function sizedCRD(group: string, kind: string): Record<string, unknown> {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

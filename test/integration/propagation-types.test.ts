@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/apis/types.ts';
-import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import {
+  eventually,
+  joinClusters,
+  kubectl,
+  runCli,
+  sizedCRD,
+  testSandbox,
+  unjoinClusters,
+} from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
 
 const sandbox = testSandbox();
@@ -178,29 +186,7 @@ function federatedObject(c: Case, version: string, placed?: string[]): KubeObjec
 const memberObject = (context: string, c: Case): Promise<KubeObject | undefined> =>
   getJson(context, c.namespaced ? ['-n', ns, c.resource, c.name] : [c.resource, c.name]);
 
-const boltCRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `bolts.${group}` },
-  spec: {
-    group,
-    names: { kind: 'Bolt', plural: 'bolts', singular: 'bolt', listKind: 'BoltList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
-          },
-        },
-      },
-    ],
-  },
-};
+const boltCRD = sizedCRD(group, 'Bolt');
 
 describe('propagation of the default types and an enabled CRD', { timeout: 10 * 60_000 }, () => {
   let manager: RunningManager;
@@ -221,17 +207,7 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
     }
     const enabled = await runCli('kubefedctl', ['enable', `bolts.${group}`, ...common]);
     assert.equal(enabled.code, 0, enabled.stderr);
-    for (const name of clusters) {
-      const join = await runCli('kubefedctl', [
-        'join',
-        name,
-        '--cluster-context',
-        name,
-        '--error-on-existing=false',
-        ...common,
-      ]);
-      assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
-    }
+    await joinClusters(sandbox, clusters);
     manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
     await manager.waitForLog('promoted as leader', 60_000);
     await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
@@ -269,8 +245,7 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
       await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
     } finally {
       await manager.stop();
-      for (const name of clusters)
-        await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+      await unjoinClusters(sandbox, clusters);
       for (const context of clusters)
         await kubectl(sandbox, [
           '--context',

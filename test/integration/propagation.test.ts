@@ -8,7 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { objectHashes } from '../../src/federation/version.ts';
 import type { KubeObject } from '../../src/apis/types.ts';
-import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import {
+  eventually,
+  joinClusters,
+  kubectl,
+  runCli,
+  testSandbox,
+  unjoinClusters,
+} from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
 
 const sandbox = testSandbox();
@@ -139,17 +146,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   before(async () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
-    for (const name of clusters) {
-      const join = await runCli('kubefedctl', [
-        'join',
-        name,
-        '--cluster-context',
-        name,
-        '--error-on-existing=false',
-        ...common,
-      ]);
-      assert.equal(join.code, 0, `join ${name}: ${join.stderr}`);
-    }
+    await joinClusters(sandbox, clusters);
     configFile = await fastKubeFedConfigFile();
     const config = parse((await import('node:fs')).readFileSync(configFile, 'utf8')) as {
       spec: { controllerDuration?: Record<string, string> };
@@ -201,8 +198,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
       await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
     } finally {
       await manager.stop();
-      for (const name of clusters)
-        await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
+      await unjoinClusters(sandbox, clusters);
     }
   });
 

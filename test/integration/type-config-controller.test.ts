@@ -3,7 +3,7 @@
 // and a CRD enabled at runtime gets its sync controller without a restart.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import { eventually, kubectl, runCli, sizedCRD, testSandbox } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
 
 const sandbox = testSandbox();
@@ -32,29 +32,7 @@ async function ftc(name: string): Promise<FtcView | undefined> {
   return out.trim() === '' ? undefined : (JSON.parse(out) as FtcView);
 }
 
-const gadgetCRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `gadgets.${group}` },
-  spec: {
-    group,
-    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
-          },
-        },
-      },
-    ],
-  },
-};
+const gadgetCRD = sizedCRD(group, 'Gadget');
 
 describe('FederatedTypeConfig controller', () => {
   let manager: RunningManager;
