@@ -89,29 +89,42 @@ export function matchAPIResource(
   throw new APILookupError(message);
 }
 
-/** Looks `name` up in the server's discovery; `version` restricts it to one API version. */
-export async function lookupAPIResource(
+/**
+ * The server's API groups and the resources of each group-version (`version` restricts them to
+ * one API version; `keep` filters resources). A group-version whose discovery fails is returned
+ * with its error: a broken aggregated API (metrics-server down) must not hide every other type.
+ */
+export async function discoverResources(
   client: KubeClient,
-  name: string,
-  version?: string,
-): Promise<TargetAPIResource> {
+  options: { version?: string | undefined; keep?: (resource: ApiResource) => boolean } = {},
+): Promise<{ groups: ApiGroup[]; lists: GroupVersionResources[] }> {
+  const { version, keep } = options;
   const groups = await client.discovery.groups();
   const wanted = groups.flatMap((group) =>
     group.versions
       .filter((v) => version === undefined || v === version)
       .map((v) => ({ group: group.name, version: v })),
   );
-  // A broken aggregated API (metrics-server down) must not hide every other type.
   const lists = await Promise.all(
     wanted.map(async (gv): Promise<GroupVersionResources> => {
       try {
-        const resources = await client.discovery.resources(gv);
-        return { ...gv, resources: resources ?? [] };
+        const resources = (await client.discovery.resources(gv)) ?? [];
+        return { ...gv, resources: keep ? resources.filter(keep) : resources };
       } catch (err) {
         return { ...gv, error: err instanceof Error ? err.message : String(err) };
       }
     }),
   );
+  return { groups, lists };
+}
+
+/** Looks `name` up in the server's discovery; `version` restricts it to one API version. */
+export async function lookupAPIResource(
+  client: KubeClient,
+  name: string,
+  version?: string,
+): Promise<TargetAPIResource> {
+  const { groups, lists } = await discoverResources(client, { version });
   const failures = lists.flatMap((list) =>
     'error' in list ? [`${formatApiVersion(list)}: ${list.error}`] : [],
   );

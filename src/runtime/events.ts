@@ -21,7 +21,6 @@ interface Recorded {
   name: string;
   namespace: string;
   count: number;
-  firstTimestamp: string;
   lastSeenMs: number;
 }
 
@@ -86,7 +85,7 @@ export class EventRecorder {
         firstTimestamp: now,
         lastTimestamp: now,
       });
-      this.#recent.set(key, { name, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs });
+      this.#recent.set(key, { name, namespace, count: 1, lastSeenMs: nowMs });
     } catch (error) {
       this.#recent.delete(key);
       this.#logger.error('Recording an event failed', error, {

@@ -164,3 +164,48 @@ export function sizedCRD(group: string, kind: string): Record<string, unknown> {
     },
   };
 }
+
+/** Creates namespace `ns` on the host and federates it to every joined cluster. */
+export async function createFederatedNamespace(sandbox: TestSandbox, ns: string): Promise<void> {
+  await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
+  const federatedNamespace = {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedNamespace',
+    metadata: { name: ns, namespace: ns },
+    spec: { placement: { clusterSelector: {} } },
+  };
+  await kubectl(
+    sandbox,
+    ['--context', 'host', 'apply', '-f', '-'],
+    JSON.stringify(federatedNamespace),
+  );
+}
+
+/**
+ * Deletes the FederatedNamespace `ns` and waits until the sync controller has removed it (and
+ * the member namespaces), then deletes the host namespace.
+ */
+export async function deleteFederatedNamespace(sandbox: TestSandbox, ns: string): Promise<void> {
+  const args = ['--context', 'host', '-n', ns];
+  await kubectl(sandbox, [
+    ...args,
+    'delete',
+    'federatednamespace',
+    ns,
+    '--ignore-not-found',
+    '--wait=false',
+  ]);
+  await eventually(async () => {
+    const left = await kubectl(sandbox, [
+      ...args,
+      'get',
+      'federatednamespace',
+      ns,
+      '--ignore-not-found',
+      '-o',
+      'name',
+    ]);
+    return left.trim() === '' ? true : undefined;
+  }, 90_000);
+  await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+}

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/apis/types.ts';
 import {
+  createFederatedNamespace,
+  deleteFederatedNamespace,
   eventually,
   joinClusters,
   kubectl,
@@ -210,38 +212,12 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
     await joinClusters(sandbox, clusters);
     manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
     await manager.waitForLog('promoted as leader', 60_000);
-    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
-    await apply([
-      {
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedNamespace',
-        metadata: { name: ns, namespace: ns },
-        spec: { placement: { clusterSelector: {} } },
-      },
-    ]);
+    await createFederatedNamespace(sandbox, ns);
   });
 
   after(async () => {
     try {
-      await kubectl(sandbox, [
-        '--context',
-        'host',
-        '-n',
-        ns,
-        'delete',
-        'federatednamespace',
-        ns,
-        '--ignore-not-found',
-        '--wait=false',
-      ]);
-      await eventually(
-        async () =>
-          (await getJson('host', ['-n', ns, 'federatednamespace', ns])) === undefined
-            ? true
-            : undefined,
-        90_000,
-      );
-      await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+      await deleteFederatedNamespace(sandbox, ns);
       await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
     } finally {
       await manager.stop();

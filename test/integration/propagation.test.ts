@@ -9,6 +9,8 @@ import { parse, stringify } from 'yaml';
 import { objectHashes } from '../../src/federation/version.ts';
 import type { KubeObject } from '../../src/apis/types.ts';
 import {
+  createFederatedNamespace,
+  deleteFederatedNamespace,
   eventually,
   joinClusters,
   kubectl,
@@ -158,15 +160,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     };
     writeFileSync(configFile, stringify(config));
     await start();
-    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
-    await apply([
-      {
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedNamespace',
-        metadata: { name: ns, namespace: ns },
-        spec: { placement: { clusterSelector: {} } },
-      },
-    ]);
+    await createFederatedNamespace(sandbox, ns);
   });
 
   after(async () => {
@@ -181,21 +175,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
         '--all',
         '--wait=false',
       ]);
-      await kubectl(sandbox, [
-        '--context',
-        'host',
-        '-n',
-        ns,
-        'delete',
-        'federatednamespace',
-        ns,
-        '--wait=false',
-      ]);
-      await eventually(
-        async () => ((await federated('federatednamespace', ns)) === undefined ? true : undefined),
-        90_000,
-      );
-      await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+      await deleteFederatedNamespace(sandbox, ns);
     } finally {
       await manager.stop();
       await unjoinClusters(sandbox, clusters);

@@ -15,8 +15,7 @@ import {
 import type { TargetAPIResource } from '../../federation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
-import { candidateResources, lookupAPIResource } from '../api-lookup.ts';
-import type { GroupVersionResources } from '../api-lookup.ts';
+import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
 import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
 import type { FederatedTypeObjects } from '../enable/enable.ts';
 import { isDns1123Subdomain } from '../join/plan.ts';
@@ -173,21 +172,10 @@ async function getTarget(
 
 /** Every namespaced type the host serves, as `--contents` may federate them, listable only. */
 async function namespacedTypes(client: KubeClient): Promise<TargetAPIResource[]> {
-  const groups = await client.discovery.groups();
-  const lists = await Promise.all(
-    groups.flatMap((group) =>
-      group.versions.map(async (version): Promise<GroupVersionResources> => {
-        const gv = { group: group.name, version };
-        try {
-          const resources = (await client.discovery.resources(gv)) ?? [];
-          // Types that cannot be listed (tokenreviews, bindings, ...) hold no objects to federate.
-          return { ...gv, resources: resources.filter((r) => r.verbs.includes('list')) };
-        } catch (err) {
-          return { ...gv, error: err instanceof Error ? err.message : String(err) };
-        }
-      }),
-    ),
-  );
+  // Types that cannot be listed (tokenreviews, bindings, ...) hold no objects to federate.
+  const { groups, lists } = await discoverResources(client, {
+    keep: (resource) => resource.verbs.includes('list'),
+  });
   return candidateResources(groups, lists);
 }
 
