@@ -14,6 +14,8 @@ export interface ManagerProcess {
   /** Resolves with performance.now() when stderr first contains `text`. */
   waitForLog(text: string, timeoutMs?: number): Promise<number>;
   stderr(): string;
+  /** Calls `fn` once the process has exited (at once if it has). */
+  onExit(fn: () => void): void;
   /** user + system CPU seconds so far. */
   cpuSeconds(): number;
   /** VmHWM and VmRSS in MiB. */
@@ -72,6 +74,9 @@ export async function startManager(opts: {
     pid,
     spawnedAt,
     stderr: () => stderr,
+    onExit(fn) {
+      void exited.then(fn);
+    },
     waitForLog(text, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -3,7 +3,7 @@
 // it measures in one run the raw write limit of the members, cold propagation, steady-state
 // latency, updates, the no-op resync, deletion and the controller's cost. See docs/performance.md.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +53,14 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '20' },
     'steady-seconds': { type: 'string' },
     'noop-seconds': { type: 'string' },
+    unmanaged: { type: 'string', default: '10000' },
     'cpu-prof': { type: 'boolean', default: false },
     // Diagnostic: the manager's host client QPS (--rest-config-qps; burst twice that). Unset:
-    // the manager's default (100 QPS / 200 burst), which is what the published figures use.
+    // the manager's default (1000 QPS / 2000 burst), which is what the published figures use.
     'host-qps': { type: 'string' },
+    // Diagnostic: the manager's log verbosity (--v). Each manager's log (its last MiB) is kept in
+    // bench/results/manager-<i>.log.
+    'manager-v': { type: 'string', default: '0' },
   },
 });
 const quick = flags.quick;
@@ -65,7 +69,8 @@ const M = Number(flags.members ?? 3);
 const RATE = Number(flags.rate);
 const STEADY_S = Number(flags['steady-seconds'] ?? (quick ? 10 : 30));
 const NOOP_S = Number(flags['noop-seconds'] ?? (quick ? 20 : 60));
-for (const [name, v] of Object.entries({ N, M, RATE, STEADY_S, NOOP_S })) {
+const UNMANAGED = Number(flags.unmanaged);
+for (const [name, v] of Object.entries({ N, M, RATE, STEADY_S, NOOP_S, UNMANAGED })) {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`invalid ${name}: ${String(v)}`);
 }
 
@@ -162,6 +167,22 @@ function propagated(fed: KubeObject): boolean {
   );
 }
 
+/** Jiffies the whole machine spent busy and in all, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = (/^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '')
+    .split(/\s+/)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/** Share of the machine's CPU time that was busy since `since`. */
+function busySince(since: { busy: number; total: number }): number {
+  const now = machineCpu();
+  return round((now.busy - since.busy) / Math.max(1, now.total - since.total), 2);
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -250,13 +271,18 @@ async function main(): Promise<Record<string, unknown>> {
     writeFileSync(configFile, stringify(config));
     const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [];
     const hostQps = flags['host-qps'];
-    const managerArgs =
+    const managerArgs: string[] =
       hostQps === undefined
         ? []
         : [`--rest-config-qps=${hostQps}`, `--rest-config-burst=${String(2 * Number(hostQps))}`];
+    managerArgs.push(`--v=${flags['manager-v']}`);
+    let managers = 0;
     const start = async (): Promise<number> => {
-      manager = await startManager({ kubeconfig, configFile, nodeArgs, managerArgs });
-      return manager.waitForLog('promoted as leader', 90_000);
+      const started = await startManager({ kubeconfig, configFile, nodeArgs, managerArgs });
+      manager = started;
+      const log = join(resultsDir, `manager-${String(++managers)}.log`);
+      started.onExit(() => writeFileSync(log, started.stderr()));
+      return started.waitForLog('promoted as leader', 90_000);
     };
 
     // ---- 1. Raw limit -------------------------------------------------------------------
@@ -271,6 +297,7 @@ async function main(): Promise<Record<string, unknown>> {
       });
     const names = Array.from({ length: N }, (_, i) => `cm-${String(i).padStart(5, '0')}`);
     let before = await readAll(readers);
+    let cpuAt = machineCpu();
     let t0 = performance.now();
     await Promise.all(
       memberClients.map((c) =>
@@ -289,6 +316,7 @@ async function main(): Promise<Record<string, unknown>> {
       ),
     );
     const rawSeconds = (performance.now() - t0) / 1000;
+    extra['raw_machine_busy'] = busySince(cpuAt);
     const rawWrites = deltas(before, await readAll(readers));
     results['raw_rate'] = round((N * M) / rawSeconds, 1);
     extra['raw_member_writes'] = sumCounted(rawWrites, (c) => c !== 'host');
@@ -369,7 +397,9 @@ async function main(): Promise<Record<string, unknown>> {
     const spawnAt = performance.now();
     const leaderAt = await start();
     const cpu0 = manager?.cpuSeconds() ?? 0;
+    cpuAt = machineCpu();
     const coldDone = await tracker.waitAllDone(30 * 60_000);
+    extra['cold_machine_busy'] = busySince(cpuAt);
     print(
       `   members complete ${((coldDone - leaderAt) / 1000).toFixed(1)} s after leader election; waiting for status`,
     );
@@ -496,6 +526,39 @@ async function main(): Promise<Record<string, unknown>> {
       `   member writes ${String(results['noop_member_writes'])}, host writes ${String(results['noop_host_writes'])}, RSS at rest ${mem.rssMb.toFixed(0)} MiB`,
     );
 
+    // ---- 5b. Unmanaged objects ----------------------------------------------------------
+    // Objects without the managed label must cost the manager nothing: its member informers
+    // select on the label, so it never receives them. They go into the federated namespace
+    // itself, next to the managed ones, through an unthrottled client (they are not timed).
+    print(`5b. unmanaged: ${String(UNMANAGED)} unlabelled ConfigMaps in member1`);
+    const rssBefore = manager?.memory().rssMb ?? 0;
+    const unmanagedNames = Array.from(
+      { length: UNMANAGED },
+      (_, i) => `unmanaged-${String(i).padStart(5, '0')}`,
+    );
+    await pool(unmanagedNames, 16, async (name) => {
+      await (readers[1] as KubeClient).create(
+        configMapsResource,
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, namespace: NS },
+          data: templateData(name, 1),
+        },
+        { namespace: NS },
+      );
+    });
+    await sleep(10_000);
+    const rssAfter = manager?.memory().rssMb ?? 0;
+    extra['unmanaged_objects'] = UNMANAGED;
+    extra['unmanaged_rss_before_mb'] = round(rssBefore, 1);
+    extra['unmanaged_rss_after_mb'] = round(rssAfter, 1);
+    extra['unmanaged_rss_delta_mb'] = round(rssAfter - rssBefore, 1);
+    sampleMemory();
+    print(
+      `   RSS ${rssBefore.toFixed(0)} MiB before, ${rssAfter.toFixed(0)} MiB 10 s after the last one`,
+    );
+
     // ---- 6. Delete ---------------------------------------------------------------------
     print(`6. delete: ${String(everything.length)} federated objects`);
     before = await readAll(readers);
@@ -526,7 +589,7 @@ async function main(): Promise<Record<string, unknown>> {
       max_concurrent_reconciles: SYNC_WORKERS,
       manager_host_client:
         flags['host-qps'] === undefined
-          ? 'default (100 QPS / 200 burst)'
+          ? 'default (1000 QPS / 2000 burst)'
           : `${flags['host-qps']} QPS`,
       cpu_profile: flags['cpu-prof'],
       member_client: `${String(MEMBER_QPS)} QPS / ${String(MEMBER_BURST)} burst`,

@@ -2,16 +2,32 @@
 // The machine's own `node` may be older (Node 20 here); then we re-run the entry point with the
 // Node 24 binary the project pins in node_modules (npm package `node`), forwarding signals so
 // that SIGTERM still reaches the program (the controller manager releases its lease on it).
+//
+// `nodeFlags` (with `env`) are Node options the program wants that Node reads only at startup.
+// When they are missing on Node 24, the process replaces itself with one that has them (same
+// pid, same stdio: `process.execve`); a flag the user gave by name, on the command line or in
+// NODE_OPTIONS, wins.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function runTypeScript(relativeEntry) {
+export async function runTypeScript(relativeEntry, { nodeFlags = [], env = {} } = {}) {
   const entry = fileURLToPath(new URL(relativeEntry, new URL('..', import.meta.url)));
   const major = Number(process.versions.node.split('.')[0]);
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const missing = nodeFlags.filter(
+    (flag) => !given.some((arg) => arg.split('=')[0] === flag.split('=')[0]),
+  );
   if (major >= 24) {
+    if (missing.length > 0 && typeof process.execve === 'function') {
+      process.execve(
+        process.execPath,
+        [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)],
+        { ...env, ...process.env },
+      );
+    }
     await import(pathToFileURL(entry).href);
     return;
   }
@@ -22,7 +38,10 @@ export async function runTypeScript(relativeEntry) {
     );
     process.exit(1);
   }
-  const child = spawn(pinned, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(pinned, [...missing, entry, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...env, ...process.env },
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal));
   }

@@ -30,8 +30,6 @@ export type MemberOperation =
       pendingStatus: 'CreationTimedOut';
       /** Slot value when the request fails (AlreadyExists goes through {@link planAdoption}). */
       failureStatus: 'CreationFailed';
-      /** Recorded before the request. */
-      event: MemberEvent;
     }
   | {
       cluster: string;
@@ -40,14 +38,12 @@ export type MemberOperation =
       live: KubeObject;
       pendingStatus: 'UpdateTimedOut';
       failureStatus: 'UpdateFailed';
-      event: MemberEvent;
     }
   | {
       cluster: string;
       kind: 'delete';
       pendingStatus: 'DeletionTimedOut';
       failureStatus: 'DeletionFailed';
-      event: MemberEvent;
     }
   | {
       cluster: string;
@@ -55,7 +51,6 @@ export type MemberOperation =
       live: KubeObject;
       pendingStatus: 'LabelRemovalTimedOut';
       failureStatus: 'LabelRemovalFailed';
-      event: MemberEvent;
     }
   | {
       cluster: string;
@@ -131,9 +126,9 @@ export function planMemberOperations(input: MemberPlanInput): MemberOperation[] 
         operations.push({ ...none(name, 'WaitingForRemoval', []), ...remoteStatusOf(observed) });
       } else if (isHostNamespace(observed, input.hostNamespaceUid)) {
         // Deleting the host's namespace would delete the FederatedNamespace itself.
-        operations.push(unlabel(name, observed, input.target));
+        operations.push(unlabel(name, observed));
       } else {
-        operations.push(deletion(name, input.target));
+        operations.push(deletion(name));
       }
       continue;
     }
@@ -245,9 +240,7 @@ export function planDeletion(
     if (hostNamespace && isBeingDeleted(observed)) continue;
     plan.remaining.push(cluster);
     if (isBeingDeleted(observed)) continue;
-    plan.operations.push(
-      hostNamespace ? unlabel(cluster, observed, target) : deletion(cluster, target),
-    );
+    plan.operations.push(hostNamespace ? unlabel(cluster, observed) : deletion(cluster));
   }
   return plan;
 }
@@ -270,23 +263,48 @@ export function planManagedLabelRemoval(
     ) {
       continue;
     }
-    plan.operations.push(unlabel(cluster, observed, target));
+    plan.operations.push(unlabel(cluster, observed));
   }
   return plan;
 }
 
-/** `Creating ConfigMap "demo/cfg" in cluster "c1"`, reason `CreateInCluster`. */
+/**
+ * `Creating ConfigMap "demo/cfg" in cluster "c1"`, reason `CreateInCluster`: KubeFed's Event for
+ * one member operation. A pass that runs the same operation in several clusters records one Event
+ * naming them all (`in clusters "c1", "c2"`) instead of one per cluster, which would cost the host
+ * M Event writes per object and fill `kubectl describe`; failures stay one Event per cluster.
+ */
 export function operationEvent(
   kind: OperationKind,
   target: TargetRef,
-  cluster: string,
+  clusters: readonly string[],
 ): MemberEvent {
   const words = OPERATION_WORDS[kind];
+  const where =
+    clusters.length === 1
+      ? `cluster ${quote(clusters[0] ?? '')}`
+      : `clusters ${clusters.map(quote).join(', ')}`;
   return {
     type: 'Normal',
     reason: `${words.reason}InCluster`,
-    message: `${words.continuous} ${target.kind} ${quote(target.qualifiedName)} in cluster ${quote(cluster)}`,
+    message: `${words.continuous} ${target.kind} ${quote(target.qualifiedName)} in ${where}`,
   };
+}
+
+/** The Events for the operations a pass ran: one per kind, clusters in name order. */
+export function operationEvents(
+  target: TargetRef,
+  attempted: readonly { kind: OperationKind; cluster: string }[],
+): MemberEvent[] {
+  const byKind = new Map<OperationKind, string[]>();
+  for (const { kind, cluster } of attempted) {
+    const clusters = byKind.get(kind) ?? [];
+    clusters.push(cluster);
+    byKind.set(kind, clusters);
+  }
+  return (Object.keys(OPERATION_WORDS) as OperationKind[])
+    .filter((kind) => byKind.has(kind))
+    .map((kind) => operationEvent(kind, target, [...(byKind.get(kind) ?? [])].sort()));
 }
 
 /** `Failed to create ConfigMap "demo/cfg" in cluster "c1": <error>`, reason `CreateInClusterFailed`. */
@@ -391,7 +409,6 @@ function creation(cluster: string, desired: RenderResult, target: TargetRef): Me
     object: desired.object,
     pendingStatus: 'CreationTimedOut',
     failureStatus: 'CreationFailed',
-    event: operationEvent('create', target, cluster),
   };
 }
 
@@ -433,28 +450,25 @@ function update(
     live,
     pendingStatus: 'UpdateTimedOut',
     failureStatus: 'UpdateFailed',
-    event: operationEvent('update', target, cluster),
   };
 }
 
-function deletion(cluster: string, target: TargetRef): MemberOperation {
+function deletion(cluster: string): MemberOperation {
   return {
     cluster,
     kind: 'delete',
     pendingStatus: 'DeletionTimedOut',
     failureStatus: 'DeletionFailed',
-    event: operationEvent('delete', target, cluster),
   };
 }
 
-function unlabel(cluster: string, live: KubeObject, target: TargetRef): MemberOperation {
+function unlabel(cluster: string, live: KubeObject): MemberOperation {
   return {
     cluster,
     kind: 'unlabel',
     live,
     pendingStatus: 'LabelRemovalTimedOut',
     failureStatus: 'LabelRemovalFailed',
-    event: operationEvent('unlabel', target, cluster),
   };
 }
 

@@ -12,7 +12,7 @@ import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
 import { KubeClient, userAgentFor } from '../kube/client.ts';
 import { inClusterConfig, isInCluster, serviceAccountDir } from '../kube/in-cluster.ts';
 import { loadClusterConfig } from '../kube/kubeconfig.ts';
-import { EventRecorder } from '../runtime/events.ts';
+import { EventSink } from '../runtime/events.ts';
 import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { Logger } from '../runtime/logger.ts';
@@ -76,13 +76,26 @@ async function runControllers(
 ): Promise<number> {
   const namespace = resolveNamespace(options);
   const userAgent = userAgentFor('kubefed-controller-manager', version);
-  const host = new KubeClient(hostConnection(options), {
-    cluster: 'host',
-    userAgent,
+  const connection = hostConnection(options);
+  const rateLimit = {
     // 0 means unlimited, as in client-go (the limits apply only when > 0).
     ...(options.restConfigQps > 0 ? { qps: options.restConfigQps } : {}),
     ...(options.restConfigBurst > 0 ? { burst: options.restConfigBurst } : {}),
+  };
+  const host = new KubeClient(connection, { cluster: 'host', userAgent, ...rateLimit });
+  // Events and the lease get clients (rate limiters, connections) of their own, as client-go's
+  // broadcaster and leader election do: a backlog of writes must neither hold up a lease renewal
+  // (which would cost the lease) nor be held up by Events.
+  const eventsClient = new KubeClient(connection, {
+    cluster: 'host',
+    userAgent: `${userAgent}/events`,
+    ...rateLimit,
   });
+  const leaseClient = new KubeClient(connection, {
+    cluster: 'host',
+    userAgent: `${userAgent}/leader-election`,
+  });
+  const events = new EventSink(eventsClient, logger.child({ component: 'events' }));
   try {
     const config = runtimeConfig(
       await loadKubeFedConfig({
@@ -99,7 +112,7 @@ async function runControllers(
     const identity = `${hostname()}_${randomUUID()}`;
     const elector = new LeaderElector({
       identity,
-      store: leaseStore(host, namespace),
+      store: leaseStore(leaseClient, namespace),
       timings: {
         leaseDurationMs: config.leaseDurationMs,
         renewDeadlineMs: config.renewDeadlineMs,
@@ -133,7 +146,7 @@ async function runControllers(
           options: config.healthCheck,
           logger: logger.child({ controller: 'kubefedcluster' }),
           metrics,
-          events: new EventRecorder(host, 'kubefedcluster-controller', logger),
+          events: events.recorder('kubefedcluster-controller'),
           userAgent,
         });
         controller.start();
@@ -163,6 +176,7 @@ async function runControllers(
           startSyncController: (ftc) =>
             startSyncController(ftc, {
               host,
+              events,
               kubefedNamespace: namespace,
               targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
               logger,
@@ -192,7 +206,7 @@ async function runControllers(
     await Promise.all(running.map((c) => c.stop()));
     return exitCode;
   } finally {
-    await host.close();
+    await Promise.all([host.close(), eventsClient.close(), leaseClient.close()]);
   }
 }
 

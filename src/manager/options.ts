@@ -30,8 +30,9 @@ Flags:
   --kubefed-config PATH      KubeFedConfig YAML to use instead of the one in the cluster
   --healthz-addr ADDR        /healthz address (default :8080)
   --metrics-addr ADDR        Prometheus /metrics address (default :9090)
-  --rest-config-qps N        host client requests per second (default 100)
-  --rest-config-burst N      host client burst (default 200)
+  --rest-config-qps N        host client requests per second, 0 for no limit (default 1000;
+                             KubeFed's was 100)
+  --rest-config-burst N      host client burst (default 2000; KubeFed's was 200)
   --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
                              (default '*'; known: kubefedcluster, federatedtypeconfig)
   --v N                      log verbosity (default 0)
@@ -54,8 +55,8 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       'kubefed-config': { type: 'string' },
       'healthz-addr': { type: 'string', default: ':8080' },
       'metrics-addr': { type: 'string', default: ':9090' },
-      'rest-config-qps': { type: 'string', default: '100' },
-      'rest-config-burst': { type: 'string', default: '200' },
+      'rest-config-qps': { type: 'string', default: '1000' },
+      'rest-config-burst': { type: 'string', default: '2000' },
       controllers: { type: 'string', default: '*' },
       v: { type: 'string', default: '0' },
       'logging-format': { type: 'string', default: 'json' },

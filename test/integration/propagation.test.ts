@@ -237,6 +237,27 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
       pv.metadata?.ownerReferences?.map((o) => [o.kind, o.name, o.uid]),
       [['FederatedConfigMap', 'cfg', fed.metadata?.uid]],
     );
+    // One Event for the creations in all three clusters, written in the background.
+    const created = await eventually(async () => {
+      const list = await getJson('host', [
+        '-n',
+        ns,
+        'events',
+        '--field-selector',
+        `involvedObject.uid=${fed.metadata?.uid ?? ''},reason=CreateInCluster`,
+      ]);
+      const items = (list?.['items'] ?? []) as { message: string; source: { component: string } }[];
+      return items.length > 0 ? items : undefined;
+    });
+    assert.deepEqual(
+      created.map((e) => [e.message, e.source.component]),
+      [
+        [
+          `Creating ConfigMap "${ns}/cfg" in clusters "host", "member1", "member2"`,
+          'federatedconfigmap-controller',
+        ],
+      ],
+    );
   });
 
   it('propagates Secret, ServiceAccount, Service and Deployment', async () => {

@@ -111,7 +111,7 @@ export class ClusterController {
       ? await this.#probe(entry.client)
       : { outcome: { kind: 'malformed' } as ProbeOutcome, version: undefined };
     if (outcome.kind === 'unreachable') {
-      void this.#deps.events.record(
+      this.#deps.events.record(
         cluster,
         'Warning',
         'RetrievingClusterHealthFailed',
@@ -171,7 +171,7 @@ export class ClusterController {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logger.error('Building the cluster client failed', error);
-        void this.#deps.events.record(
+        this.#deps.events.record(
           cluster,
           'Warning',
           'MalformedClusterConfig',

@@ -16,7 +16,8 @@ import type { KubeClient } from '../../kube/client.ts';
 import { Informer, stripManagedFields } from '../../kube/informer.ts';
 import { namespacesResource, type ResourceRef } from '../../kube/resource.ts';
 import { qualifiedName, type KubeObject } from '../../kube/object.ts';
-import { EventRecorder } from '../../runtime/events.ts';
+import type { EventSink } from '../../runtime/events.ts';
+import { updateNeedsSync } from '../../federation/update-filter.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
@@ -29,6 +30,8 @@ import { VersionStore } from './versions.ts';
 
 export interface SyncControllerDeps {
   host: KubeClient;
+  /** Where Events go (in the background, through a client of its own). */
+  events: EventSink;
   /** The KubeFed system namespace (KubeFedClusters, FTCs, Secrets). */
   kubefedNamespace: string;
   /** Namespace the control plane is limited to; all namespaces when undefined. */
@@ -99,7 +102,9 @@ export async function startSyncController(
     transform: stripManagedFields,
     logger,
     onAdd: enqueueObject,
-    onUpdate: (_old, obj) => enqueueObject(obj),
+    onUpdate: (old, obj) => {
+      if (updateNeedsSync(old, obj)) enqueueObject(obj);
+    },
     onDelete: enqueueObject,
   });
   const enqueueAll = (filter?: (key: string) => boolean): void => {
@@ -185,7 +190,7 @@ export async function startSyncController(
     hostNamespaces,
     members,
     versions,
-    events: new EventRecorder(deps.host, `${name}-controller`, logger),
+    events: deps.events.recorder(`${name}-controller`),
     logger,
     metrics: deps.metrics,
     adoptResources: !deps.skipAdoptingResources,

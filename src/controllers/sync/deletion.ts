@@ -80,7 +80,7 @@ export async function ensureDeletion(
   const waiting = await clustersStillHolding(ctx, target, targeted, hostNamespaceUid);
   if (waiting === undefined) return ReconcileResult.Error;
   if (waiting.length > 0) {
-    void ctx.events.record(
+    ctx.events.record(
       fed,
       'Normal',
       'WaitForRemovalInCluster',

@@ -6,10 +6,12 @@ import { MANAGED_LABEL } from '../../apis/constants.ts';
 import type { KubeObject } from '../../apis/types.ts';
 import {
   initialStatuses,
+  operationEvents,
   operationFailedEvent,
   planAdoption,
   type MemberEvent,
   type MemberOperation,
+  type OperationKind,
   type TargetRef,
 } from '../../federation/member-operations.ts';
 import type { ClusterPropagationStatus } from '../../federation/propagation-status.ts';
@@ -58,8 +60,10 @@ export async function dispatchOperations(
   const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: input.target.key };
   const signal = AbortSignal.timeout(ctx.operationTimeoutMs);
   const record = (event: MemberEvent): void => {
-    if (fed !== undefined) void ctx.events.record(fed, event.type, event.reason, event.message);
+    if (fed !== undefined) ctx.events.record(fed, event.type, event.reason, event.message);
   };
+  /** Operations sent, for one Event per kind once the pass is over (not one per cluster). */
+  const attempted: { kind: OperationKind; cluster: string }[] = [];
 
   const run = async (op: MemberOperation): Promise<void> => {
     if (op.kind === 'none') {
@@ -107,7 +111,7 @@ export async function dispatchOperations(
     const cluster = op.cluster;
     switch (op.kind) {
       case 'create': {
-        record(op.event);
+        attempted.push({ kind: op.kind, cluster });
         outcome.writes++;
         try {
           const created = await client.create(ctx.targetResource, op.object, opts);
@@ -122,7 +126,7 @@ export async function dispatchOperations(
         return;
       }
       case 'update': {
-        record(op.event);
+        attempted.push({ kind: op.kind, cluster });
         outcome.writes++;
         const updated = await client.update(ctx.targetResource, op.object, opts);
         outcome.versions.set(cluster, objectVersion(updated));
@@ -130,7 +134,7 @@ export async function dispatchOperations(
         return;
       }
       case 'delete': {
-        record(op.event);
+        attempted.push({ kind: op.kind, cluster });
         outcome.writes++;
         try {
           await client.delete(ctx.targetResource, name, {
@@ -143,7 +147,7 @@ export async function dispatchOperations(
         return;
       }
       case 'unlabel': {
-        record(op.event);
+        attempted.push({ kind: op.kind, cluster });
         outcome.writes++;
         try {
           await client.patch(
@@ -210,6 +214,7 @@ export async function dispatchOperations(
   };
 
   await Promise.all(operations.map(run));
+  operationEvents(targetRef, attempted).forEach(record);
   if (outcome.timedOut) {
     record({
       type: 'Warning',

@@ -58,7 +58,7 @@ export async function reconcileFederatedObject(
   let hostNamespaceUid: string | undefined;
   if (ctx.targetIsNamespace) {
     if (fed.metadata?.namespace !== fed.metadata?.name) {
-      void ctx.events.record(
+      ctx.events.record(
         fed,
         'Warning',
         'InvalidName',
@@ -104,7 +104,7 @@ export async function reconcileFederatedObject(
         { type: 'merge', namespace: fed.metadata?.namespace },
       );
     } catch (error) {
-      void ctx.events.record(
+      ctx.events.record(
         fed,
         'Warning',
         'EnsureFinalizerError',
@@ -115,7 +115,7 @@ export async function reconcileFederatedObject(
   }
 
   if (!placement.ok) {
-    void ctx.events.record(current, 'Warning', 'ComputePlacementFailed', placement.error);
+    ctx.events.record(current, 'Warning', 'ComputePlacementFailed', placement.error);
     await writePropagationStatus(ctx, current, 'ComputePlacementFailed', emptyCollection());
     return ReconcileResult.AllOK;
   }
@@ -133,7 +133,7 @@ async function syncToClusters(
   options: { hostNamespaceUid: string | undefined; reason: PropagationReason },
 ): Promise<ReconcileResult> {
   for (const warning of templateWarnings(fed)) {
-    void ctx.events.record(fed, 'Warning', warning.reason, warning.message);
+    ctx.events.record(fed, 'Warning', warning.reason, warning.message);
   }
   const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
   const states = memberStates(ctx, target.key, new Set(selected));
@@ -163,6 +163,9 @@ async function syncToClusters(
     states.clientFailures,
   );
 
+  // A new object's PropagatedVersion is created alongside the member writes; its status (the
+  // versions those writes produced) follows them.
+  const preparing = hashes.ok ? ctx.versions.prepare(fed) : Promise.resolve();
   const outcome = await dispatchOperations(ctx, {
     fed,
     target,
@@ -178,7 +181,9 @@ async function syncToClusters(
     });
   }
 
-  if (hashes.ok) {
+  const recordVersions = async (): Promise<void> => {
+    await preparing;
+    if (!hashes.ok) return;
     try {
       if (await ctx.versions.update(fed, hashes.hashes, selected, outcome.versions)) {
         ctx.logger.v(2).info('Recorded propagated versions', { object: target.key });
@@ -187,13 +192,16 @@ async function syncToClusters(
       // Only costs a needless update next time (spec §7.3 step 6).
       ctx.logger.error('Recording propagated versions failed', error, { object: target.key });
     }
-  }
-
+  };
   const statuses = outcome.timedOut ? outcome.statuses : settleStatuses(outcome.statuses);
-  await writePropagationStatus(ctx, fed, options.reason, {
-    statuses,
-    resourcesUpdated: outcome.resourcesUpdated,
-  });
+  // The recorded versions and the status are independent objects: write them side by side.
+  await Promise.all([
+    recordVersions(),
+    writePropagationStatus(ctx, fed, options.reason, {
+      statuses,
+      resourcesUpdated: outcome.resourcesUpdated,
+    }),
+  ]);
   return needsBackoff(options.reason, statuses) ? ReconcileResult.Error : ReconcileResult.AllOK;
 }
 

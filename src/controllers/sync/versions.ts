@@ -17,6 +17,7 @@ import {
 } from '../../federation/version.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../kube/errors.ts';
+import { compactJson, stripManagedFields } from '../../kube/informer.ts';
 import { qualifiedName } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 
@@ -57,9 +58,8 @@ export class VersionStore {
           signal,
         });
         for (const item of list.items) {
-          if ((item.metadata?.name ?? '').startsWith(prefix)) {
-            this.#records.set(qualifiedName(item), item);
-          }
+          if ((item.metadata?.name ?? '').startsWith(prefix))
+            this.#remember(qualifiedName(item), item);
         }
         this.#loaded = true;
         return;
@@ -92,8 +92,36 @@ export class VersionStore {
     const stored = this.#own(fed);
     const next = nextPropagatedVersionStatus(stored?.status, hashes, selected, newVersions);
     if (!next.write) return false;
-    this.#records.set(key, await this.#write(fed, stored, next.status));
+    this.#remember(key, await this.#write(fed, stored, next.status));
     return true;
+  }
+
+  /**
+   * Keeps a record as compact as the informers keep their objects: one per federated object.
+   * Without managedFields, which nothing here reads; the status PUT built from the record does
+   * not lose them: the server keeps the live object's managedFields when a write has none.
+   */
+  #remember(key: string, record: PropagatedVersion): void {
+    this.#records.set(compactJson(key), compactJson(stripManagedFields(record)));
+  }
+
+  /**
+   * Creates the record of a federated object that has none yet (a status-less PropagatedVersion,
+   * as `update` would before writing the status), so that a pass can create it while its member
+   * writes are in flight rather than after them. A failure is left to `update`, which retries and
+   * sorts out AlreadyExists, NotFound and Forbidden.
+   */
+  async prepare(fed: KubeObject): Promise<void> {
+    if (!this.#loaded || this.#own(fed) !== undefined) return;
+    try {
+      const created = await this.#options.host.create(
+        this.#resource,
+        propagatedVersionObject(fed, this.#options.targetKind),
+      );
+      this.#remember(this.#key(fed), created);
+    } catch {
+      // update() tries again
+    }
   }
 
   /** Create when new, then PUT the status; retries conflicts and races (spec §7.9). */

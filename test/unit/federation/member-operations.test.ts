@@ -6,6 +6,7 @@ import {
   isExplicitlyUnmanaged,
   isHostNamespace,
   operationEvent,
+  operationEvents,
   operationFailedEvent,
   planAdoption,
   planDeletion,
@@ -76,11 +77,6 @@ describe('planMemberOperations: selected clusters', () => {
       object: desiredObject,
       pendingStatus: 'CreationTimedOut',
       failureStatus: 'CreationFailed',
-      event: {
-        type: 'Normal',
-        reason: 'CreateInCluster',
-        message: 'Creating ConfigMap "demo/cfg" in cluster "c1"',
-      },
     });
   });
   it('updates a stale object', () => {
@@ -90,7 +86,6 @@ describe('planMemberOperations: selected clusters', () => {
       }),
     );
     assert.equal(op.kind, 'update');
-    assert.equal(op.event.message, 'Updating ConfigMap "demo/cfg" in cluster "c1"');
     assert.equal(op.failureStatus, 'UpdateFailed');
   });
   it('updates when no version was recorded (adopted or hashes changed)', () => {
@@ -208,11 +203,6 @@ describe('planMemberOperations: unselected clusters', () => {
       kind: 'delete',
       pendingStatus: 'DeletionTimedOut',
       failureStatus: 'DeletionFailed',
-      event: {
-        type: 'Normal',
-        reason: 'DeleteInCluster',
-        message: 'Deleting ConfigMap "demo/cfg" in cluster "c2"',
-      },
     });
   });
   it('waits for objects already being deleted', () => {
@@ -253,11 +243,6 @@ describe('planMemberOperations: unselected clusters', () => {
       }),
     );
     assert.equal(op.kind, 'unlabel');
-    assert.equal(op.event.reason, 'RemoveManagedLabelFromInCluster');
-    assert.equal(
-      op.event.message,
-      'Removing managed label from Namespace "demo" in cluster "host"',
-    );
     assert.equal(op.pendingStatus, 'LabelRemovalTimedOut');
   });
   it('skips absent objects and unready clusters', () => {
@@ -474,13 +459,39 @@ describe('planManagedLabelRemoval', () => {
 describe('helpers', () => {
   it('event texts', () => {
     assert.deepEqual(
-      operationEvent('delete', { kind: 'ClusterRole', qualifiedName: 'admin' }, 'c'),
+      operationEvent('delete', { kind: 'ClusterRole', qualifiedName: 'admin' }, ['c']),
       {
         type: 'Normal',
         reason: 'DeleteInCluster',
         message: 'Deleting ClusterRole "admin" in cluster "c"',
       },
     );
+    assert.deepEqual(
+      operationEvents(target, [
+        { kind: 'update', cluster: 'c2' },
+        { kind: 'create', cluster: 'c3' },
+        { kind: 'update', cluster: 'c1' },
+        { kind: 'unlabel', cluster: 'host' },
+      ]),
+      [
+        {
+          type: 'Normal',
+          reason: 'CreateInCluster',
+          message: 'Creating ConfigMap "demo/cfg" in cluster "c3"',
+        },
+        {
+          type: 'Normal',
+          reason: 'UpdateInCluster',
+          message: 'Updating ConfigMap "demo/cfg" in clusters "c1", "c2"',
+        },
+        {
+          type: 'Normal',
+          reason: 'RemoveManagedLabelFromInCluster',
+          message: 'Removing managed label from ConfigMap "demo/cfg" in cluster "host"',
+        },
+      ],
+    );
+    assert.deepEqual(operationEvents(target, []), []);
     assert.deepEqual(operationFailedEvent('unlabel', target, 'c', 'boom'), {
       type: 'Warning',
       reason: 'RemoveManagedLabelFromInClusterFailed',

@@ -9,6 +9,7 @@ import {
   backoffDelay,
   diffStore,
   objectChanged,
+  compactJson,
   stripManagedFields,
 } from '../../../src/kube/informer.ts';
 import type {
@@ -113,6 +114,20 @@ describe('informer pure parts', () => {
     };
     assert.deepEqual(stripManagedFields(withFields), input);
     assert.ok(withFields.metadata.managedFields);
+  });
+
+  it('compactJson copies JSON exactly, keeping a `__proto__` key as data', () => {
+    const input: unknown = JSON.parse(
+      '{"a":[1,"x",null,true,{"b":"x"}],"c":{"d":""},"__proto__":{"e":1},"n":-0.5,"u":"\\u2028é"}',
+    );
+    const copy = compactJson(input);
+    assert.notEqual(copy, input);
+    assert.deepEqual(copy, input);
+    assert.equal(JSON.stringify(copy), JSON.stringify(input));
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.deepEqual(Object.keys(copy as object), ['a', 'c', '__proto__', 'n', 'u']);
+    assert.equal(compactJson('text'), 'text');
+    assert.equal(compactJson(null), null);
   });
 });
 
