@@ -5,8 +5,8 @@
 //
 // `nodeFlags` (with `env`) are Node options the program wants that Node reads only at startup.
 // When they are missing on Node 24, the process replaces itself with one that has them (same
-// pid, same stdio: `process.execve`); a flag the user gave by name, on the command line or in
-// NODE_OPTIONS, wins.
+// pid, same stdio: `process.execve`); a flag the user gave by name (or as `--no-<name>`), on the
+// command line or in NODE_OPTIONS, wins.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,9 +17,9 @@ export async function runTypeScript(relativeEntry, { nodeFlags = [], env = {} } 
   const entry = fileURLToPath(new URL(relativeEntry, new URL('..', import.meta.url)));
   const major = Number(process.versions.node.split('.')[0]);
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  const missing = nodeFlags.filter(
-    (flag) => !given.some((arg) => arg.split('=')[0] === flag.split('=')[0]),
-  );
+  // `--no-foo` gives `--foo` too.
+  const name = (arg) => arg.split('=')[0].replace(/^--no-/, '--');
+  const missing = nodeFlags.filter((flag) => !given.some((arg) => name(arg) === name(flag)));
   if (major >= 24) {
     if (missing.length > 0 && typeof process.execve === 'function') {
       process.execve(
