@@ -61,6 +61,8 @@ export interface ListOptions extends ObjectOptions {
   fieldSelector?: string | undefined;
   /** Items per page (`limit`); pages are followed until the list is complete. Default 500. */
   pageSize?: number | undefined;
+  /** Keeps only the items it accepts, page by page, so that the others are never all held at once. */
+  keep?: ((item: KubeObject) => boolean) | undefined;
 }
 
 export interface WriteOptions extends ObjectOptions {
@@ -408,6 +410,7 @@ export class KubeClient {
       fieldSelector: options.fieldSelector,
     };
     const pageSize = options.pageSize ?? defaultPageSize;
+    const keep = options.keep;
     const items: KubeObject[] = [];
     let first: KubeList | undefined;
     let continueToken: string | undefined;
@@ -425,13 +428,14 @@ export class KubeClient {
         // An expired continue token (the snapshot was compacted): fall back to one full list,
         // as client-go's pager does.
         if (continueToken === undefined || !isGone(err)) throw err;
-        return asList(
+        const all = asList(
           await this.request('GET', path, { ...callOptions(options), query: baseQuery }),
           ref,
         );
+        return keep ? { ...all, items: all.items.filter(keep) } : all;
       }
       first ??= page;
-      items.push(...page.items);
+      items.push(...(keep ? page.items.filter(keep) : page.items));
       continueToken = page.metadata?.continue || undefined;
       if (continueToken === undefined) {
         const metadata = { ...page.metadata };

@@ -109,10 +109,11 @@ export async function dispatchOperations(
 
   const execute = async (op: MemberOperation, client: KubeClient): Promise<void> => {
     const cluster = op.cluster;
+    if (op.kind === 'none') return;
+    attempted.push({ kind: op.kind, cluster });
+    outcome.writes++;
     switch (op.kind) {
       case 'create': {
-        attempted.push({ kind: op.kind, cluster });
-        outcome.writes++;
         try {
           const created = await client.create(ctx.targetResource, op.object, opts);
           outcome.versions.set(cluster, objectVersion(created));
@@ -126,16 +127,12 @@ export async function dispatchOperations(
         return;
       }
       case 'update': {
-        attempted.push({ kind: op.kind, cluster });
-        outcome.writes++;
         const updated = await client.update(ctx.targetResource, op.object, opts);
         outcome.versions.set(cluster, objectVersion(updated));
         outcome.resourcesUpdated = true;
         return;
       }
       case 'delete': {
-        attempted.push({ kind: op.kind, cluster });
-        outcome.writes++;
         try {
           await client.delete(ctx.targetResource, name, {
             ...opts,
@@ -147,8 +144,6 @@ export async function dispatchOperations(
         return;
       }
       case 'unlabel': {
-        attempted.push({ kind: op.kind, cluster });
-        outcome.writes++;
         try {
           await client.patch(
             ctx.targetResource,
@@ -161,8 +156,6 @@ export async function dispatchOperations(
         }
         return;
       }
-      case 'none':
-        return;
     }
   };
 

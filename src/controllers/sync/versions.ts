@@ -53,14 +53,15 @@ export class VersionStore {
     const prefix = `${this.#options.targetKind.toLowerCase()}-`;
     while (!signal.aborted) {
       try {
+        // Every sync controller lists the records of all types (they share one resource) and
+        // keeps its own: filtered page by page, ten controllers holding 10000 records each
+        // never hold them all at once.
         const list = await this.#options.host.list(this.#resource, {
           namespace: this.#options.targetNamespace,
           signal,
+          keep: (item) => (item.metadata?.name ?? '').startsWith(prefix),
         });
-        for (const item of list.items) {
-          if ((item.metadata?.name ?? '').startsWith(prefix))
-            this.#remember(qualifiedName(item), item);
-        }
+        for (const item of list.items) this.#remember(qualifiedName(item), item);
         this.#loaded = true;
         return;
       } catch {

@@ -390,6 +390,17 @@ describe('KubeClient verbs', () => {
         const second = server.requests[1]?.url.searchParams;
         assert.equal(second?.get('continue'), '2');
         assert.equal(second.get('labelSelector'), 'kubefed.io/managed=true');
+
+        const kept = await client.list(configmaps, {
+          namespace: 'ns',
+          pageSize: 2,
+          keep: (item) => item.metadata?.name !== 'cm1' && item.metadata?.name !== 'cm4',
+        });
+        assert.deepEqual(
+          kept.items.map((i) => i.metadata?.name),
+          ['cm0', 'cm2', 'cm3'],
+        );
+        assert.deepEqual(kept.metadata, { resourceVersion: 'rv5' });
       },
     );
   });
@@ -416,6 +427,11 @@ describe('KubeClient verbs', () => {
           ['a', 'b'],
         );
         assert.equal(server.requests.length, 3);
+        const kept = await client.list(configmaps, { keep: (i) => i.metadata?.name === 'b' });
+        assert.deepEqual(
+          kept.items.map((i) => i.metadata?.name),
+          ['b'],
+        );
       },
     );
   });
