@@ -17,7 +17,8 @@ import {
 } from '../../federation/version.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../kube/errors.ts';
-import { compactJson, stripManagedFields } from '../../kube/informer.ts';
+import { compactJson } from '../../kube/compact-json.ts';
+import { stripManagedFields } from '../../kube/informer.ts';
 import { qualifiedName } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 

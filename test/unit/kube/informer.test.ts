@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { KubeClient } from '../../../src/kube/client.ts';
+import { compactJson } from '../../../src/kube/compact-json.ts';
 import { isGone } from '../../../src/kube/errors.ts';
 import {
   DEFAULT_INFORMER_BACKOFF,
@@ -9,7 +10,6 @@ import {
   backoffDelay,
   diffStore,
   objectChanged,
-  compactJson,
   stripManagedFields,
 } from '../../../src/kube/informer.ts';
 import type {
