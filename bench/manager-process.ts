@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../src/sandbox/ports.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const clockTicks = 100; // USER_HZ on Linux
 
 export interface ManagerProcess {
   pid: number;
@@ -105,14 +105,7 @@ export async function startManager(opts: {
       });
     },
     cpuSeconds() {
-      try {
-        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        // utime and stime are fields 14 and 15 of stat, 12 and 13 after "(comm) ".
-        lastCpu = (Number(fields[11]) + Number(fields[12])) / clockTicks;
-      } catch {
-        // exited: keep the last reading
-      }
+      lastCpu = processCpuSeconds(pid) ?? lastCpu; // exited: keep the last reading
       return lastCpu;
     },
     memory() {

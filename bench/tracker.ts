@@ -138,3 +138,31 @@ export class MemberTracker {
     this.#notify();
   }
 }
+
+/**
+ * One list per member: `expected` (per object name, the `data` each cluster must hold) against
+ * what the members' managed ConfigMaps in `namespace` hold. Returns what is missing or wrong.
+ */
+export async function memberMismatches(
+  members: KubeClient[],
+  namespace: string,
+  expected: Map<string, Map<string, Record<string, string>>>,
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const client of members) {
+    const list = await client.list(configMapsResource, {
+      namespace,
+      labelSelector: 'kubefed.io/managed=true',
+    });
+    const held = new Map(list.items.map((o) => [o.metadata?.name ?? '', o]));
+    for (const [name, byCluster] of expected) {
+      const want = byCluster.get(client.cluster);
+      if (want === undefined) continue;
+      const obj = held.get(name);
+      if (obj === undefined) wrong.push(`${client.cluster}: ${name} missing`);
+      else if (!isDeepStrictEqual((obj as { data?: unknown }).data ?? {}, want))
+        wrong.push(`${client.cluster}: ${name} has other data`);
+    }
+  }
+  return wrong;
+}
