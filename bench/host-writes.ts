@@ -1,7 +1,8 @@
 // The host's side of the raw limit: the writes the sync controller must make on the host for each
 // new federated object (docs/performance.md, "Host writes per federated object"), made by a plain
 // client with no member writes and no controller. Their CPU cost, against the members' raw
-// writes, gives the ceiling by cost: what the controller could reach if it added nothing.
+// writes, gives the ceiling by cost: what the controller could reach if it spent nothing beyond
+// what a plain client spends on the requests it must make.
 import type { KubeObject } from '../src/apis/types.ts';
 import { propagatedVersionsResource } from '../src/apis/resources.ts';
 import { propagatedVersionObject } from '../src/federation/version.ts';
