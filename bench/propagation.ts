@@ -199,6 +199,10 @@ function describeWrites(d: Map<string, WriteDelta>): Record<string, Record<strin
   return Object.fromEntries([...d].map(([c, w]) => [c, w.byKey]));
 }
 
+function describeReads(d: Map<string, WriteDelta>): Record<string, Record<string, number>> {
+  return Object.fromEntries([...d].map(([c, w]) => [c, w.reads]));
+}
+
 let cleanup: (() => Promise<void>) | undefined;
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -539,6 +543,7 @@ async function main(): Promise<Record<string, unknown>> {
     extra['cpu_s_per_1000_member_writes'] = round((coldCpu / memberWrites) * 1000, 3);
     extra['cold_cpu_s'] = round(coldCpu, 2);
     extra['cold_writes'] = describeWrites(coldWrites);
+    extra['cold_reads'] = describeReads(coldWrites);
     print(
       `   fed_rate ${String(results['fed_rate'])}/s, ratio ${String(results['ratio'])}, host writes/object ${hwpo.toFixed(2)}`,
     );

@@ -6,7 +6,7 @@ import type { KubeClient } from '../src/kube/client.ts';
 export const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY']);
 export const EXCLUDED_RESOURCES = new Set(['leases', 'events']);
 
-/** One cluster's counters: mutating requests per `verb resource[/subresource]`. */
+/** One cluster's counters: requests per `verb resource[/subresource]`, reads included. */
 export type WriteCounts = Map<string, number>;
 
 export async function readWriteCounts(client: KubeClient): Promise<WriteCounts> {
@@ -19,7 +19,6 @@ export async function readWriteCounts(client: KubeClient): Promise<WriteCounts> 
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
     );
     const verb = labels['verb'] ?? '';
-    if (!WRITE_VERBS.has(verb)) continue;
     const resource = labels['resource'] ?? '';
     const sub = labels['subresource'] ?? '';
     const key = `${verb} ${resource}${sub ? `/${sub}` : ''}`;
@@ -41,15 +40,21 @@ export interface WriteDelta {
   counted: number;
   /** Writes to leases and events, left out of `counted`. */
   excluded: number;
-  /** `verb resource: +n` for every counter that moved. */
+  /** `verb resource: +n` for every write counter that moved. */
   byKey: Record<string, number>;
+  /** The same for reads (GET, LIST, WATCH), for diagnosis; never counted. */
+  reads: Record<string, number>;
 }
 
 export function delta(before: WriteCounts | undefined, after: WriteCounts | undefined): WriteDelta {
-  const result: WriteDelta = { counted: 0, excluded: 0, byKey: {} };
+  const result: WriteDelta = { counted: 0, excluded: 0, byKey: {}, reads: {} };
   for (const [key, value] of after ?? new Map<string, number>()) {
     const diff = value - (before?.get(key) ?? 0);
     if (diff === 0) continue;
+    if (!WRITE_VERBS.has(key.split(' ')[0] ?? '')) {
+      result.reads[key] = diff;
+      continue;
+    }
     result.byKey[key] = diff;
     const resource = (key.split(' ')[1] ?? '').split('/')[0] ?? '';
     if (EXCLUDED_RESOURCES.has(resource)) result.excluded += diff;
