@@ -46,11 +46,6 @@ export function cpuDelta(before: CpuByRole, after: CpuByRole): CpuByRole {
   );
 }
 
-/** All roles together. */
-export function cpuTotal(cpu: CpuByRole): number {
-  return Object.values(cpu).reduce((a, b) => a + b, 0);
-}
-
 /**
  * CPU seconds of work: `delta` less what the roles burn at rest (`idlePerSecond`, CPU-s per
  * second) over `seconds`. The sandbox's apiservers, controller managers and etcd are never quite
