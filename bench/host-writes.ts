@@ -10,6 +10,7 @@ import type { KubeClient } from '../src/kube/client.ts';
 import type { ResourceRef } from '../src/kube/resource.ts';
 import { EventSink } from '../src/runtime/events.ts';
 import { Logger } from '../src/runtime/logger.ts';
+import { pool } from './pool.ts';
 
 const propagatedVersions: ResourceRef = { ...propagatedVersionsResource, namespaced: true };
 
@@ -30,7 +31,6 @@ export async function writeLikeTheController(
   const sink = new EventSink(client, new Logger());
   const events = sink.recorder('bench-host-writes');
   const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  let next = 0;
   const one = async (fed: KubeObject): Promise<void> => {
     const { name = '', namespace } = fed.metadata ?? {};
     const patched = await client.patch(
@@ -84,10 +84,6 @@ export async function writeLikeTheController(
       `Creating ConfigMap "${namespace ?? ''}/${name}" in clusters ${clusters.map((c) => `"${c}"`).join(', ')}`,
     );
   };
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, objects.length) }, async () => {
-      while (next < objects.length) await one(objects[next++] as KubeObject);
-    }),
-  );
+  await pool(objects, concurrency, one);
   await sink.drained();
 }

@@ -20,6 +20,7 @@ import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import { startManager, type ManagerProcess } from './manager-process.ts';
 import { writeLikeTheController } from './host-writes.ts';
+import { pool } from './pool.ts';
 import { cpuByRole, cpuDelta, workCpu, type CpuByRole } from './process-cpu.ts';
 import { configMapsResource, memberMismatches, MemberTracker } from './tracker.ts';
 import { EXCLUDED_RESOURCES, deltas, readAll, sumCounted, type WriteDelta } from './writes.ts';
@@ -112,23 +113,6 @@ function fedConfigMap(name: string, version: number): KubeObject {
       ],
     },
   };
-}
-
-/** Runs `fn` over `items` with `concurrency` calls in flight. */
-async function pool<T>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await fn(item);
-      }
-    }),
-  );
 }
 
 async function cli(args: string[]): Promise<void> {
