@@ -3,14 +3,14 @@
 // client with no member writes and no controller. Their CPU cost, against the members' raw
 // writes, gives the ceiling by cost: what the controller could reach if it spent nothing beyond
 // what a plain client spends on the requests it must make.
-import type { KubeObject } from '../src/apis/types.ts';
 import { propagatedVersionsResource } from '../src/apis/resources.ts';
-import { propagatedVersionObject } from '../src/federation/version.ts';
+import { propagatedVersionObject } from '../src/federation/propagation/version.ts';
 import type { KubeClient } from '../src/kube/client.ts';
 import type { ResourceRef } from '../src/kube/resource.ts';
 import { EventSink } from '../src/runtime/events.ts';
 import { Logger } from '../src/runtime/logger.ts';
 import { pool } from './pool.ts';
+import type { KubeObject } from '../src/json/object.ts';
 
 const propagatedVersions: ResourceRef = { ...propagatedVersionsResource, namespaced: true };
 

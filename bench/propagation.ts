@@ -11,7 +11,6 @@ import { parseArgs, promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { defaultKubeFedConfig } from '../src/apis/kubefedconfig.ts';
-import type { KubeObject } from '../src/apis/types.ts';
 import { KubeClient } from '../src/kube/client.ts';
 import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
@@ -24,6 +23,7 @@ import { pool } from './pool.ts';
 import { cpuByRole, cpuDelta, workCpu, type CpuByRole } from './process-cpu.ts';
 import { configMapsResource, memberMismatches, MemberTracker } from './tracker.ts';
 import { EXCLUDED_RESOURCES, deltas, readAll, sumCounted, type WriteDelta } from './writes.ts';
+import type { KubeObject } from '../src/json/object.ts';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -4,8 +4,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeClient } from '../src/kube/client.ts';
 import { Informer, stripManagedFields } from '../src/kube/informer.ts';
-import type { KubeObject } from '../src/kube/object.ts';
 import type { ResourceRef } from '../src/kube/resource.ts';
+import type { KubeObject } from '../src/json/object.ts';
 
 export const configMapsResource: ResourceRef = {
   group: '',

@@ -8,7 +8,7 @@ import { GENERATED_CRD_DIR, renderConfigFiles } from '../src/apis/config-files.t
 import {
   ENABLE_TYPE_DIRECTIVES_DIR,
   renderDefaultTypeDirectiveFiles,
-} from '../src/federation/type-config-defaults.ts';
+} from '../src/federation/api-generation/type-config-defaults.ts';
 
 const configDir = fileURLToPath(new URL('../config', import.meta.url));
 const files = new Map([...renderConfigFiles(), ...renderDefaultTypeDirectiveFiles()]);

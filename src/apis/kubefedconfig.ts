@@ -12,8 +12,7 @@ import {
 } from './constants.ts';
 import { parseGoDuration } from './duration.ts';
 import type { KubeFedConfig } from './types.ts';
-
-type JsonObject = Record<string, unknown>;
+import { isJsonObject, type JsonObject } from '../json/object.ts';
 
 /** Defaults of each spec section, in the field order Go serialises them. */
 const SECTION_DEFAULTS: readonly (readonly [section: string, defaults: JsonObject])[] = [
@@ -59,7 +58,7 @@ export function defaultKubeFedConfig(namespace: string, scope: ResourceScope): K
  */
 export function applyKubeFedConfigDefaults(config: KubeFedConfig): KubeFedConfig {
   const result = structuredClone(config);
-  const spec: JsonObject = isObject(result.spec) ? result.spec : {};
+  const spec: JsonObject = isJsonObject(result.spec) ? result.spec : {};
   // Missing sections are appended in Go's field order, so a defaulted object reads like KubeFed's.
   for (const [section, defaults] of SECTION_DEFAULTS) {
     spec[section] = withDefaults(spec[section], defaults);
@@ -71,7 +70,7 @@ export function applyKubeFedConfigDefaults(config: KubeFedConfig): KubeFedConfig
 
 function withDefaults(value: unknown, defaults: JsonObject): unknown {
   if (value === undefined || value === null) return { ...defaults };
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   for (const [field, fallback] of Object.entries(defaults)) {
     if (value[field] === undefined || value[field] === null) value[field] = fallback;
   }
@@ -82,7 +81,7 @@ function withDefaultGates(value: unknown): unknown {
   if (value !== undefined && value !== null && !Array.isArray(value)) return value;
   const gates: unknown[] = Array.isArray(value) ? (value as unknown[]) : [];
   for (const gate of DEFAULT_FEATURE_GATES) {
-    if (!gates.some((existing) => isObject(existing) && existing['name'] === gate.name)) {
+    if (!gates.some((existing) => isJsonObject(existing) && existing['name'] === gate.name)) {
       gates.push({
         name: gate.name,
         configuration: gate.enabled ? Toggle.Enabled : Toggle.Disabled,
@@ -90,7 +89,7 @@ function withDefaultGates(value: unknown): unknown {
     }
   }
   const nameOf = (gate: unknown): string =>
-    isObject(gate) && typeof gate['name'] === 'string' ? gate['name'] : '';
+    isJsonObject(gate) && typeof gate['name'] === 'string' ? gate['name'] : '';
   // Gate names are ASCII, so code-unit order is Go's byte order; the sort is stable.
   return gates.sort((a, b) => compare(nameOf(a), nameOf(b)));
 }
@@ -103,10 +102,10 @@ function withDefaultGates(value: unknown): unknown {
  */
 export function validateKubeFedConfig(config: KubeFedConfig, previous?: KubeFedConfig): string[] {
   const errors: string[] = [];
-  const spec: JsonObject = isObject(config.spec) ? config.spec : {};
+  const spec: JsonObject = isJsonObject(config.spec) ? config.spec : {};
 
   errors.push(...checkEnum('spec.scope', spec['scope'], Object.values(ResourceScope)));
-  if (previous && isObject(previous.spec) && previous.spec['scope'] !== spec['scope']) {
+  if (previous && isJsonObject(previous.spec) && previous.spec['scope'] !== spec['scope']) {
     errors.push(invalid('spec.scope', spec['scope'], 'field is immutable'));
   }
 
@@ -192,7 +191,7 @@ function checkFeatureGates(errors: string[], value: unknown): void {
   const seen = new Set<unknown>();
   (value as unknown[]).forEach((gate, index) => {
     const gatePath = `${path}[${index}]`;
-    if (!isObject(gate)) {
+    if (!isJsonObject(gate)) {
       errors.push(invalid(gatePath, gate, 'must be an object with name and configuration'));
       return;
     }
@@ -215,7 +214,7 @@ function checkSection(
   checkFields: (section: JsonObject, path: string) => void,
 ): void {
   if (value === undefined || value === null) errors.push(required(path));
-  else if (!isObject(value)) errors.push(invalid(path, value, 'must be an object'));
+  else if (!isJsonObject(value)) errors.push(invalid(path, value, 'must be an object'));
   else checkFields(value, path);
 }
 
@@ -269,10 +268,6 @@ function invalid(path: string, value: unknown, detail: string): string {
 function formatValue(value: unknown): string {
   // JSON.stringify yields undefined (despite its declared type) for undefined.
   return value === undefined ? 'null' : JSON.stringify(value);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function compare(a: string, b: string): number {

@@ -15,11 +15,11 @@ import type {
   FederatedTypeConfig,
   IngressDNSRecord,
   KubeFedCluster,
-  KubeObject,
   PropagatedVersion,
   ReplicaSchedulingPreference,
   ServiceDNSRecord,
 } from './types.ts';
+import type { KubeObject } from '../json/object.ts';
 
 export interface InvalidSample {
   /** What the schema must object to. */

@@ -13,41 +13,7 @@ import type {
   TLSValidation,
   Toggle,
 } from './constants.ts';
-
-// --- Generic object ----------------------------------------------------------------------------
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  [key: string]: unknown;
-}
-
-/** Any Kubernetes object. Fields beyond these are kept, never dropped. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [key: string]: unknown;
-}
+import type { KubeObject } from '../json/object.ts';
 
 export interface LabelSelectorRequirement {
   key: string;

@@ -2,7 +2,7 @@
 // `LookupAPIResource`: a plural, singular, lower-case kind, `<plural>.<group>` or short name, over
 // the server's preferred resources, optionally in one API version. Used by enable and disable.
 import { ResourceScope, groupQualifiedName } from '../apis/constants.ts';
-import type { TargetAPIResource } from '../federation/type-config.ts';
+import type { TargetAPIResource } from '../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ApiGroup, ApiResource } from '../kube/discovery.ts';
 import { formatApiVersion } from '../kube/resource.ts';

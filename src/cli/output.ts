@@ -1,7 +1,7 @@
 // Printing objects for `-o yaml|json` and `--dry-run`: multi-document YAML, or a JSON `List`.
 import { stringify } from 'yaml';
-import type { KubeObject } from '../kube/object.ts';
 import type { OutputFormat } from './flags.ts';
+import type { KubeObject } from '../json/object.ts';
 
 export function renderObjects(objects: readonly KubeObject[], format: OutputFormat): string {
   if (format === 'json') {

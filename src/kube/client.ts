@@ -8,13 +8,13 @@ import { Discovery } from './discovery.ts';
 import { ApiError, TransportError, isGone } from './errors.ts';
 import type { RequestContext } from './errors.ts';
 import type { ClusterConnectionConfig } from './kubeconfig.ts';
-import { isPlainObject } from './object.ts';
-import type { KubeList, KubeObject, Status } from './object.ts';
+import type { KubeList, Status } from './object.ts';
 import { describeResource, resourcePath } from './resource.ts';
 import type { ResourceRef } from './resource.ts';
 import { ConcurrencyLimit, TokenBucket } from './throttle.ts';
 import { WatchDecoder } from './watch.ts';
 import type { DecodedWatchLine, WatchEvent } from './watch.ts';
+import { isJsonObject, type KubeObject } from '../json/object.ts';
 
 export type QueryValue = string | number | boolean | undefined | readonly string[];
 
@@ -705,7 +705,7 @@ function requireName(ref: ResourceRef, obj: KubeObject): string {
 }
 
 function asObject(value: unknown, ref: ResourceRef): KubeObject {
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     throw new Error(`unexpected response for ${describeResource(ref)}: not a JSON object`);
   }
   return value;

@@ -2,10 +2,9 @@
 // resource that addresses it. Results are cached per client; a miss refetches its group-version
 // once, because CRDs come and go.
 import { isNotFound } from './errors.ts';
-import type { KubeObject } from './object.ts';
-import { isPlainObject } from './object.ts';
 import { groupVersionPath, parseApiVersion } from './resource.ts';
 import type { GroupVersion, ResourceRef } from './resource.ts';
+import { isJsonObject, type KubeObject } from '../json/object.ts';
 
 /** The part of a client discovery needs (KubeClient satisfies it). */
 export interface DiscoveryTransport {
@@ -75,7 +74,7 @@ export class Discovery {
 
   async serverVersion(): Promise<ServerVersion> {
     const body = await this.#transport.request('GET', '/version');
-    if (!isPlainObject(body) || typeof body['gitVersion'] !== 'string') {
+    if (!isJsonObject(body) || typeof body['gitVersion'] !== 'string') {
       throw new Error(`${this.#transport.cluster}: /version did not return version information`);
     }
     return body as ServerVersion;
@@ -168,19 +167,19 @@ export class Discovery {
       this.#transport.request('GET', '/apis'),
     ]);
     const groups: ApiGroup[] = [];
-    if (isPlainObject(core) && Array.isArray(core['versions'])) {
+    if (isJsonObject(core) && Array.isArray(core['versions'])) {
       const versions = core['versions'].filter((v): v is string => typeof v === 'string');
       groups.push({ name: '', versions, preferredVersion: versions[0] ?? 'v1' });
     }
-    const list = isPlainObject(named) && Array.isArray(named['groups']) ? named['groups'] : [];
+    const list = isJsonObject(named) && Array.isArray(named['groups']) ? named['groups'] : [];
     for (const group of list) {
-      if (!isPlainObject(group) || typeof group['name'] !== 'string') continue;
+      if (!isJsonObject(group) || typeof group['name'] !== 'string') continue;
       const versions = (Array.isArray(group['versions']) ? group['versions'] : [])
         .map((v) =>
-          isPlainObject(v) && typeof v['version'] === 'string' ? v['version'] : undefined,
+          isJsonObject(v) && typeof v['version'] === 'string' ? v['version'] : undefined,
         )
         .filter((v) => v !== undefined);
-      const preferred = isPlainObject(group['preferredVersion'])
+      const preferred = isJsonObject(group['preferredVersion'])
         ? group['preferredVersion']['version']
         : undefined;
       groups.push({
@@ -195,11 +194,11 @@ export class Discovery {
 
 /** An APIResourceList body → resources (subresources folded into their parent). */
 export function parseResourceList(body: unknown, gv: GroupVersion): ApiResource[] {
-  const list = isPlainObject(body) && Array.isArray(body['resources']) ? body['resources'] : [];
+  const list = isJsonObject(body) && Array.isArray(body['resources']) ? body['resources'] : [];
   const resources = new Map<string, ApiResource>();
   const subresources: [string, string][] = [];
   for (const item of list) {
-    if (!isPlainObject(item) || typeof item['name'] !== 'string') continue;
+    if (!isJsonObject(item) || typeof item['name'] !== 'string') continue;
     const [resource = '', subresource] = item['name'].split('/');
     if (subresource !== undefined) {
       subresources.push([resource, subresource]);

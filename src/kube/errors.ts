@@ -1,7 +1,8 @@
 // Typed API errors. Every error leaving the client names the cluster it came from, so a user reads
 // `member2: connection refused (https://127.0.0.1:1234)`, never a bare stack trace.
-import { isPlainObject, isStatus } from './object.ts';
+import { isStatus } from './object.ts';
 import type { Status } from './object.ts';
+import { isJsonObject } from '../json/object.ts';
 
 /** Which request failed: carried by every error the client throws. */
 export interface RequestContext {
@@ -185,7 +186,7 @@ function errorCode(err: unknown, depth = 0): string | undefined {
 }
 
 function isPlainObjectOrError(value: unknown): value is Record<string, unknown> {
-  return value instanceof Error || isPlainObject(value);
+  return value instanceof Error || isJsonObject(value);
 }
 
 function reasonOf(err: unknown): string | undefined {

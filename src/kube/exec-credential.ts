@@ -2,7 +2,7 @@
 // from its stdout, cache it until its expirationTimestamp (or until the server answers 401).
 import { spawn } from 'node:child_process';
 import type { ExecConfig } from './kubeconfig.ts';
-import { isPlainObject } from './object.ts';
+import { isJsonObject } from '../json/object.ts';
 
 export const supportedExecApiVersions = [
   'client.authentication.k8s.io/v1',
@@ -117,7 +117,7 @@ export function decodeExecCredential(
   expectedApiVersion: string,
   name = 'exec plugin',
 ): ExecCredential {
-  if (!isPlainObject(value) || value['kind'] !== 'ExecCredential') {
+  if (!isJsonObject(value) || value['kind'] !== 'ExecCredential') {
     throw new Error(`${name} did not print an ExecCredential`);
   }
   if (value['apiVersion'] !== expectedApiVersion) {
@@ -126,7 +126,7 @@ export function decodeExecCredential(
     );
   }
   const status = value['status'];
-  if (!isPlainObject(status)) throw new Error(`${name} returned an ExecCredential without status`);
+  if (!isJsonObject(status)) throw new Error(`${name} returned an ExecCredential without status`);
   const credential: ExecCredential = {};
   const token = status['token'];
   const cert = status['clientCertificateData'];

@@ -6,13 +6,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeClient } from './client.ts';
-import { compactJson, internString } from './compact-json.ts';
+import { compactJson, internString } from '../json/compact-json.ts';
 import { isApiError, isGone, isTransportError } from './errors.ts';
-import { qualifiedName } from './object.ts';
-import type { KubeList, KubeObject, ObjectMeta } from './object.ts';
+import type { KubeList } from './object.ts';
 import { describeResource } from './resource.ts';
 import type { ResourceRef } from './resource.ts';
 import type { WatchEvent } from './watch.ts';
+import { qualifiedName, type KubeObject, type ObjectMeta } from '../json/object.ts';
 
 /** What an informer needs from a client (a `KubeClient`). */
 export type ListerWatcher = Pick<KubeClient, 'cluster' | 'list' | 'watch'>;

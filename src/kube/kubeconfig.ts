@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { isPlainObject } from './object.ts';
+import { isJsonObject } from '../json/object.ts';
 
 /** `users[].user.exec`: a client-go credential plugin. */
 export interface ExecConfig {
@@ -203,7 +203,7 @@ export function parseKubeconfig(text: string, sourcePath: string): Kubeconfig {
         baseDir,
       );
     }
-    if (isPlainObject(body['auth-provider'])) {
+    if (isJsonObject(body['auth-provider'])) {
       entry.authProvider =
         reader.string(body['auth-provider'], 'name', `${where}.auth-provider`) ?? '';
     }
@@ -385,7 +385,7 @@ function decodeBase64(data: string): string {
 }
 
 function errorCode(err: unknown): unknown {
-  return isPlainObject(err) || err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  return isJsonObject(err) || err instanceof Error ? (err as { code?: unknown }).code : undefined;
 }
 
 export function describeFsError(err: unknown): string {
@@ -409,7 +409,7 @@ class FieldReader {
   }
 
   object(value: unknown, path: string): Record<string, unknown> {
-    if (!isPlainObject(value)) throw this.error(`${path || 'the document'} must be a mapping`);
+    if (!isJsonObject(value)) throw this.error(`${path || 'the document'} must be a mapping`);
     return value;
   }
 

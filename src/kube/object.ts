@@ -1,11 +1,7 @@
 // Objects stay untyped JSON end to end: a controller that copies a template must never drop a
 // field it does not know. These types name only the few fields the client layer itself reads;
 // the index signatures keep everything else.
-
-import type { KubeObject } from '../apis/types.ts';
-
-// One definition of "any Kubernetes object" for the whole project: the API types own it.
-export type { KubeObject, ObjectMeta } from '../apis/types.ts';
+import { isJsonObject, type KubeObject } from '../json/object.ts';
 
 export interface ListMeta {
   resourceVersion?: string;
@@ -41,17 +37,6 @@ export interface Status {
   [key: string]: unknown;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function isStatus(value: unknown): value is Status {
-  return isPlainObject(value) && value['kind'] === 'Status';
-}
-
-/** `ns/name`, or just `name` for cluster-scoped objects (KubeFed's "qualified name"). */
-export function qualifiedName(obj: KubeObject): string {
-  const name = obj.metadata?.name ?? '';
-  const namespace = obj.metadata?.namespace;
-  return namespace ? `${namespace}/${name}` : name;
+  return isJsonObject(value) && value['kind'] === 'Status';
 }

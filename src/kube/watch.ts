@@ -1,8 +1,9 @@
 // The watch wire format: one JSON `{"type", "object"}` per line (the API server's JSON framing
 // writes each event with a trailing newline). Decoding is pure; `KubeClient.watch` feeds it the
 // response body chunk by chunk, wherever the network happened to split it.
-import { isPlainObject, isStatus } from './object.ts';
-import type { KubeObject, Status } from './object.ts';
+import { isStatus } from './object.ts';
+import type { Status } from './object.ts';
+import { isJsonObject, type KubeObject } from '../json/object.ts';
 
 /** What a watch yields. An `ERROR` event is never yielded: it ends the watch with an `ApiError`. */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -31,7 +32,7 @@ export function parseWatchLine(line: string): DecodedWatchLine {
   } catch {
     throw new MalformedWatchEventError(`malformed watch event: ${excerpt(line)}`);
   }
-  if (!isPlainObject(value) || typeof value['type'] !== 'string') {
+  if (!isJsonObject(value) || typeof value['type'] !== 'string') {
     throw new MalformedWatchEventError(`watch event without a type: ${excerpt(line)}`);
   }
   const { type, object } = value;
@@ -49,7 +50,7 @@ export function parseWatchLine(line: string): DecodedWatchLine {
   if (!eventTypes.has(type)) {
     throw new MalformedWatchEventError(`unknown watch event type "${type}"`);
   }
-  if (!isPlainObject(object)) {
+  if (!isJsonObject(object)) {
     throw new MalformedWatchEventError(`watch ${type} event without an object`);
   }
   return { event: { type: type as WatchEventType, object } };

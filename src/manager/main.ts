@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
-import { MemberClientRegistry } from '../controllers/federated-informer-clients.ts';
+import { MemberClientRegistry } from '../multicluster/member-clients.ts';
 import { startSyncController } from '../controllers/sync/controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
 import { KubeClient, userAgentFor } from '../kube/client.ts';

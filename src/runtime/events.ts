@@ -9,9 +9,9 @@
 // Events wait, new ones are dropped (and counted in the log): Events are best effort, as in
 // client-go, and never fail or block a controller.
 import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject } from '../kube/object.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { Logger } from './logger.ts';
+import type { KubeObject } from '../json/object.ts';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KubeClient } from '../../src/kube/client.ts';
 import { loadClusterConfig } from '../../src/kube/kubeconfig.ts';
-import type { KubeObject } from '../../src/kube/object.ts';
 import type { ResourceRef } from '../../src/kube/resource.ts';
 import { EventSink } from '../../src/runtime/events.ts';
 import { Logger } from '../../src/runtime/logger.ts';
 import { kubectl, testSandbox } from './fixture.ts';
+import type { KubeObject } from '../../src/json/object.ts';
 
 const sandbox = testSandbox();
 const namespace = 'events-test';

@@ -21,10 +21,9 @@ import { Informer, stripManagedFields } from '../../src/kube/informer.ts';
 import type { InformerOptions } from '../../src/kube/informer.ts';
 import { loadClusterConfig } from '../../src/kube/kubeconfig.ts';
 import type { ClusterConnectionConfig } from '../../src/kube/kubeconfig.ts';
-import { qualifiedName } from '../../src/kube/object.ts';
-import type { KubeObject } from '../../src/kube/object.ts';
 import type { ResourceRef } from '../../src/kube/resource.ts';
 import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
+import { qualifiedName, type KubeObject } from '../../src/json/object.ts';
 
 const configmaps: ResourceRef = {
   group: '',

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../src/apis/types.ts';
 import {
   createFederatedNamespace,
   deleteFederatedNamespace,
@@ -17,6 +16,7 @@ import {
   unjoinClusters,
 } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
+import type { KubeObject } from '../../src/json/object.ts';
 
 const sandbox = testSandbox();
 const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];

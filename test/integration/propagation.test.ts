@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { objectHashes } from '../../src/federation/version.ts';
-import type { KubeObject } from '../../src/apis/types.ts';
+import { objectHashes } from '../../src/federation/propagation/version.ts';
 import {
   createFederatedNamespace,
   deleteFederatedNamespace,
@@ -19,6 +18,7 @@ import {
   unjoinClusters,
 } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
+import type { KubeObject } from '../../src/json/object.ts';
 
 const sandbox = testSandbox();
 const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   DEFAULT_FEDERATED_TYPES,
   generateDefaultFederatedType,
-} from '../../src/federation/type-config-defaults.ts';
+} from '../../src/federation/api-generation/type-config-defaults.ts';
 import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
 
 const sandbox = testSandbox();

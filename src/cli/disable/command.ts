@@ -4,7 +4,7 @@ import {
   DEFAULT_FEDERATED_VERSION,
   federatedAPIResource,
   typeConfigName,
-} from '../../federation/type-config.ts';
+} from '../../federation/api-generation/type-config.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition } from '../command.ts';

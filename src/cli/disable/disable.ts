@@ -7,13 +7,13 @@ import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import { applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
 import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
 import { formatGoDuration } from '../../apis/duration.ts';
-import { federatedCRDName } from '../../federation/type-config.ts';
+import { federatedCRDName } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import { customResourceDefinitionsResource } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { propagationStopped, remainingInstancesMessage, stopTimeoutMessage } from './plan.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** How disable reports what it does; `waiting` shows the wait as it goes. */
 export interface DisableReporter {

@@ -4,8 +4,7 @@
 import { ControllerStatus } from '../../apis/constants.ts';
 import type { FederatedTypeConfig, FederatedTypeConfigStatus } from '../../apis/types.ts';
 import { formatGoDuration, parseGoDuration } from '../../apis/duration.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { qualifiedName } from '../../kube/object.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 /**
  * The FTC controller has seen the current spec (observedGeneration) and reports its propagation

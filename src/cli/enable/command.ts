@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import {
   enableTypeDirective,
   parseEnableTypeDirective,
-} from '../../federation/type-config-directive.ts';
-import type { EnableTypeDirective } from '../../federation/type-config-directive.ts';
+} from '../../federation/api-generation/type-config-directive.ts';
+import type { EnableTypeDirective } from '../../federation/api-generation/type-config-directive.ts';
 import { describeFsError } from '../../kube/kubeconfig.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CommandDefinition, FlagValues } from '../command.ts';

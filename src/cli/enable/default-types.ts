@@ -3,7 +3,7 @@
 import {
   DEFAULT_FEDERATED_TYPES,
   generateDefaultFederatedType,
-} from '../../federation/type-config-defaults.ts';
+} from '../../federation/api-generation/type-config-defaults.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { applyFederatedType } from './enable.ts';
 import type { ApplyOptions, ApplyResult, WriteResult } from './enable.ts';

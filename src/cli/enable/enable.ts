@@ -4,23 +4,27 @@
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import type { CustomResourceDefinition } from '../../apis/crds/openapi.ts';
 import type { FederatedTypeConfig } from '../../apis/types.ts';
-import { crdUpToDate, federatedTypeCRD, templateShape } from '../../federation/schema.ts';
-import { directiveGroupVersion } from '../../federation/type-config-directive.ts';
-import type { EnableTypeDirective } from '../../federation/type-config-directive.ts';
+import {
+  crdUpToDate,
+  federatedTypeCRD,
+  templateShape,
+} from '../../federation/api-generation/schema.ts';
+import { directiveGroupVersion } from '../../federation/api-generation/type-config-directive.ts';
+import type { EnableTypeDirective } from '../../federation/api-generation/type-config-directive.ts';
 import {
   enableConflict,
   generateTypeConfig,
   typeConfigName,
   typeConfigUpToDate,
-} from '../../federation/type-config.ts';
-import type { TargetAPIResource } from '../../federation/type-config.ts';
+} from '../../federation/api-generation/type-config.ts';
+import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { waitForEstablished } from '../init/install.ts';
 import { fetchTargetSchema } from './target-schema.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** The two objects that federate a type. */
 export interface FederatedTypeObjects {

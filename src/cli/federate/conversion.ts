@@ -9,12 +9,12 @@ import {
   pluralName,
 } from '../../apis/constants.ts';
 import { apiVersionOf, applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
-import type { FederatedObject, FederatedTypeConfig, KubeObject } from '../../apis/types.ts';
-import { generateTypeConfig } from '../../federation/type-config.ts';
-import type { TargetAPIResource } from '../../federation/type-config.ts';
-import { isPlainObject } from '../../kube/object.ts';
+import type { FederatedObject, FederatedTypeConfig } from '../../apis/types.ts';
+import { generateTypeConfig } from '../../federation/api-generation/type-config.ts';
+import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import { parseApiVersion } from '../../kube/resource.ts';
 import { nameMatchesResource } from '../api-lookup.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 /** A federated object and what the user should know about how it was made. */
 export interface Conversion {
@@ -69,14 +69,14 @@ function isNamespaceKind(ftc: FederatedTypeConfig): boolean {
 /** Fields controllers of each member set for themselves: a template must not pin them. */
 function removeMemberSetFields(kind: string, obj: KubeObject): void {
   const spec = obj['spec'];
-  if (kind === 'Namespace' && isPlainObject(spec)) {
+  if (kind === 'Namespace' && isJsonObject(spec)) {
     delete spec['finalizers'];
   } else if (kind === 'ServiceAccount') {
     delete obj['secrets'];
-  } else if (kind === 'Service' && isPlainObject(spec)) {
+  } else if (kind === 'Service' && isJsonObject(spec)) {
     const ports = spec['ports'];
     if (Array.isArray(ports)) {
-      for (const port of ports) if (isPlainObject(port)) delete port['nodePort'];
+      for (const port of ports) if (isJsonObject(port)) delete port['nodePort'];
     }
     delete spec['clusterIP'];
     delete spec['clusterIPs'];
@@ -111,11 +111,11 @@ export function parseTargetObjects(text: string, source: string): KubeObject[] {
     }
     const value: unknown = document.toJS();
     if (value === null || value === undefined) continue;
-    if (!isPlainObject(value)) throw new Error(`${source}: document ${index + 1} is not an object`);
+    if (!isJsonObject(value)) throw new Error(`${source}: document ${index + 1} is not an object`);
     const items =
       value['kind'] === 'List' && Array.isArray(value['items']) ? value['items'] : [value];
     for (const item of items) {
-      if (!isPlainObject(item))
+      if (!isJsonObject(item))
         throw new Error(`${source}: document ${index + 1}: a list item is not an object`);
       objects.push(requireIdentity(item, `${source}: document ${index + 1}`));
     }
@@ -125,7 +125,7 @@ export function parseTargetObjects(text: string, source: string): KubeObject[] {
 
 function requireIdentity(obj: Record<string, unknown>, where: string): KubeObject {
   const metadata = obj['metadata'];
-  const name = isPlainObject(metadata) ? metadata['name'] : undefined;
+  const name = isJsonObject(metadata) ? metadata['name'] : undefined;
   if (typeof obj['apiVersion'] !== 'string' || typeof obj['kind'] !== 'string') {
     throw new Error(`${where}: the object has no apiVersion or kind`);
   }

@@ -5,14 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceScope } from '../../apis/constants.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import { applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
-import type { FederatedTypeConfig, KubeObject } from '../../apis/types.ts';
-import { enableTypeDirective } from '../../federation/type-config-directive.ts';
+import type { FederatedTypeConfig } from '../../apis/types.ts';
+import { enableTypeDirective } from '../../federation/api-generation/type-config-directive.ts';
 import {
   generateTypeConfig,
   isNamespaceTarget,
   typeConfigName,
-} from '../../federation/type-config.ts';
-import type { TargetAPIResource } from '../../federation/type-config.ts';
+} from '../../federation/api-generation/type-config.ts';
+import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
@@ -26,6 +26,7 @@ import {
   isMadeInCluster,
 } from './conversion.ts';
 import type { Conversion } from './conversion.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** One target type's share of the work: maybe enable it, then create its federated objects. */
 export interface FederateArtifacts {

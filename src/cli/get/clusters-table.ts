@@ -3,8 +3,7 @@
 import { stringify } from 'yaml';
 import { ClusterConditionType, ConditionStatus } from '../../apis/constants.ts';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { isPlainObject } from '../../kube/object.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export const CLUSTER_COLUMNS = [
   'NAME',
@@ -27,8 +26,8 @@ export interface ClusterRow {
 const NONE = '<none>';
 
 export function clusterRow(cluster: KubeObject, now: Date): ClusterRow {
-  const spec = isPlainObject(cluster['spec']) ? cluster['spec'] : {};
-  const status = isPlainObject(cluster['status']) ? cluster['status'] : {};
+  const spec = isJsonObject(cluster['spec']) ? cluster['spec'] : {};
+  const status = isJsonObject(cluster['status']) ? cluster['status'] : {};
   const ready = conditionStatus(status, ClusterConditionType.Ready);
   const offline = conditionStatus(status, ClusterConditionType.Offline);
   const version = status['kubernetesVersion'];
@@ -50,8 +49,8 @@ export function clusterRow(cluster: KubeObject, now: Date): ClusterRow {
 function conditionStatus(status: Record<string, unknown>, type: string): string | undefined {
   const conditions = status['conditions'];
   if (!Array.isArray(conditions)) return undefined;
-  const found: unknown = conditions.find((c) => isPlainObject(c) && c['type'] === type);
-  if (!isPlainObject(found)) return undefined;
+  const found: unknown = conditions.find((c) => isJsonObject(c) && c['type'] === type);
+  if (!isJsonObject(found)) return undefined;
   return typeof found['status'] === 'string' ? found['status'] : undefined;
 }
 

@@ -4,7 +4,6 @@ import { kubeFedClustersResource } from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG } from '../../apis/typeconfig.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
 import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
@@ -20,6 +19,7 @@ import type { ClusterOutputFormat } from './clusters-table.ts';
 import { readMemberView, resolveFederatedTypeView } from './federated.ts';
 import type { FederatedTypeView } from './federated.ts';
 import { renderFederatedList, renderFederatedObject } from './federated-table.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** Names `get` accepts for KubeFedClusters (kubectl's plural, singular, short and full names). */
 export const CLUSTER_TYPE_NAMES: readonly string[] = [

@@ -8,12 +8,11 @@ import {
 } from '../../apis/constants.ts';
 import type {
   FederatedObjectStatus,
-  KubeObject,
   PropagationClusterStatus,
   PropagationCondition,
 } from '../../apis/types.ts';
-import { isPlainObject } from '../../kube/object.ts';
 import { age, formatTable } from './clusters-table.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export const FEDERATED_CLUSTER_COLUMNS = ['CLUSTER', 'PROPAGATED', 'STATUS', 'AGE'] as const;
 export const FEDERATED_LIST_COLUMNS = ['NAME', 'PROPAGATION', 'REASON', 'CLUSTERS', 'AGE'] as const;
@@ -39,19 +38,19 @@ export interface FederatedClusterRow {
 /** `status.clusters`, tolerating a malformed status. */
 export function clusterStatuses(fed: KubeObject): PropagationClusterStatus[] {
   const status = fed['status'];
-  if (!isPlainObject(status)) return [];
+  if (!isJsonObject(status)) return [];
   const clusters = (status as FederatedObjectStatus).clusters;
   if (!Array.isArray(clusters)) return [];
-  return clusters.filter((c) => isPlainObject(c) && typeof c.name === 'string');
+  return clusters.filter((c) => isJsonObject(c) && typeof c.name === 'string');
 }
 
 export function propagationCondition(fed: KubeObject): PropagationCondition | undefined {
   const status = fed['status'];
-  if (!isPlainObject(status)) return undefined;
+  if (!isJsonObject(status)) return undefined;
   const conditions: unknown = status['conditions'];
   if (!Array.isArray(conditions)) return undefined;
   const found: unknown = conditions.find(
-    (c) => isPlainObject(c) && c['type'] === PROPAGATION_CONDITION_TYPE,
+    (c) => isJsonObject(c) && c['type'] === PROPAGATION_CONDITION_TYPE,
   );
   return found as PropagationCondition | undefined;
 }
@@ -106,7 +105,7 @@ export function propagationSummary(fed: KubeObject, now: Date): string {
     text += `, last transition ${age(condition.lastTransitionTime, now)} ago`;
   }
   const status = fed['status'];
-  const observed = isPlainObject(status) ? status['observedGeneration'] : undefined;
+  const observed = isJsonObject(status) ? status['observedGeneration'] : undefined;
   const generation = fed.metadata?.generation;
   if (typeof observed === 'number' && typeof generation === 'number' && observed < generation) {
     text += `; status is of generation ${observed}, the object is at ${generation}`;

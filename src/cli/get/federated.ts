@@ -5,12 +5,11 @@ import { KUBEFED_CONFIG_NAME, ResourceScope } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG, applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
 import type { APIResource, FederatedTypeConfig, KubeFedCluster } from '../../apis/types.ts';
-import { loadMemberConnection } from '../../controllers/member-connection.ts';
-import { computePlacement, placementCluster } from '../../federation/placement.ts';
-import { typeConfigName } from '../../federation/type-config.ts';
+import { loadMemberConnection } from '../../multicluster/member-connection.ts';
+import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
+import { typeConfigName } from '../../federation/api-generation/type-config.ts';
 import { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { listTypeConfigs } from '../enable/enable.ts';
@@ -18,6 +17,7 @@ import { kubefedctlUserAgent } from '../host-client.ts';
 import { looksFederated } from '../orphaning-deletion/orphaning.ts';
 import { clusterStatuses } from './federated-table.ts';
 import type { MemberObjectState } from './federated-table.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** The federated type a `get` names, and its FederatedTypeConfig when there is one. */
 export interface FederatedTypeView {

@@ -6,10 +6,9 @@ import type { ResourceScope } from '../../apis/constants.ts';
 import { kubeFedConfigsResource } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { isPlainObject } from '../../kube/object.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
 import { crdReadiness, decideKubeFedConfig, planInstall } from './plan.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export interface InstallOptions {
   namespace: string;
@@ -143,7 +142,7 @@ async function ensureNamespace(
   const existing = await getIfExists(() => client.get(namespacesResource, name, { signal }));
   if (existing) {
     const status = existing['status'];
-    if (isPlainObject(status) && status['phase'] === 'Terminating') {
+    if (isJsonObject(status) && status['phase'] === 'Terminating') {
       throw new Error(
         `namespace ${name} is being deleted; wait until it is gone, then run init again`,
       );

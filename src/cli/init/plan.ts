@@ -3,8 +3,7 @@
 import { KUBEFED_CONFIG_NAME, ResourceScope } from '../../apis/constants.ts';
 import { kubefedCRDs } from '../../apis/crds.ts';
 import { defaultKubeFedConfig } from '../../apis/kubefedconfig.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { isPlainObject } from '../../kube/object.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export interface InstallPlan {
   namespace: string;
@@ -51,7 +50,7 @@ export function decideKubeFedConfig(
   if (existing === undefined)
     return { action: 'create', scope: requested ?? ResourceScope.Cluster };
   const spec = existing['spec'];
-  const current = isPlainObject(spec) ? spec['scope'] : undefined;
+  const current = isJsonObject(spec) ? spec['scope'] : undefined;
   const name = `${namespace}/${KUBEFED_CONFIG_NAME}`;
   if (current !== ResourceScope.Cluster && current !== ResourceScope.Namespaced) {
     if (requested === undefined) {
@@ -81,9 +80,9 @@ export interface Condition {
 /** A condition of an object's `status.conditions`, if present. */
 export function findCondition(obj: KubeObject, type: string): Condition | undefined {
   const status = obj['status'];
-  const conditions = isPlainObject(status) ? status['conditions'] : undefined;
+  const conditions = isJsonObject(status) ? status['conditions'] : undefined;
   if (!Array.isArray(conditions)) return undefined;
-  return conditions.find((c): c is Condition => isPlainObject(c) && c['type'] === type);
+  return conditions.find((c): c is Condition => isJsonObject(c) && c['type'] === type);
 }
 
 /** CRD readiness: Established=True; or why not, when the server says (e.g. NamesAccepted=False). */

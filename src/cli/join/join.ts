@@ -14,8 +14,6 @@ import {
 } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { isPlainObject } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { describeTarget, onCluster } from './cluster-access.ts';
 import type { ClusterTarget } from './cluster-access.ts';
@@ -34,6 +32,7 @@ import {
   targetTypesOf,
 } from './plan.ts';
 import type { JoinPlan, MemberEndpoint, PlannedObject, RbacMode, TargetType } from './plan.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 /** Reports steps as they happen: `begin` a step, then call what it returns with the outcome. */
 export interface Progress {
@@ -331,7 +330,7 @@ async function readScope(host: ClusterTarget, namespace: string): Promise<Resour
     );
   }
   const spec = config['spec'];
-  const scope = isPlainObject(spec) ? spec['scope'] : undefined;
+  const scope = isJsonObject(spec) ? spec['scope'] : undefined;
   if (scope !== ResourceScope.Cluster && scope !== ResourceScope.Namespaced) {
     throw new Error(
       `KubeFedConfig ${namespace}/${KUBEFED_CONFIG_NAME} on the ${describeTarget(host)} has no valid ` +
@@ -373,7 +372,7 @@ async function waitWhileTerminating(
 
 function isTerminating(namespace: KubeObject | undefined): boolean {
   const status = namespace?.['status'];
-  return isPlainObject(status) && status['phase'] === 'Terminating';
+  return isJsonObject(status) && status['phase'] === 'Terminating';
 }
 
 // --- Writes ------------------------------------------------------------------------------------
@@ -443,7 +442,7 @@ async function waitForToken(options: JoinOptions, plan: JoinPlan): Promise<KubeO
     );
     const data = secret['data'];
     if (
-      isPlainObject(data) &&
+      isJsonObject(data) &&
       typeof data[CLUSTER_SECRET_TOKEN_KEY] === 'string' &&
       data[CLUSTER_SECRET_TOKEN_KEY] !== ''
     ) {
@@ -476,12 +475,12 @@ async function ensureHostSecret(
   const outcome = await onCluster(host, async () => {
     if (existing && name !== undefined) {
       const data = existing['data'];
-      if (isPlainObject(data) && data[CLUSTER_SECRET_TOKEN_KEY] === token) {
+      if (isJsonObject(data) && data[CLUSTER_SECRET_TOKEN_KEY] === token) {
         return { name, outcome: 'exists, unchanged' };
       }
       await host.client.update(secretsResource, {
         ...existing,
-        data: { ...(isPlainObject(data) ? data : {}), [CLUSTER_SECRET_TOKEN_KEY]: token },
+        data: { ...(isJsonObject(data) ? data : {}), [CLUSTER_SECRET_TOKEN_KEY]: token },
       });
       return { name, outcome: 'exists, token updated' };
     }

@@ -6,10 +6,10 @@ import {
   ResourceScope,
   TLSValidation,
 } from '../../apis/constants.ts';
-import type { KubeFedCluster, KubeObject } from '../../apis/types.ts';
-import { isPlainObject } from '../../kube/object.ts';
+import type { KubeFedCluster } from '../../apis/types.ts';
 import { namespacesResource } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 // --- Resources join and unjoin address ---------------------------------------------------------
 
@@ -201,8 +201,8 @@ export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] 
   const types: TargetType[] = [];
   for (const ftc of typeConfigs) {
     const spec = ftc['spec'];
-    const target = isPlainObject(spec) ? spec['targetType'] : undefined;
-    if (!isPlainObject(target)) continue;
+    const target = isJsonObject(spec) ? spec['targetType'] : undefined;
+    if (!isJsonObject(target)) continue;
     const { group, pluralName, scope } = target;
     if (typeof pluralName !== 'string' || pluralName === '') continue;
     types.push({
@@ -470,15 +470,15 @@ export function kubeFedCluster(options: {
 /** `spec.secretRef.name` of a KubeFedCluster, if set. */
 export function clusterSecretName(cluster: KubeObject): string | undefined {
   const spec = cluster['spec'];
-  const ref = isPlainObject(spec) ? spec['secretRef'] : undefined;
-  const name = isPlainObject(ref) ? ref['name'] : undefined;
+  const ref = isJsonObject(spec) ? spec['secretRef'] : undefined;
+  const name = isJsonObject(ref) ? ref['name'] : undefined;
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 /** `spec.apiEndpoint` of a KubeFedCluster, if set. */
 export function clusterApiEndpoint(cluster: KubeObject): string | undefined {
   const spec = cluster['spec'];
-  const endpoint = isPlainObject(spec) ? spec['apiEndpoint'] : undefined;
+  const endpoint = isJsonObject(spec) ? spec['apiEndpoint'] : undefined;
   return typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined;
 }
 
@@ -510,7 +510,7 @@ export function reconcileExisting(planned: KubeObject, existing: KubeObject): Ex
 /** Whether an existing KubeFedCluster already has the spec join would give it. */
 export function sameClusterSpec(existing: KubeObject, desired: KubeFedCluster): boolean {
   const current = existing['spec'];
-  if (!isPlainObject(current)) return false;
+  if (!isJsonObject(current)) return false;
   const fields = ['apiEndpoint', 'caBundle', 'secretRef', 'disabledTLSValidations'] as const;
   return (
     fields.every((field) => sameJson(current[field], desired.spec[field])) &&
@@ -525,7 +525,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 /** Object keys sorted, so key order (the server's vs ours) does not count as a difference. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (isPlainObject(value)) {
+  if (isJsonObject(value)) {
     return Object.fromEntries(
       Object.entries(value)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -548,7 +548,7 @@ export function foreignRegistrationNamespace(
   const subjects = binding['subjects'];
   if (!Array.isArray(subjects)) return undefined;
   const namespaces = subjects
-    .filter(isPlainObject)
+    .filter(isJsonObject)
     .filter((s) => s['kind'] === 'ServiceAccount' && s['name'] === serviceAccount)
     .map((s) => s['namespace']);
   if (namespaces.length === 0 || namespaces.includes(namespace)) return undefined;

@@ -1,9 +1,8 @@
 // `kubefedctl orphaning-deletion enable|disable|status TYPE NAME` (spec §13.7).
 import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, ResourceScope } from '../../apis/constants.ts';
-import type { TargetAPIResource } from '../../federation/type-config.ts';
+import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag } from '../command.ts';
@@ -19,6 +18,7 @@ import {
   parseOrphaningAction,
   withOrphaning,
 } from './orphaning.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 const { kubeconfig, 'host-cluster-context': hostContext } = hostClusterFlags;
 

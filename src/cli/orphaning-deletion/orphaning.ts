@@ -1,7 +1,7 @@
 // The orphan annotation of a federated object (spec §1, §13.7): with `kubefed.io/orphan: "true"`
 // deleting the federated object leaves its member objects in place. Pure.
 import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, TYPES_GROUP } from '../../apis/constants.ts';
-import type { KubeObject } from '../../apis/types.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 export const ORPHANING_ACTIONS = ['enable', 'disable', 'status'] as const;
 export type OrphaningAction = (typeof ORPHANING_ACTIONS)[number];

@@ -1,8 +1,6 @@
 // What `kubefedctl unjoin` removes (spec §13.3), and whether the member's KubeFed namespace goes
 // too. Pure: the names come from join's plan, so the two commands cannot drift apart.
 import { normalizeServerUrl } from '../../kube/client.ts';
-import type { KubeObject } from '../../kube/object.ts';
-import { isPlainObject } from '../../kube/object.ts';
 import {
   ROLE_NAME_PREFIX,
   clusterRoleBindingsResource,
@@ -16,6 +14,7 @@ import {
   serviceAccountsResource,
 } from '../join/plan.ts';
 import type { PlannedObject } from '../join/plan.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 /**
  * Every member object a join of either scope can have created, bindings before the roles they
@@ -70,7 +69,7 @@ export function remainingRegistrations(
     const subjects = binding['subjects'];
     if (!Array.isArray(subjects)) continue;
     const bound = subjects.some(
-      (s) => isPlainObject(s) && s['kind'] === 'ServiceAccount' && s['namespace'] === namespace,
+      (s) => isJsonObject(s) && s['kind'] === 'ServiceAccount' && s['namespace'] === namespace,
     );
     if (bound) names.push(`${binding.kind ?? 'binding'} ${name}`);
   }
@@ -105,7 +104,7 @@ export function decideMemberNamespace(facts: MemberNamespaceFacts): NamespaceDec
   const { namespace, memberNamespace, hostNamespace } = facts;
   if (!memberNamespace) return { delete: false, reason: 'it does not exist' };
   const status = memberNamespace['status'];
-  if (isPlainObject(status) && status['phase'] === 'Terminating') {
+  if (isJsonObject(status) && status['phase'] === 'Terminating') {
     return { delete: false, reason: 'it is already being deleted' };
   }
   const memberUid = memberNamespace.metadata?.uid;

@@ -5,7 +5,6 @@
 import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import type { KubeObject } from '../../kube/object.ts';
 import { namespacesResource } from '../../kube/resource.ts';
 import { describeTarget, explainClusterError, onCluster } from '../join/cluster-access.ts';
 import type { ClusterTarget } from '../join/cluster-access.ts';
@@ -29,6 +28,7 @@ import {
   unjoinMemberObjects,
 } from './plan.ts';
 import type { NamespaceDecision } from './plan.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 export interface UnjoinOptions {
   clusterName: string;

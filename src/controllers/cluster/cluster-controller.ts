@@ -24,7 +24,7 @@ import {
   recordClusterState,
   type KubeFedMetrics,
 } from '../../runtime/metrics.ts';
-import { loadMemberConnection } from '../member-connection.ts';
+import { loadMemberConnection } from '../../multicluster/member-connection.ts';
 
 export interface ClusterHealthCheckOptions extends HealthThresholds {
   periodMs: number;

@@ -1,13 +1,13 @@
 // What every part of one sync controller's reconcile shares: the type it propagates, its caches,
 // its writers. Built once by `startSyncController`; no module-level state.
-import type { TargetType } from '../../federation/render.ts';
+import type { TargetType } from '../../federation/propagation/render.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
-import type { FederatedInformer } from '../federated-informer.ts';
+import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { VersionStore } from './versions.ts';
 
 export interface SyncContext {

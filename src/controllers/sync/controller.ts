@@ -15,18 +15,18 @@ import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { Informer, stripManagedFields } from '../../kube/informer.ts';
 import { namespacesResource, type ResourceRef } from '../../kube/resource.ts';
-import { qualifiedName, type KubeObject } from '../../kube/object.ts';
 import type { EventSink } from '../../runtime/events.ts';
-import { updateNeedsSync } from '../../federation/update-filter.ts';
+import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { MemberClientRegistry } from '../federated-informer-clients.ts';
-import { FederatedInformer } from '../federated-informer.ts';
+import type { MemberClientRegistry } from '../../multicluster/member-clients.ts';
+import { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { RunningTypeController } from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
 import { VersionStore } from './versions.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 export interface SyncControllerDeps {
   host: KubeClient;

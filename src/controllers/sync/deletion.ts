@@ -9,19 +9,19 @@ import {
   ORPHAN_ANNOTATION_TRUE,
   SYNC_CONTROLLER_FINALIZER,
 } from '../../apis/constants.ts';
-import type { KubeObject } from '../../apis/types.ts';
 import {
   isHostNamespace,
   planDeletion,
   planManagedLabelRemoval,
   type TargetRef,
-} from '../../federation/member-operations.ts';
+} from '../../federation/propagation/member-operations.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
 import type { SyncContext, TargetName } from './context.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates } from './member-states.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 export async function ensureDeletion(
   ctx: SyncContext,

@@ -3,7 +3,6 @@
 // write, which status a failure gets, adoption) comes from the pure core; this module only talks
 // to the members and records what happened.
 import { MANAGED_LABEL } from '../../apis/constants.ts';
-import type { KubeObject } from '../../apis/types.ts';
 import {
   initialStatuses,
   operationEvents,
@@ -13,13 +12,14 @@ import {
   type MemberOperation,
   type OperationKind,
   type TargetRef,
-} from '../../federation/member-operations.ts';
-import type { ClusterPropagationStatus } from '../../federation/propagation-status.ts';
-import type { RenderResult } from '../../federation/render.ts';
-import { objectVersion } from '../../federation/version.ts';
+} from '../../federation/propagation/member-operations.ts';
+import type { ClusterPropagationStatus } from '../../federation/propagation/propagation-status.ts';
+import type { RenderResult } from '../../federation/propagation/render.ts';
+import { objectVersion } from '../../federation/propagation/version.ts';
 import type { DeleteOptions, KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound, isTimeout } from '../../kube/errors.ts';
 import type { SyncContext, TargetName } from './context.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 export interface DispatchInput {
   /** Events are recorded on it; undefined when there is no federated object (orphans). */

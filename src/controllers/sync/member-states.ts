@@ -1,7 +1,10 @@
 // The member clusters as one reconcile sees them: readiness and the cached managed object, or why
 // the cache cannot be read. A member whose cache is broken counts only where the object is
 // placed: an object that does not target a broken member must not report it.
-import type { MemberClusterState, MemberOperation } from '../../federation/member-operations.ts';
+import type {
+  MemberClusterState,
+  MemberOperation,
+} from '../../federation/propagation/member-operations.ts';
 import type { SyncContext } from './context.ts';
 
 export interface MemberStates {

@@ -3,32 +3,32 @@
 // status. Reads come from caches; every write is skipped when it would change nothing, so a pass
 // over a propagated object costs no request at all.
 import { SYNC_CONTROLLER_FINALIZER, systemNamespaces } from '../../apis/constants.ts';
-import type { KubeObject } from '../../apis/types.ts';
 import {
   planManagedLabelRemoval,
   planMemberOperations,
   settleStatuses,
   type TargetRef,
-} from '../../federation/member-operations.ts';
-import { parseOverrides } from '../../federation/overrides.ts';
-import { computePlacement, placementCluster } from '../../federation/placement.ts';
+} from '../../federation/propagation/member-operations.ts';
+import { parseOverrides } from '../../federation/propagation/overrides.ts';
+import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
 import {
   needsBackoff,
   type CollectedPropagation,
   type PropagationReason,
-} from '../../federation/propagation-status.ts';
+} from '../../federation/propagation/propagation-status.ts';
 import {
   renderMemberObject,
   templateWarnings,
   type RenderResult,
-} from '../../federation/render.ts';
-import { objectHashes } from '../../federation/version.ts';
+} from '../../federation/propagation/render.ts';
+import { objectHashes } from '../../federation/propagation/version.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
 import type { SyncContext, TargetName } from './context.ts';
 import { ensureDeletion } from './deletion.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates, withClientFailures } from './member-states.ts';
 import { writePropagationStatus } from './status-writer.ts';
+import type { KubeObject } from '../../json/object.ts';
 
 /** Everything the informers must have loaded before a pass can decide anything. */
 export function cachesSynced(ctx: SyncContext): boolean {

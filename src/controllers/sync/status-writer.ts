@@ -2,15 +2,14 @@
 // what the pass collected, written through the status subresource only when it changed. A
 // conflict re-reads the object and recomputes (the time rules depend on the stored condition).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject } from '../../apis/types.ts';
 import {
   computePropagationStatus,
   type CollectedPropagation,
   type PropagationReason,
-} from '../../federation/propagation-status.ts';
+} from '../../federation/propagation/propagation-status.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import { qualifiedName } from '../../kube/object.ts';
 import type { SyncContext } from './context.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 /** Writes the status if it changed; returns the reason written (after the CheckClusters rule). */
 export async function writePropagationStatus(

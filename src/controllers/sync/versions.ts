@@ -7,20 +7,20 @@ import {
   clusterPropagatedVersionsResource,
   propagatedVersionsResource,
 } from '../../apis/resources.ts';
-import type { KubeObject, PropagatedVersion, PropagatedVersionStatus } from '../../apis/types.ts';
+import type { PropagatedVersion, PropagatedVersionStatus } from '../../apis/types.ts';
 import {
   nextPropagatedVersionStatus,
   propagatedVersionName,
   propagatedVersionObject,
   recordedVersions,
   type ObjectHashes,
-} from '../../federation/version.ts';
+} from '../../federation/propagation/version.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../kube/errors.ts';
-import { compactJson } from '../../kube/compact-json.ts';
+import { compactJson } from '../../json/compact-json.ts';
 import { stripManagedFields } from '../../kube/informer.ts';
-import { qualifiedName } from '../../kube/object.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 export interface VersionStoreOptions {
   host: KubeClient;

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { kubefedCRDs } from '../../../src/apis/crds.ts';
 import type { CustomResourceDefinition, JSONSchemaProps } from '../../../src/apis/crds.ts';
 import { invalidSamples, sampleObjects } from '../../../src/apis/samples.ts';
-import type { KubeObject } from '../../../src/apis/types.ts';
+import type { KubeObject } from '../../../src/json/object.ts';
 
 const crds = kubefedCRDs();
 

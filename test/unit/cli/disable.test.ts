@@ -9,7 +9,7 @@ import {
   stopTimeoutMessage,
 } from '../../../src/cli/disable/plan.ts';
 import type { FederatedTypeConfig } from '../../../src/apis/types.ts';
-import { generateTypeConfig } from '../../../src/federation/type-config.ts';
+import { generateTypeConfig } from '../../../src/federation/api-generation/type-config.ts';
 
 function ftc(generation: number, status?: Record<string, unknown>): FederatedTypeConfig {
   const config = generateTypeConfig(

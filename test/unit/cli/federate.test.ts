@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResourceScope } from '../../../src/apis/constants.ts';
-import { generateTypeConfig } from '../../../src/federation/type-config.ts';
-import type { TargetAPIResource } from '../../../src/federation/type-config.ts';
+import { generateTypeConfig } from '../../../src/federation/api-generation/type-config.ts';
+import type { TargetAPIResource } from '../../../src/federation/api-generation/type-config.ts';
 import { runCli } from '../../../src/cli/cli.ts';
 import type { CliIO } from '../../../src/cli/command.ts';
 import {

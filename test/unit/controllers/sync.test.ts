@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MemberOperation } from '../../../src/federation/member-operations.ts';
+import type { MemberOperation } from '../../../src/federation/propagation/member-operations.ts';
 import { parseDeleteOptions } from '../../../src/controllers/sync/deletion.ts';
 import { withClientFailures } from '../../../src/controllers/sync/member-states.ts';
 import { targetNameOf } from '../../../src/controllers/sync/reconcile.ts';

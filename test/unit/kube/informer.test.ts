@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { KubeClient } from '../../../src/kube/client.ts';
-import { compactJson } from '../../../src/kube/compact-json.ts';
+import { compactJson } from '../../../src/json/compact-json.ts';
 import { isGone } from '../../../src/kube/errors.ts';
 import {
   DEFAULT_INFORMER_BACKOFF,
@@ -17,10 +17,9 @@ import type {
   InformerOptions,
   InformerLogger,
 } from '../../../src/kube/informer.ts';
-import { qualifiedName } from '../../../src/kube/object.ts';
-import type { KubeObject } from '../../../src/kube/object.ts';
 import type { ResourceRef } from '../../../src/kube/resource.ts';
 import { WatchServer } from './watch-server.ts';
+import { qualifiedName, type KubeObject } from '../../../src/json/object.ts';
 
 const configmaps: ResourceRef = {
   group: '',

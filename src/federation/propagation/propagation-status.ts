@@ -1,0 +1,190 @@
+// The status a federated object reports after a sync pass (spec §7.10): per-cluster propagation
+// codes, the `Propagation` condition with its time rules, and whether anything changed enough to
+// write. Time is passed in; nothing here reads a clock.
+import {
+  PROPAGATION_CONDITION_TYPE,
+  isRecoverablePropagationStatus,
+  type AggregateReason,
+  type PropagationStatusCode,
+} from '../../apis/constants.ts';
+import type {
+  FederatedObjectStatus,
+  PropagationClusterStatus,
+  PropagationCondition,
+} from '../../apis/types.ts';
+import { compareUtf8 } from '../../json/canonical-json.ts';
+import { cloneJson, jsonEqual } from '../../json/json-patch.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
+
+/** A cluster's slot: `''` is success (omitted on the wire). */
+export type ClusterPropagationStatus = PropagationStatusCode | '';
+export const CLUSTER_PROPAGATION_OK = '';
+
+/** The condition reason: `''` is success (condition `True`). */
+export type PropagationReason = AggregateReason | '';
+
+/** What one sync pass collected from its member operations. */
+export interface CollectedPropagation {
+  /** One entry per cluster that got a slot (selected ones, plus pending removals). */
+  statuses: ReadonlyMap<string, ClusterPropagationStatus>;
+  /** Member `.status` per cluster; only filled with raw resource status collection. */
+  remoteStatuses?: ReadonlyMap<string, unknown>;
+  /** A member object was updated in this pass. */
+  resourcesUpdated: boolean;
+}
+
+export interface PropagationStatusInput {
+  /**
+   * The reason the pass ended with: `''` (success), `ClusterRetrievalFailed`,
+   * `ComputePlacementFailed` or `NamespaceNotFederated`. Success turns into `CheckClusters` when a
+   * cluster needs attention.
+   */
+  reason: PropagationReason;
+  collected: CollectedPropagation;
+  /** Raw resource status collection is on for this type: a cluster without one is not done. */
+  rawStatusCollection: boolean;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+export interface PropagationStatusResult {
+  status: FederatedObjectStatus;
+  /** The reason actually written (after the CheckClusters rule). */
+  reason: PropagationReason;
+  /** Write the status: observedGeneration or the Propagation condition changed. */
+  changed: boolean;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC, whole seconds). */
+export function conditionTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The next status of `fed`. Fields KubeFed does not manage are kept; `status.clusters` is
+ * replaced (sorted by name) only when the collected set differs from it.
+ */
+export function computePropagationStatus(
+  fed: KubeObject,
+  input: PropagationStatusInput,
+): PropagationStatusResult {
+  const previous: FederatedObjectStatus = isJsonObject(fed['status'])
+    ? cloneJson(fed['status'])
+    : {};
+  const status: FederatedObjectStatus = previous;
+  const { collected } = input;
+  const remote = collected.remoteStatuses ?? new Map<string, unknown>();
+
+  const generation = fed.metadata?.generation ?? 0;
+  const generationUpdated = (previous.observedGeneration ?? 0) !== generation;
+  if (generation === 0) delete status.observedGeneration;
+  else status.observedGeneration = generation;
+
+  let reason = input.reason;
+  if (reason === '') {
+    for (const [cluster, code] of collected.statuses) {
+      if (code !== '' || (input.rawStatusCollection && remote.get(cluster) === undefined)) {
+        reason = 'CheckClusters';
+        break;
+      }
+    }
+  }
+
+  const clustersChanged = clustersDiffer(status.clusters ?? [], collected.statuses, remote);
+  if (clustersChanged) {
+    const clusters = [...collected.statuses]
+      .sort(([a], [b]) => compareUtf8(a, b))
+      .map(([name, code]) => clusterEntry(name, code, remote.get(name)));
+    if (clusters.length > 0) status.clusters = clusters;
+    else delete status.clusters;
+  }
+
+  // An update only counts as propagated change when remote statuses exist (KubeFed v0.10).
+  const changesPropagated =
+    clustersChanged ||
+    (collected.statuses.size > 0 && remote.size > 0 && collected.resourcesUpdated);
+  const conditionUpdated = setPropagationCondition(status, reason, changesPropagated, input.now);
+  return { status, reason, changed: generationUpdated || conditionUpdated };
+}
+
+/**
+ * Whether the reconcile should end in error backoff (spec §7.3 step 8): the pass itself succeeded
+ * (a placement or cluster-list failure is reported, not retried) and some cluster has a code that
+ * retrying may fix.
+ */
+export function needsBackoff(
+  reason: PropagationReason,
+  statuses: ReadonlyMap<string, ClusterPropagationStatus>,
+): boolean {
+  if (reason !== '' && reason !== 'CheckClusters') return false;
+  for (const code of statuses.values()) {
+    if (code !== '' && isRecoverablePropagationStatus(code)) return true;
+  }
+  return false;
+}
+
+// --- internals ---------------------------------------------------------------------------------
+
+function clusterEntry(
+  name: string,
+  code: ClusterPropagationStatus,
+  remoteStatus: unknown,
+): PropagationClusterStatus {
+  const entry: PropagationClusterStatus = { name };
+  if (code !== '') entry.status = code;
+  if (remoteStatus !== undefined && remoteStatus !== null)
+    entry.remoteStatus = cloneJson(remoteStatus);
+  return entry;
+}
+
+/** The stored entries and the collected slots are not the same set of (name, status, remote). */
+function clustersDiffer(
+  stored: readonly PropagationClusterStatus[],
+  statuses: ReadonlyMap<string, ClusterPropagationStatus>,
+  remote: ReadonlyMap<string, unknown>,
+): boolean {
+  if (stored.length !== statuses.size) return true;
+  const seen = new Set<string>();
+  for (const entry of stored) {
+    if (seen.has(entry.name) || !statuses.has(entry.name)) return true;
+    seen.add(entry.name);
+    if ((entry.status ?? '') !== statuses.get(entry.name)) return true;
+    if (!jsonEqual(entry.remoteStatus ?? null, remote.get(entry.name) ?? null)) return true;
+  }
+  return false;
+}
+
+/** Updates (or adds) the Propagation condition; true when it changed. */
+function setPropagationCondition(
+  status: FederatedObjectStatus,
+  reason: PropagationReason,
+  changesPropagated: boolean,
+  now: number,
+): boolean {
+  const conditions = status.conditions ?? [];
+  const wantedStatus = reason === '' ? 'True' : 'False';
+  // Stored statuses may hold other condition types, whatever the declared type says.
+  let condition = conditions.find((c: { type: string }) => c.type === PROPAGATION_CONDITION_TYPE);
+  const isNew = condition === undefined;
+  if (condition === undefined) {
+    condition = { type: PROPAGATION_CONDITION_TYPE, status: wantedStatus };
+    conditions.push(condition);
+  }
+  status.conditions = conditions;
+  const stamp = conditionTimestamp(now);
+  const transition =
+    isNew || condition.status !== wantedStatus || (condition.reason ?? '') !== reason;
+  if (transition) {
+    condition.lastTransitionTime = stamp;
+    condition.status = wantedStatus;
+    setReason(condition, reason);
+  }
+  const updated = transition || changesPropagated;
+  if (updated) condition.lastUpdateTime = stamp;
+  return updated;
+}
+
+function setReason(condition: PropagationCondition, reason: PropagationReason): void {
+  if (reason === '') delete condition.reason;
+  else condition.reason = reason;
+}

@@ -1,0 +1,265 @@
+// The federated informer (spec §4.3): follows the KubeFedClusters on the host and keeps, for each
+// ready cluster, a member client (shared through the MemberClientRegistry) and one informer on the
+// target type that sees only managed objects (`kubefed.io/managed=true`, principle 6). A member
+// that cannot be read (unreachable, or its API lacks the type) is reported per cluster and never
+// holds the others back: its informer keeps retrying on its own.
+import { isDeepStrictEqual } from 'node:util';
+import { MANAGED_LABEL, MANAGED_LABEL_TRUE } from '../apis/constants.ts';
+import { kubeFedClustersResource } from '../apis/resources.ts';
+import type { KubeFedCluster } from '../apis/types.ts';
+import { isClusterReady } from '../federation/cluster-health.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { Informer, stripManagedFields } from '../kube/informer.ts';
+import type { ResourceRef } from '../kube/resource.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { MemberClientRegistry } from './member-clients.ts';
+import { qualifiedName, type KubeObject } from '../json/object.ts';
+
+export const MANAGED_SELECTOR = `${MANAGED_LABEL}=${MANAGED_LABEL_TRUE}`;
+
+export interface FederatedInformerOptions {
+  host: KubeClient;
+  /** KubeFed namespace (KubeFedClusters live there). */
+  namespace: string;
+  clients: MemberClientRegistry;
+  /** The target type in the members. */
+  target: ResourceRef;
+  /** Only this namespace of the members (namespaced control plane); all when undefined. */
+  targetNamespace: string | undefined;
+  logger: Logger;
+  /** The cluster became usable (its member cache synced, or it failed for good reasons to report). */
+  onClusterAvailable: (cluster: string) => void;
+  onClusterUnavailable: (cluster: string) => void;
+  /** A managed member object was added, changed or deleted; `key` is its `ns/name` (or `name`). */
+  onMemberEvent: (key: string, cluster: string) => void;
+  /** Retry delay after a member client could not be built. Default 10 s. */
+  clientRetryMs?: number;
+}
+
+/** What a reconcile can know about one cluster's member objects. */
+export type MemberCache =
+  | { state: 'unready' }
+  | { state: 'synced'; get: (key: string) => KubeObject | undefined; client: KubeClient }
+  /** The first list has not finished yet (and has not failed). */
+  | { state: 'pending' }
+  | { state: 'client-failed'; error: string }
+  | { state: 'cache-failed'; error: string };
+
+interface Member {
+  identity: unknown;
+  ready: boolean;
+  client?: KubeClient;
+  informer?: Informer;
+  clientError?: string;
+  available: boolean;
+  retryTimer?: NodeJS.Timeout;
+}
+
+export class FederatedInformer {
+  readonly #options: FederatedInformerOptions;
+  readonly #clusters: Informer;
+  readonly #members = new Map<string, Member>();
+  /** Per-cluster chain, so changes to one cluster apply in order. */
+  readonly #chains = new Map<string, Promise<void>>();
+  #stopped = false;
+
+  constructor(options: FederatedInformerOptions) {
+    this.#options = options;
+    const schedule = (obj: KubeObject): void => {
+      this.#schedule(obj.metadata?.name ?? '');
+    };
+    this.#clusters = new Informer({
+      client: options.host,
+      resource: kubeFedClustersResource,
+      namespace: options.namespace,
+      transform: stripManagedFields,
+      logger: options.logger,
+      onAdd: schedule,
+      onUpdate: (_old, obj) => schedule(obj),
+      onDelete: schedule,
+    });
+  }
+
+  start(): void {
+    this.#clusters.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#clusters.stop();
+    await Promise.all(this.#chains.values());
+    await Promise.all([...this.#members.values()].map((m) => this.#teardown(m)));
+    this.#members.clear();
+  }
+
+  /** The KubeFedCluster list has been read. */
+  hasSynced(): boolean {
+    return this.#clusters.hasSynced();
+  }
+
+  /** Every KubeFedCluster, ready or not. */
+  clusters(): KubeFedCluster[] {
+    return this.#clusters.list() as KubeFedCluster[];
+  }
+
+  /** Ready clusters whose member state is still being set up (client or first list in flight). */
+  pendingClusters(): string[] {
+    const pending: string[] = [];
+    for (const cluster of this.clusters()) {
+      const name = cluster.metadata?.name ?? '';
+      if (!isClusterReady(cluster.status?.conditions)) continue;
+      const member = this.#members.get(name);
+      if (member === undefined || !isDeepStrictEqual(member.identity, identityOf(cluster))) {
+        pending.push(name);
+        continue;
+      }
+      if (this.cache(name).state === 'pending') pending.push(name);
+    }
+    return pending;
+  }
+
+  cache(cluster: string): MemberCache {
+    const member = this.#members.get(cluster);
+    if (member === undefined || !member.ready) return { state: 'unready' };
+    if (member.clientError !== undefined)
+      return { state: 'client-failed', error: member.clientError };
+    const { informer, client } = member;
+    if (informer === undefined || client === undefined) return { state: 'pending' };
+    if (informer.hasSynced()) {
+      return { state: 'synced', get: (key) => informer.get(key), client };
+    }
+    const error = informer.lastSyncError;
+    if (error !== undefined) return { state: 'cache-failed', error: error.message };
+    return { state: 'pending' };
+  }
+
+  /** The ready member client (for live reads and writes), when there is one. */
+  client(cluster: string): KubeClient | undefined {
+    const member = this.#members.get(cluster);
+    return member?.ready ? member.client : undefined;
+  }
+
+  #schedule(name: string): void {
+    if (this.#stopped) return;
+    const previous = this.#chains.get(name) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#refresh(name))
+      .catch((error: unknown) => {
+        this.#options.logger.error('Updating the member cluster cache failed', error, {
+          cluster: name,
+        });
+      });
+    this.#chains.set(name, next);
+    void next.then(() => {
+      if (this.#chains.get(name) === next) this.#chains.delete(name);
+    });
+  }
+
+  async #refresh(name: string): Promise<void> {
+    if (this.#stopped) return;
+    const cluster = this.#clusters.get(`${this.#options.namespace}/${name}`) as
+      KubeFedCluster | undefined;
+    const identity = cluster === undefined ? undefined : identityOf(cluster);
+    const current = this.#members.get(name);
+    if (
+      current !== undefined &&
+      isDeepStrictEqual(current.identity, identity) &&
+      current.clientError === undefined
+    ) {
+      return;
+    }
+    if (current !== undefined) {
+      this.#members.delete(name);
+      const wasAvailable = current.available;
+      await this.#teardown(current);
+      if (wasAvailable) this.#options.onClusterUnavailable(name);
+    }
+    if (cluster === undefined) return;
+    const ready = isClusterReady(cluster.status?.conditions);
+    const member: Member = { identity, ready, available: false };
+    this.#members.set(name, member);
+    if (!ready) {
+      // Objects placed there report ClusterNotReady.
+      if (current?.ready) this.#options.onClusterUnavailable(name);
+      return;
+    }
+    const logger = this.#options.logger.child({ cluster: name });
+    try {
+      member.client = await this.#options.clients.acquire(cluster);
+    } catch (error) {
+      member.clientError = error instanceof Error ? error.message : String(error);
+      member.retryTimer = setTimeout(() => {
+        this.#schedule(name);
+      }, this.#options.clientRetryMs ?? 10_000);
+      this.#markAvailable(name, member);
+      return;
+    }
+    if (!this.#isCurrent(name, member)) {
+      // Stopped or superseded while the client was being built.
+      this.#options.clients.release(member.client);
+      return;
+    }
+    const onEvent = (obj: KubeObject): void => {
+      this.#options.onMemberEvent(qualifiedName(obj), name);
+    };
+    let reported = false;
+    const informer = new Informer({
+      client: member.client,
+      resource: this.#options.target,
+      namespace: this.#options.targetNamespace,
+      labelSelector: MANAGED_SELECTOR,
+      transform: stripManagedFields,
+      logger,
+      onAdd: onEvent,
+      onUpdate: (_old, obj) => onEvent(obj),
+      onDelete: onEvent,
+      onError: (error) => {
+        // Before the first sync, a failure (e.g. the member does not serve the type) is worth
+        // reporting on the federated objects: reconcile them once so they say so.
+        if (informer.hasSynced() || reported) return;
+        reported = true;
+        logger.warn('Member cache is not available', {
+          informer: informer.description,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        this.#markAvailable(name, member);
+      },
+    });
+    member.informer = informer;
+    informer.start();
+    informer.waitForSync().then(
+      () => {
+        member.available = false; // fire again: the cache is now complete
+        this.#markAvailable(name, member);
+      },
+      () => undefined,
+    );
+  }
+
+  #isCurrent(name: string, member: Member): boolean {
+    return !this.#stopped && this.#members.get(name) === member;
+  }
+
+  #markAvailable(name: string, member: Member): void {
+    if (!this.#isCurrent(name, member)) return;
+    const first = !member.available;
+    member.available = true;
+    if (first) this.#options.onClusterAvailable(name);
+  }
+
+  async #teardown(member: Member): Promise<void> {
+    clearTimeout(member.retryTimer);
+    await member.informer?.stop();
+    if (member.client) this.#options.clients.release(member.client);
+  }
+}
+
+/** What, when it changes, means the member cache must be rebuilt (spec §4.3). */
+function identityOf(cluster: KubeFedCluster): unknown {
+  return {
+    ready: isClusterReady(cluster.status?.conditions),
+    spec: cluster.spec,
+    labels: cluster.metadata?.labels,
+    annotations: cluster.metadata?.annotations,
+  };
+}

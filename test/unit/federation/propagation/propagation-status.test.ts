@@ -1,0 +1,345 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FederatedObjectStatus } from '../../../../src/apis/types.ts';
+import {
+  computePropagationStatus,
+  conditionTimestamp,
+  needsBackoff,
+  type ClusterPropagationStatus,
+  type CollectedPropagation,
+  type PropagationReason,
+} from '../../../../src/federation/propagation/propagation-status.ts';
+import type { KubeObject } from '../../../../src/json/object.ts';
+
+const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+const T1 = T0 + 60_000;
+const S0 = '2026-01-02T03:04:05Z';
+const S1 = '2026-01-02T03:05:05Z';
+
+function fedWith(status: FederatedObjectStatus | undefined, generation = 1): KubeObject {
+  return {
+    metadata: { name: 'x', namespace: 'ns', generation },
+    spec: {},
+    ...(status ? { status } : {}),
+  };
+}
+
+function collected(
+  entries: [string, ClusterPropagationStatus][],
+  extra: Partial<CollectedPropagation> = {},
+): CollectedPropagation {
+  return { statuses: new Map(entries), resourcesUpdated: false, ...extra };
+}
+
+function run(
+  fed: KubeObject,
+  c: CollectedPropagation,
+  now = T0,
+  reason: PropagationReason = '',
+  rawStatusCollection = false,
+) {
+  return computePropagationStatus(fed, { reason, collected: c, rawStatusCollection, now });
+}
+
+describe('conditionTimestamp', () => {
+  it('formats UTC whole seconds', () => {
+    assert.equal(conditionTimestamp(T0), S0);
+    assert.equal(conditionTimestamp(0), '1970-01-01T00:00:00Z');
+  });
+});
+
+describe('computePropagationStatus', () => {
+  it('first pass: observedGeneration, condition True, clusters', () => {
+    const result = run(
+      fedWith(undefined),
+      collected([
+        ['c2', ''],
+        ['c1', ''],
+      ]),
+    );
+    assert.deepEqual(result, {
+      reason: '',
+      changed: true,
+      status: {
+        observedGeneration: 1,
+        clusters: [{ name: 'c1' }, { name: 'c2' }],
+        conditions: [
+          { type: 'Propagation', status: 'True', lastTransitionTime: S0, lastUpdateTime: S0 },
+        ],
+      },
+    });
+  });
+
+  it('second identical pass: no write, timestamps kept', () => {
+    const first = run(fedWith(undefined), collected([['c1', '']]));
+    const second = run(fedWith(first.status), collected([['c1', '']]), T1);
+    assert.equal(second.changed, false);
+    assert.deepEqual(second.status, first.status);
+  });
+
+  it('a non-empty cluster status turns success into CheckClusters', () => {
+    const result = run(
+      fedWith(undefined),
+      collected([
+        ['c1', ''],
+        ['c2', 'WaitingForRemoval'],
+      ]),
+    );
+    assert.equal(result.reason, 'CheckClusters');
+    assert.deepEqual(result.status.conditions, [
+      {
+        type: 'Propagation',
+        status: 'False',
+        reason: 'CheckClusters',
+        lastTransitionTime: S0,
+        lastUpdateTime: S0,
+      },
+    ]);
+    assert.deepEqual(result.status.clusters, [
+      { name: 'c1' },
+      { name: 'c2', status: 'WaitingForRemoval' },
+    ]);
+  });
+
+  it('a transition sets both times; clusters changing only lastUpdateTime', () => {
+    const first = run(
+      fedWith(undefined),
+      collected([
+        ['c1', ''],
+        ['c2', 'WaitingForRemoval'],
+      ]),
+    );
+    // Same reason, different clusters: an update without transition.
+    const second = run(
+      fedWith(first.status),
+      collected([
+        ['c1', ''],
+        ['c2', 'DeletionFailed'],
+      ]),
+      T1,
+    );
+    assert.equal(second.changed, true);
+    assert.deepEqual(second.status.conditions, [
+      {
+        type: 'Propagation',
+        status: 'False',
+        reason: 'CheckClusters',
+        lastTransitionTime: S0,
+        lastUpdateTime: S1,
+      },
+    ]);
+    // Back to success: a transition.
+    const third = run(fedWith(second.status), collected([['c1', '']]), T1);
+    assert.deepEqual(third.status.conditions, [
+      { type: 'Propagation', status: 'True', lastTransitionTime: S1, lastUpdateTime: S1 },
+    ]);
+    assert.deepEqual(third.status.clusters, [{ name: 'c1' }]);
+  });
+
+  it('a generation change alone writes, without touching the condition', () => {
+    const first = run(fedWith(undefined), collected([['c1', '']]));
+    const second = run(fedWith(first.status, 2), collected([['c1', '']]), T1);
+    assert.equal(second.changed, true);
+    assert.equal(second.status.observedGeneration, 2);
+    assert.deepEqual(second.status.conditions, first.status.conditions);
+  });
+
+  it('resources updated count as a propagated change only with remote statuses', () => {
+    const first = run(fedWith(undefined), collected([['c1', '']]));
+    const noRemote = run(
+      fedWith(first.status),
+      collected([['c1', '']], { resourcesUpdated: true }),
+      T1,
+    );
+    assert.equal(noRemote.changed, false);
+
+    const remote = new Map([['c1', { phase: 'ok' }]]);
+    const withRemote = run(
+      fedWith(undefined),
+      collected([['c1', '']], { remoteStatuses: remote }),
+      T0,
+      '',
+      true,
+    );
+    const updated = run(
+      fedWith(withRemote.status),
+      collected([['c1', '']], { remoteStatuses: remote, resourcesUpdated: true }),
+      T1,
+      '',
+      true,
+    );
+    assert.equal(updated.changed, true);
+    const [condition] = updated.status.conditions ?? [];
+    assert.ok(condition);
+    assert.equal(condition.lastUpdateTime, S1);
+    assert.equal(condition.lastTransitionTime, S0);
+  });
+
+  it('given failure reasons stay and mark the condition False', () => {
+    for (const reason of [
+      'ClusterRetrievalFailed',
+      'ComputePlacementFailed',
+      'NamespaceNotFederated',
+    ] as const) {
+      const result = run(fedWith(undefined), collected([]), T0, reason);
+      assert.equal(result.reason, reason);
+      assert.deepEqual(result.status.conditions, [
+        {
+          type: 'Propagation',
+          status: 'False',
+          reason,
+          lastTransitionTime: S0,
+          lastUpdateTime: S0,
+        },
+      ]);
+    }
+  });
+
+  it('empties status.clusters when nothing was collected', () => {
+    const first = run(fedWith(undefined), collected([['c1', '']]));
+    const second = run(fedWith(first.status), collected([]), T1, 'ComputePlacementFailed');
+    assert.equal(second.status.clusters, undefined);
+    assert.equal(second.changed, true);
+  });
+
+  it('compares clusters as a set: order does not matter, names do', () => {
+    const stored: FederatedObjectStatus = {
+      observedGeneration: 1,
+      clusters: [{ name: 'c2' }, { name: 'c1' }],
+      conditions: [
+        { type: 'Propagation', status: 'True', lastTransitionTime: S0, lastUpdateTime: S0 },
+      ],
+    };
+    const same = run(
+      fedWith(stored),
+      collected([
+        ['c1', ''],
+        ['c2', ''],
+      ]),
+      T1,
+    );
+    assert.equal(same.changed, false);
+    assert.deepEqual(same.status.clusters, [{ name: 'c2' }, { name: 'c1' }]);
+    const renamed = run(
+      fedWith(stored),
+      collected([
+        ['c1', ''],
+        ['c3', ''],
+      ]),
+      T1,
+    );
+    assert.equal(renamed.changed, true);
+    assert.deepEqual(renamed.status.clusters, [{ name: 'c1' }, { name: 'c3' }]);
+  });
+
+  it('raw status collection: a cluster without remote status means CheckClusters', () => {
+    const result = run(
+      fedWith(undefined),
+      collected(
+        [
+          ['c1', ''],
+          ['c2', ''],
+        ],
+        { remoteStatuses: new Map([['c1', { a: 1 }]]) },
+      ),
+      T0,
+      '',
+      true,
+    );
+    assert.equal(result.reason, 'CheckClusters');
+    assert.deepEqual(result.status.clusters, [
+      { name: 'c1', remoteStatus: { a: 1 } },
+      { name: 'c2' },
+    ]);
+  });
+
+  it('remote statuses are compared structurally', () => {
+    const remote = new Map<string, unknown>([['c1', { replicas: 2, conditions: [{ type: 'A' }] }]]);
+    const first = run(
+      fedWith(undefined),
+      collected([['c1', '']], { remoteStatuses: remote }),
+      T0,
+      '',
+      true,
+    );
+    const same = run(
+      fedWith(JSON.parse(JSON.stringify(first.status)) as FederatedObjectStatus),
+      collected([['c1', '']], {
+        remoteStatuses: new Map([['c1', { conditions: [{ type: 'A' }], replicas: 2 }]]),
+      }),
+      T1,
+      '',
+      true,
+    );
+    assert.equal(same.changed, false);
+    const changed = run(
+      fedWith(first.status),
+      collected([['c1', '']], { remoteStatuses: new Map([['c1', { replicas: 3 }]]) }),
+      T1,
+      '',
+      true,
+    );
+    assert.equal(changed.changed, true);
+    // Remote statuses left over from an earlier collection are dropped.
+    const dropped = run(fedWith(first.status), collected([['c1', '']]), T1);
+    assert.deepEqual(dropped.status.clusters, [{ name: 'c1' }]);
+  });
+
+  it('keeps other conditions and unknown status fields, and does not modify the input', () => {
+    const stored = {
+      extra: 'kept',
+      conditions: [
+        { type: 'Other', status: 'True' } as never,
+        {
+          type: 'Propagation',
+          status: 'False',
+          reason: 'CheckClusters',
+          lastTransitionTime: S0,
+          lastUpdateTime: S0,
+        },
+      ],
+    } as FederatedObjectStatus;
+    const fed = fedWith(stored);
+    const before = JSON.stringify(fed);
+    const result = run(fed, collected([]), T1);
+    assert.equal(JSON.stringify(fed), before);
+    assert.equal(result.status['extra'], 'kept');
+    assert.deepEqual(result.status.conditions, [
+      { type: 'Other', status: 'True' },
+      { type: 'Propagation', status: 'True', lastTransitionTime: S1, lastUpdateTime: S1 },
+    ]);
+  });
+
+  it('leaves observedGeneration out for generation 0', () => {
+    const result = run({ metadata: { name: 'x' } }, collected([]));
+    assert.equal(result.status.observedGeneration, undefined);
+  });
+});
+
+describe('needsBackoff', () => {
+  const statuses = (codes: ClusterPropagationStatus[]) =>
+    new Map(codes.map((c, i) => [`c${i}`, c]));
+  it('retries when a recoverable code came out of a successful pass', () => {
+    assert.equal(needsBackoff('', statuses(['', 'UpdateFailed'])), true);
+    assert.equal(needsBackoff('CheckClusters', statuses(['CreationTimedOut'])), true);
+  });
+  it('does not retry final codes', () => {
+    assert.equal(
+      needsBackoff(
+        '',
+        statuses([
+          '',
+          'AlreadyExists',
+          'ManagedLabelFalse',
+          'WaitingForRemoval',
+          'ClusterNotReady',
+        ]),
+      ),
+      false,
+    );
+  });
+  it('does not retry placement, cluster-list or namespace failures', () => {
+    assert.equal(needsBackoff('ComputePlacementFailed', statuses(['UpdateFailed'])), false);
+    assert.equal(needsBackoff('NamespaceNotFederated', statuses(['DeletionFailed'])), false);
+  });
+});
