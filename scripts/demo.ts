@@ -12,6 +12,7 @@ import { DEFAULT_SANDBOX_DIR, sandboxPaths } from '../src/sandbox/layout.ts';
 import { freePorts } from '../src/sandbox/ports.ts';
 import { up } from '../src/sandbox/sandbox.ts';
 import { readState } from '../src/sandbox/state.ts';
+import { errorMessage } from '../src/kube/errors.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const paths = sandboxPaths(`${root}${DEFAULT_SANDBOX_DIR}`);
@@ -338,6 +339,6 @@ Reach the clusters with kubectl:
 
 Remove everything:  npx kubefed-sandbox down`);
 } catch (error) {
-  console.error(`\nnpm run demo: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`\nnpm run demo: ${errorMessage(error)}`);
   process.exitCode = 1;
 }

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { down, up } from '../src/sandbox/sandbox.ts';
+import { errorMessage } from '../src/kube/errors.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sandboxDir = `${root}.sandbox-test`;
@@ -75,7 +76,7 @@ try {
   if (ran === 0) throw new Error('no test ran: the test command must find tests');
   if (code !== 0) throw new Error(`tests failed (exit ${code})`);
 } catch (error) {
-  print(`\nnpm test: ${error instanceof Error ? error.message : String(error)}`);
+  print(`\nnpm test: ${errorMessage(error)}`);
   process.exitCode = 1;
 } finally {
   await stopSandbox();

@@ -6,6 +6,7 @@ import type { TargetAPIResource } from '../federation/api-generation/type-config
 import type { KubeClient } from '../kube/client.ts';
 import type { ApiGroup, ApiResource } from '../kube/discovery.ts';
 import { formatApiVersion } from '../kube/resource.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 /** What discovery returned for one group-version, or why it could not. */
 export type GroupVersionResources =
@@ -111,7 +112,7 @@ export async function discoverResources(
         const resources = (await client.discovery.resources(gv)) ?? [];
         return { ...gv, resources: keep ? resources.filter(keep) : resources };
       } catch (err) {
-        return { ...gv, error: err instanceof Error ? err.message : String(err) };
+        return { ...gv, error: errorMessage(err) };
       }
     }),
   );

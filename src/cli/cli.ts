@@ -14,6 +14,7 @@ import { orphaningDeletionCommand } from './orphaning-deletion/command.ts';
 import { unjoinCommand } from './unjoin/command.ts';
 import { commandUsage, programName, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 export const commands: readonly CommandDefinition[] = [
   initCommand,
@@ -92,7 +93,7 @@ export async function runCli(
 
 /** `Error: <message>`; a usage hint for usage errors; the stack (and causes) from -v 4 up. */
 export function formatError(err: unknown, level: number, command?: CommandDefinition): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   let text = `Error: ${message}\n`;
   if (err instanceof UsageError) {
     text += `Run '${programName}${command ? ` ${command.name}` : ''} --help' for usage.\n`;

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { ClusterCredentials, createDispatcher, tlsOptionsFor } from './connection.ts';
 import type { ClientCertificate, CredentialOptions, RequestCredentials } from './connection.ts';
 import { Discovery } from './discovery.ts';
-import { ApiError, TransportError, isGone } from './errors.ts';
+import { ApiError, TransportError, isGone, errorMessage } from './errors.ts';
 import type { RequestContext } from './errors.ts';
 import type { ClusterConnectionConfig } from './kubeconfig.ts';
 import type { KubeList, Status } from './object.ts';
@@ -585,7 +585,7 @@ export class KubeClient {
       const credentials = await this.#credentials.current();
       return { credentials, dispatcher: this.#dispatcherFor(credentials.clientCertificate) };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       throw new Error(`${this.cluster}: ${message}`, { cause: err });
     }
   }
@@ -642,7 +642,7 @@ async function* readWatchEvents(
       try {
         lines = next.done ? decoder.end() : decoder.push(next.value);
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         throw new TransportError('malformed-response', message, context, err);
       }
       for (const line of lines) {

@@ -243,3 +243,8 @@ export function isTimeout(err: unknown): boolean {
     err instanceof TransportError && (err.kind === 'timeout' || err.kind === 'connect-timeout')
   );
 }
+
+/** The message of a thrown value, whatever was thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { isJsonObject } from '../json/object.ts';
+import { errorMessage } from './errors.ts';
 
 /** `users[].user.exec`: a client-go credential plugin. */
 export interface ExecConfig {
@@ -393,7 +394,7 @@ export function describeFsError(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** Reads loosely typed YAML with messages that name the file and the field. */

@@ -29,6 +29,7 @@ import {
   selectControllers,
   type ManagerOptions,
 } from './options.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -228,6 +229,6 @@ function hostConnection(options: ManagerOptions): ReturnType<typeof loadClusterC
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Error: ${errorMessage(error)}`);
   process.exitCode = 1;
 }

@@ -14,6 +14,7 @@ import type { ResourceRef } from '../kube/resource.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { MemberClientRegistry } from './member-clients.ts';
 import { qualifiedName, type KubeObject } from '../json/object.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 export const MANAGED_SELECTOR = `${MANAGED_LABEL}=${MANAGED_LABEL_TRUE}`;
 
@@ -187,7 +188,7 @@ export class FederatedInformer {
     try {
       member.client = await this.#options.clients.acquire(cluster);
     } catch (error) {
-      member.clientError = error instanceof Error ? error.message : String(error);
+      member.clientError = errorMessage(error);
       member.retryTimer = setTimeout(() => {
         this.#schedule(name);
       }, this.#options.clientRetryMs ?? 10_000);
@@ -220,7 +221,7 @@ export class FederatedInformer {
         reported = true;
         logger.warn('Member cache is not available', {
           informer: informer.description,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
         this.#markAvailable(name, member);
       },

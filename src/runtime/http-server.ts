@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
 import type { MetricsRegistry } from './metrics.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 /** Resolves when healthy; throws (or rejects) with the reason otherwise. */
 export type HealthCheck = () => void | Promise<void>;
@@ -147,8 +148,4 @@ function reply(
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(res.req.method === 'HEAD' ? undefined : body);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

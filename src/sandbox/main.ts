@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SANDBOX_DIR } from './layout.ts';
 import { down, env, startCluster, status, stopCluster, up } from './sandbox.ts';
+import { errorMessage } from '../kube/errors.ts';
 
 const usage = `Usage: kubefed-sandbox <command> [flags]
 
@@ -114,6 +115,6 @@ function table(rows: string[][]): string {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Error: ${errorMessage(error)}`);
   process.exitCode = 1;
 }

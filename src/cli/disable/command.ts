@@ -13,6 +13,7 @@ import { hostClusterClient } from '../host-client.ts';
 import { disableFederatedType } from './disable.ts';
 import type { DisableReporter } from './disable.ts';
 import { parseTimeout } from './plan.ts';
+import { errorMessage } from '../../kube/errors.ts';
 
 export const disableCommand: CommandDefinition = {
   name: 'disable',
@@ -65,9 +66,7 @@ export const disableCommand: CommandDefinition = {
     try {
       timeoutMs = parseTimeout(timeoutText);
     } catch (err) {
-      throw new UsageError(
-        `invalid --timeout "${timeoutText}": ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new UsageError(`invalid --timeout "${timeoutText}": ${errorMessage(err)}`);
     }
     const input = positionals[0] ?? '';
 

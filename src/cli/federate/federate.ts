@@ -14,7 +14,7 @@ import {
 } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
+import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
 import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
 import type { FederatedTypeObjects } from '../enable/enable.ts';
@@ -198,7 +198,7 @@ async function collectContents(
         return { target, items: (await client.list(ref, { namespace })).items };
       } catch (err) {
         options.warn(
-          `cannot list ${typeConfigName(target)} in namespace ${namespace}, skipping it: ${err instanceof Error ? err.message : String(err)}`,
+          `cannot list ${typeConfigName(target)} in namespace ${namespace}, skipping it: ${errorMessage(err)}`,
         );
         return { target, items: [] };
       }
@@ -297,7 +297,7 @@ export async function createArtifacts(
             `${namespace ? ` in namespace ${namespace}` : ''}${dryRun}\n`,
         );
       } catch (err) {
-        failures.push(err instanceof Error ? err.message : String(err));
+        failures.push(errorMessage(err));
       }
     }
   }
@@ -351,10 +351,9 @@ async function createFederated(
           continue;
         }
       }
-      throw new Error(
-        `creating ${federated.kind ?? ''} "${name}": ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
+      throw new Error(`creating ${federated.kind ?? ''} "${name}": ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
 }

@@ -9,7 +9,7 @@ import { loadMemberConnection } from '../../multicluster/member-connection.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
 import { typeConfigName } from '../../federation/api-generation/type-config.ts';
 import { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { isNotFound, errorMessage } from '../../kube/errors.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { listTypeConfigs } from '../enable/enable.ts';
@@ -173,7 +173,7 @@ async function readMemberObject(
     return { state: 'found', object: found };
   } catch (err) {
     if (isNotFound(err)) return { state: 'absent' };
-    return { state: 'unreadable', error: err instanceof Error ? err.message : String(err) };
+    return { state: 'unreadable', error: errorMessage(err) };
   } finally {
     await member?.close();
   }

@@ -9,6 +9,7 @@ import { renderObjects } from '../output.ts';
 import { installKubeFed } from './install.ts';
 import type { InstallProgress } from './install.ts';
 import { parseScope, planInstall, planObjects } from './plan.ts';
+import { errorMessage } from '../../kube/errors.ts';
 
 export const initCommand: CommandDefinition = {
   name: 'init',
@@ -53,7 +54,7 @@ export const initCommand: CommandDefinition = {
     try {
       scope = scopeText === undefined ? undefined : parseScope(scopeText);
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      throw new UsageError(errorMessage(err));
     }
     const timeoutText = stringFlag(flags, 'crd-timeout') ?? '60';
     const timeoutSeconds = Number(timeoutText);

@@ -2,7 +2,7 @@
 // wrong name fails before anything is written), clients named after the cluster, and errors that
 // say which cluster failed and what to check.
 import { KubeClient } from '../../kube/client.ts';
-import { isTransportError, isUnauthorized } from '../../kube/errors.ts';
+import { isTransportError, isUnauthorized, errorMessage } from '../../kube/errors.ts';
 import { loadKubeconfig, resolveContext } from '../../kube/kubeconfig.ts';
 import type { ClusterConnectionConfig, Kubeconfig } from '../../kube/kubeconfig.ts';
 import { stringFlag } from '../command.ts';
@@ -44,7 +44,7 @@ export function resolveClusterContext(
   try {
     return resolveContext(kubeconfig, context);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     throw new Error(
       `cannot use the ${role} cluster's kubeconfig context: ${message}; ` +
         `choose the ${role} cluster's context with ${contextFlag[role]}`,

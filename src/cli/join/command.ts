@@ -21,6 +21,7 @@ import {
   parseRbacMode,
   validateJoinNames,
 } from './plan.ts';
+import { errorMessage } from '../../kube/errors.ts';
 
 /** `--cluster-context` and `--host-cluster-name`, shared with unjoin. */
 export const memberClusterFlags: FlagSpecs = {
@@ -214,6 +215,6 @@ function usage<T>(check: () => T): T {
   try {
     return check();
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(errorMessage(err));
   }
 }

@@ -13,7 +13,7 @@ import {
   kubeFedConfigsResource,
 } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
+import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { describeTarget, onCluster } from './cluster-access.ts';
 import type { ClusterTarget } from './cluster-access.ts';
@@ -187,7 +187,7 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
       memberNamespaceExisted: preflight.memberNamespaceExists,
     };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const rollback = await rollBack(created);
     throw new Error(`join of cluster "${options.clusterName}" failed: ${message}. ${rollback}`, {
       cause: err,
@@ -530,7 +530,7 @@ async function rollBack(created: CreatedObject[]): Promise<string> {
         deleted.push(obj.description);
         continue;
       }
-      failed.push(`${obj.description} (${err instanceof Error ? err.message : String(err)})`);
+      failed.push(`${obj.description} (${errorMessage(err)})`);
     }
   }
   let text =

@@ -12,6 +12,7 @@ import type { ClusterTarget } from '../join/cluster-access.ts';
 import { memberClusterFlags } from '../join/command.ts';
 import { hostClusterNameFor } from '../join/plan.ts';
 import { unjoinCluster } from './unjoin.ts';
+import { errorMessage } from '../../kube/errors.ts';
 
 export const unjoinCommand: CommandDefinition = {
   name: 'unjoin',
@@ -60,15 +61,13 @@ export const unjoinCommand: CommandDefinition = {
       );
     } catch (err) {
       if (!force) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         throw new Error(
           `${message}; or run unjoin with --force to remove the registration from the host only`,
           { cause: err },
         );
       }
-      io.stderr(
-        `Warning: ${err instanceof Error ? err.message : String(err)}; cleaning up the host only\n`,
-      );
+      io.stderr(`Warning: ${errorMessage(err)}; cleaning up the host only\n`);
     }
 
     let host: ClusterTarget | undefined;

@@ -4,7 +4,7 @@
 // another cluster stops unjoin before it deletes anything, unless --force.
 import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { isNotFound, errorMessage } from '../../kube/errors.ts';
 import { namespacesResource } from '../../kube/resource.ts';
 import { describeTarget, explainClusterError, onCluster } from '../join/cluster-access.ts';
 import type { ClusterTarget } from '../join/cluster-access.ts';
@@ -295,5 +295,5 @@ async function deleteIfExists(
 }
 
 function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
 import { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound } from '../../kube/errors.ts';
+import { isConflict, isNotFound, errorMessage } from '../../kube/errors.ts';
 import {
   clusterHealthState,
   clusterStatus,
@@ -169,7 +169,7 @@ export class ClusterController {
           (performance.now() - started) / 1000,
         );
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         logger.error('Building the cluster client failed', error);
         this.#deps.events.record(
           cluster,
@@ -195,7 +195,7 @@ export class ClusterController {
       return {
         outcome: {
           kind: 'unreachable',
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         },
         version: undefined,
       };

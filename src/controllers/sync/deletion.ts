@@ -16,7 +16,7 @@ import {
   type TargetRef,
 } from '../../federation/propagation/member-operations.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { isNotFound, errorMessage } from '../../kube/errors.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
 import type { SyncContext, TargetName } from './context.ts';
 import { dispatchOperations } from './dispatch.ts';
@@ -152,7 +152,7 @@ export function parseDeleteOptions(fed: KubeObject): DeleteOptions | undefined |
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return `annotation ${DELETE_OPTIONS_ANNOTATION} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    return `annotation ${DELETE_OPTIONS_ANNOTATION} is not valid JSON: ${errorMessage(error)}`;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return `annotation ${DELETE_OPTIONS_ANNOTATION} must be a JSON object`;

@@ -17,7 +17,7 @@ import type { ClusterPropagationStatus } from '../../federation/propagation/prop
 import type { RenderResult } from '../../federation/propagation/render.ts';
 import { objectVersion } from '../../federation/propagation/version.ts';
 import type { DeleteOptions, KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound, isTimeout } from '../../kube/errors.ts';
+import { isAlreadyExists, isNotFound, isTimeout, errorMessage } from '../../kube/errors.ts';
 import type { SyncContext, TargetName } from './context.ts';
 import type { KubeObject } from '../../json/object.ts';
 
@@ -219,5 +219,5 @@ export async function dispatchOperations(
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -29,6 +29,7 @@ import { dispatchOperations } from './dispatch.ts';
 import { memberStates, withClientFailures } from './member-states.ts';
 import { writePropagationStatus } from './status-writer.ts';
 import type { KubeObject } from '../../json/object.ts';
+import { errorMessage } from '../../kube/errors.ts';
 
 /** Everything the informers must have loaded before a pass can decide anything. */
 export function cachesSynced(ctx: SyncContext): boolean {
@@ -108,7 +109,7 @@ export async function reconcileFederatedObject(
         fed,
         'Warning',
         'EnsureFinalizerError',
-        `Failed to ensure finalizer: ${error instanceof Error ? error.message : String(error)}`,
+        `Failed to ensure finalizer: ${errorMessage(error)}`,
       );
       return ReconcileResult.Error;
     }
