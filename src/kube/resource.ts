@@ -96,3 +96,16 @@ export const customResourceDefinitionsResource: ResourceRef = {
   resource: 'customresourcedefinitions',
   namespaced: false,
 };
+
+/** The ResourceRef of an API resource as KubeFed's APIs describe one (FTC types, discovery). */
+export function resourceRefOf(
+  resource: { group?: string | undefined; version: string; pluralName: string },
+  namespaced: boolean,
+): ResourceRef {
+  return {
+    group: resource.group ?? '',
+    version: resource.version,
+    resource: resource.pluralName,
+    namespaced,
+  };
+}

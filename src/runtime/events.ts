@@ -8,6 +8,7 @@
 // merged there, so a flapping cluster cannot flood the host. When more than `maxQueued` distinct
 // Events wait, new ones are dropped (and counted in the log): Events are best effort, as in
 // client-go, and never fail or block a controller.
+import { kubeTime } from '../apis/time.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { Logger } from './logger.ts';
@@ -160,7 +161,7 @@ export class EventSink {
 
   async #send(event: PendingEvent): Promise<void> {
     this.#forgetOld(event.lastMs);
-    const lastTimestamp = timestamp(event.lastMs);
+    const lastTimestamp = kubeTime(event.lastMs);
     const meta = event.object.metadata ?? {};
     try {
       const seen = this.#recent.get(event.key);
@@ -194,7 +195,7 @@ export class EventSink {
         source: { component: event.component },
         reportingComponent: event.component,
         count: event.count,
-        firstTimestamp: timestamp(event.firstMs),
+        firstTimestamp: kubeTime(event.firstMs),
         lastTimestamp,
       });
       this.#touch(
@@ -239,9 +240,4 @@ export class EventRecorder {
   record(object: KubeObject, type: EventType, reason: string, message: string): void {
     this.#sink.enqueue(object, this.#component, type, reason, message);
   }
-}
-
-/** RFC 3339 with second precision, as the Event's timestamps are serialised. */
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

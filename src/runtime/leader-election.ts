@@ -4,6 +4,8 @@
 // renews every retryPeriod and gives up leading if it cannot renew within renewDeadline.
 // Updates carry the resourceVersion read, so two candidates can never both win.
 
+import { kubeMicroTime } from '../apis/time.ts';
+
 export interface LeaseSpec {
   holderIdentity?: string;
   leaseDurationSeconds?: number;
@@ -42,11 +44,6 @@ export type LeaseDecision =
   | { action: 'update'; spec: LeaseSpec }
   | { action: 'wait'; holder: string };
 
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
 /** Pure: what `identity` should do given the current lease and what it saw before. */
 export function decideLease(
   current: LeaseRecord | undefined,
@@ -56,7 +53,7 @@ export function decideLease(
   leaseDurationMs: number,
 ): LeaseDecision {
   const leaseDurationSeconds = Math.ceil(leaseDurationMs / 1000);
-  const now = microTime(nowMs);
+  const now = kubeMicroTime(nowMs);
   if (current === undefined) {
     return {
       action: 'create',
@@ -208,7 +205,7 @@ export class LeaderElector {
         ...current.spec,
         holderIdentity: '',
         leaseDurationSeconds: 1,
-        renewTime: microTime(this.#now()),
+        renewTime: kubeMicroTime(this.#now()),
       });
     } catch (error) {
       this.#options.onError?.(error);

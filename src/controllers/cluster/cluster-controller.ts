@@ -3,6 +3,7 @@
 // clusters are probed concurrently, each with its own timeout, so a dead member never delays
 // the others. Status is written only when it changed (not merely its probe time), so a healthy,
 // stable federation costs no host writes.
+import { kubeTime } from '../../apis/time.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
@@ -106,7 +107,7 @@ export class ClusterController {
     const name = cluster.metadata?.name ?? '';
     const logger = this.#deps.logger.child({ cluster: name });
     const entry = await this.#entryFor(cluster, logger);
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = kubeTime(Date.now());
     const { outcome, version } = entry.client
       ? await this.#probe(entry.client)
       : { outcome: { kind: 'malformed' } as ProbeOutcome, version: undefined };

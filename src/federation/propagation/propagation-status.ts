@@ -1,6 +1,7 @@
 // The status a federated object reports after a sync pass (spec §7.10): per-cluster propagation
 // codes, the `Propagation` condition with its time rules, and whether anything changed enough to
 // write. Time is passed in; nothing here reads a clock.
+import { kubeTime } from '../../apis/time.ts';
 import {
   PROPAGATION_CONDITION_TYPE,
   isRecoverablePropagationStatus,
@@ -53,11 +54,6 @@ export interface PropagationStatusResult {
   reason: PropagationReason;
   /** Write the status: observedGeneration or the Propagation condition changed. */
   changed: boolean;
-}
-
-/** `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC, whole seconds). */
-export function conditionTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -171,7 +167,7 @@ function setPropagationCondition(
     conditions.push(condition);
   }
   status.conditions = conditions;
-  const stamp = conditionTimestamp(now);
+  const stamp = kubeTime(now);
   const transition =
     isNew || condition.status !== wantedStatus || (condition.reason ?? '') !== reason;
   if (transition) {

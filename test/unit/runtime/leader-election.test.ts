@@ -1,9 +1,9 @@
+import { kubeMicroTime } from '../../../src/apis/time.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   LeaderElector,
   decideLease,
-  microTime,
   type LeaseDecision,
   type LeaseRecord,
   type LeaseSpec,
@@ -79,11 +79,11 @@ describe('decideLease', () => {
     assert.equal(d.action, 'update');
     assert.equal(specOf(d).acquireTime, 'acq');
     assert.equal(specOf(d).leaseTransitions, 4);
-    assert.equal(specOf(d).renewTime, microTime(5000));
+    assert.equal(specOf(d).renewTime, kubeMicroTime(5000));
   });
 
   it('writes MicroTime with microseconds', () => {
-    assert.equal(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), '2026-01-02T03:04:05.678000Z');
+    assert.equal(kubeMicroTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)), '2026-01-02T03:04:05.678000Z');
   });
 });
 

@@ -1,9 +1,9 @@
+import { kubeTime } from '../../../../src/apis/time.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FederatedObjectStatus } from '../../../../src/apis/types.ts';
 import {
   computePropagationStatus,
-  conditionTimestamp,
   needsBackoff,
   type ClusterPropagationStatus,
   type CollectedPropagation,
@@ -41,10 +41,10 @@ function run(
   return computePropagationStatus(fed, { reason, collected: c, rawStatusCollection, now });
 }
 
-describe('conditionTimestamp', () => {
+describe('kubeTime', () => {
   it('formats UTC whole seconds', () => {
-    assert.equal(conditionTimestamp(T0), S0);
-    assert.equal(conditionTimestamp(0), '1970-01-01T00:00:00Z');
+    assert.equal(kubeTime(T0), S0);
+    assert.equal(kubeTime(0), '1970-01-01T00:00:00Z');
   });
 });
 
