@@ -27,6 +27,11 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Overrides the client's default; 0 disables the timeout. */
   timeoutMs?: number | undefined;
+  /**
+   * Not held back by the client's rate limit: for health probes, which share the client with
+   * bursts of writes and must not time out behind them.
+   */
+  skipRateLimit?: boolean | undefined;
 }
 
 export interface KubeClientOptions extends CredentialOptions {
@@ -273,7 +278,8 @@ export class KubeClient {
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? defaultTimeoutMs;
 
     for (let attempt = 0; ; attempt++) {
-      if (this.#rateLimit) await this.#rateLimit.take(options.signal);
+      if (this.#rateLimit && options.skipRateLimit !== true)
+        await this.#rateLimit.take(options.signal);
       const release = this.#slots ? await this.#slots.acquire(options.signal) : undefined;
       let response: { statusCode: number; body: unknown };
       try {

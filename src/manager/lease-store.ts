@@ -17,9 +17,12 @@ const leasesResource: ResourceRef = {
 export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
   const metadata = { name: LEADER_ELECTION_LOCK_NAME, namespace };
   return {
-    async get(): Promise<LeaseRecord | undefined> {
+    async get(signal): Promise<LeaseRecord | undefined> {
       try {
-        const lease = await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, { namespace });
+        const lease = await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, {
+          namespace,
+          signal,
+        });
         return {
           resourceVersion: lease.metadata?.resourceVersion ?? '',
           spec: lease['spec'] ?? {},
@@ -29,21 +32,29 @@ export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
         throw error;
       }
     },
-    async create(spec: LeaseSpec): Promise<void> {
-      await host.create(leasesResource, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata,
-        spec,
-      });
+    async create(spec: LeaseSpec, signal): Promise<void> {
+      await host.create(
+        leasesResource,
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata,
+          spec,
+        },
+        { signal },
+      );
     },
-    async update(resourceVersion: string, spec: LeaseSpec): Promise<void> {
-      await host.update(leasesResource, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { ...metadata, resourceVersion },
-        spec,
-      });
+    async update(resourceVersion: string, spec: LeaseSpec, signal): Promise<void> {
+      await host.update(
+        leasesResource,
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { ...metadata, resourceVersion },
+          spec,
+        },
+        { signal },
+      );
     },
   };
 }

@@ -1,17 +1,19 @@
-// kubefed-controller-manager: loads the KubeFedConfig, serves /healthz and /metrics, campaigns
-// for the `kubefed-controller-manager` Lease and, while it leads, runs the selected controllers.
-// SIGTERM stops the controllers and releases the lease, so a standby takes over at once; losing
-// the lease exits non-zero (a controller that may no longer lead must not keep writing).
+// kubefed-controller-manager: loads the KubeFedConfig, serves /healthz and /metrics, keeps the
+// shared host informers and the cluster registry warm while it is a standby, campaigns for the
+// `kubefed-controller-manager` Lease and, for each leadership term, runs the selected controllers.
+// The term's signal goes into every reconcile and request: when the lease is lost, in-flight work
+// is aborted and the process exits at once (non-zero); SIGTERM ends the term the same way, then
+// releases the lease so a standby takes over without waiting it out.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
-import { MemberClientRegistry } from '../multicluster/member-clients.ts';
-import { startSyncController } from '../controllers/sync/controller.ts';
-import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient, userAgentFor } from '../kube/client.ts';
+import { errorMessage } from '../kube/errors.ts';
 import { inClusterConfig, isInCluster, serviceAccountDir } from '../kube/in-cluster.ts';
 import { loadClusterConfig } from '../kube/kubeconfig.ts';
+import { ClusterRegistry } from '../multicluster/cluster-registry.ts';
+import { HostInformers } from '../multicluster/host-informers.ts';
 import { EventSink } from '../runtime/events.ts';
 import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
@@ -21,6 +23,12 @@ import {
   registerKubeFedMetrics,
   type KubeFedMetrics,
 } from '../runtime/metrics.ts';
+import {
+  controllerRegistry,
+  knownControllers,
+  type RunningController,
+  type SharedContext,
+} from './controllers.ts';
 import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
 import { leaseStore } from './lease-store.ts';
 import {
@@ -29,18 +37,14 @@ import {
   selectControllers,
   type ManagerOptions,
 } from './options.ts';
-import { errorMessage } from '../kube/errors.ts';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   }
 ).version;
-const knownControllers = ['kubefedcluster', 'federatedtypeconfig'] as const;
-
-interface RunningController {
-  stop(): Promise<void>;
-}
+/** After the lease is lost, how long aborted work may take to return before the process exits. */
+const LOST_LEASE_GRACE_MS = 2_000;
 
 async function main(argv: string[]): Promise<number> {
   const options = parseManagerOptions(argv);
@@ -97,6 +101,17 @@ async function runControllers(
     userAgent: `${userAgent}/leader-election`,
   });
   const events = new EventSink(eventsClient, logger.child({ component: 'events' }));
+  const informers = new HostInformers(host, logger);
+  const clusters = new ClusterRegistry({
+    host,
+    informers,
+    namespace,
+    userAgent,
+    logger,
+    observeConnection: (seconds) => {
+      metrics.clusterClientConnectionDuration.observe(seconds);
+    },
+  });
   try {
     const config = runtimeConfig(
       await loadKubeFedConfig({
@@ -109,6 +124,20 @@ async function runControllers(
     );
     if (config.scope === 'Namespaced')
       logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
+
+    const shared: SharedContext = {
+      host,
+      events,
+      namespace,
+      config,
+      logger,
+      metrics,
+      informers,
+      clusters,
+    };
+    // A standby keeps the caches the controllers read in sync, so that it starts warm.
+    for (const name of controllers) controllerRegistry[name]?.warm?.(shared);
+    informers.start();
 
     const identity = `${hostname()}_${randomUUID()}`;
     const elector = new LeaderElector({
@@ -136,77 +165,31 @@ async function runControllers(
       identity,
       lease: `${namespace}/kubefed-controller-manager`,
     });
+    const term = await elector.acquire();
+    if (term === undefined) return 0;
+    logger.info('promoted as leader', { identity });
     const running: RunningController[] = [];
-    let exitCode = 0;
-    if (await elector.acquire()) {
-      logger.info('promoted as leader', { identity });
-      if (controllers.includes('kubefedcluster')) {
-        const controller = new ClusterController({
-          host,
-          namespace,
-          options: config.healthCheck,
-          logger: logger.child({ controller: 'kubefedcluster' }),
-          metrics,
-          events: events.recorder('kubefedcluster-controller'),
-          userAgent,
-        });
-        controller.start();
-        running.push(controller);
-      }
-      if (
-        controllers.includes('federatedtypeconfig') &&
-        config.featureGates.get('PushReconciler') !== false
-      ) {
-        const controllerLogger = logger.child({ controller: 'federatedtypeconfig' });
-        // One client (one connection pool) per member cluster, shared by every sync controller.
-        const memberClients = new MemberClientRegistry({
-          host,
-          namespace,
-          userAgent,
-          logger,
-          observeConnection: (seconds) => {
-            metrics.clusterClientConnectionDuration.observe(seconds);
-          },
-        });
-        const controller = new TypeConfigController({
-          host,
-          namespace,
-          limitedScope: config.scope === 'Namespaced',
-          logger: controllerLogger,
-          metrics,
-          startSyncController: (ftc) =>
-            startSyncController(ftc, {
-              host,
-              events,
-              kubefedNamespace: namespace,
-              targetNamespace: config.scope === 'Namespaced' ? namespace : undefined,
-              logger,
-              metrics,
-              maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
-              memberClients,
-              skipAdoptingResources: config.skipAdoptingResources,
-              clusterAvailableDelayMs: config.clusterAvailableDelayMs,
-              clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
-            }),
-        });
-        controller.start();
-        running.push({
-          stop: async () => {
-            await controller.stop();
-            await memberClients.close();
-          },
-        });
-      }
-      const outcome = await elector.holdLeadership();
-      if (outcome === 'lost') {
-        logger.error('leader election lost');
-        logger.error('lost lease');
-        exitCode = 1;
-      }
+    for (const name of controllers) {
+      const controller = controllerRegistry[name]?.start({ ...shared, term });
+      if (controller !== undefined) running.push(controller);
     }
-    await Promise.all(running.map((c) => c.stop()));
-    return exitCode;
+    const end = await term.ended;
+    const stopping = Promise.all(running.map((c) => c.stop()));
+    if (end === 'lost') {
+      logger.error('leader election lost');
+      logger.error('lost lease');
+      // Everything was aborted with the term; do not wait on anything that still hangs.
+      await Promise.race([stopping, sleep(LOST_LEASE_GRACE_MS)]);
+      return 1;
+    }
+    await stopping;
+    await elector.release();
+    return 0;
   } finally {
+    await Promise.race([
+      Promise.all([informers.stop(), clusters.close()]),
+      sleep(LOST_LEASE_GRACE_MS),
+    ]);
     await Promise.all([host.close(), eventsClient.close(), leaseClient.close()]);
   }
 }

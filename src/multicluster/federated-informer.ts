@@ -1,28 +1,24 @@
-// The federated informer (spec §4.3): follows the KubeFedClusters on the host and keeps, for each
-// ready cluster, a member client (shared through the MemberClientRegistry) and one informer on the
-// target type that sees only managed objects (`kubefed.io/managed=true`, principle 6). A member
-// that cannot be read (unreachable, or its API lacks the type) is reported per cluster and never
-// holds the others back: its informer keeps retrying on its own.
+// The federated informer of one target type (spec §4.3): follows the member clusters of the
+// ClusterRegistry and keeps, for each ready cluster, one informer on the target type that sees
+// only managed objects (`kubefed.io/managed=true`, principle 6), over the registry's shared client.
+// A member that cannot be read (unreachable, or its API lacks the type) is reported per cluster
+// and never holds the others back: its informer keeps retrying on its own.
 import { isDeepStrictEqual } from 'node:util';
 import { MANAGED_LABEL, MANAGED_LABEL_TRUE } from '../apis/constants.ts';
-import { kubeFedClustersResource } from '../apis/resources.ts';
 import type { KubeFedCluster } from '../apis/types.ts';
 import { isClusterReady } from '../federation/cluster-health.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer, stripManagedFields } from '../kube/informer.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { MemberClientRegistry } from './member-clients.ts';
+import type { ClusterRegistry } from './cluster-registry.ts';
 import { qualifiedName, type KubeObject } from '../json/object.ts';
 import { errorMessage } from '../kube/errors.ts';
 
 export const MANAGED_SELECTOR = `${MANAGED_LABEL}=${MANAGED_LABEL_TRUE}`;
 
 export interface FederatedInformerOptions {
-  host: KubeClient;
-  /** KubeFed namespace (KubeFedClusters live there). */
-  namespace: string;
-  clients: MemberClientRegistry;
+  clusters: ClusterRegistry;
   /** The target type in the members. */
   target: ResourceRef;
   /** Only this namespace of the members (namespaced control plane); all when undefined. */
@@ -58,36 +54,26 @@ interface Member {
 
 export class FederatedInformer {
   readonly #options: FederatedInformerOptions;
-  readonly #clusters: Informer;
+  readonly #registry: ClusterRegistry;
   readonly #members = new Map<string, Member>();
   /** Per-cluster chain, so changes to one cluster apply in order. */
   readonly #chains = new Map<string, Promise<void>>();
   #stopped = false;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(options: FederatedInformerOptions) {
     this.#options = options;
-    const schedule = (obj: KubeObject): void => {
-      this.#schedule(obj.metadata?.name ?? '');
-    };
-    this.#clusters = new Informer({
-      client: options.host,
-      resource: kubeFedClustersResource,
-      namespace: options.namespace,
-      transform: stripManagedFields,
-      logger: options.logger,
-      onAdd: schedule,
-      onUpdate: (_old, obj) => schedule(obj),
-      onDelete: schedule,
-    });
+    this.#registry = options.clusters;
   }
 
   start(): void {
-    this.#clusters.start();
+    this.#unsubscribe ??= this.#registry.onChange((cluster) => this.#schedule(cluster));
+    for (const cluster of this.#registry.clusters()) this.#schedule(cluster.metadata?.name ?? '');
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.#clusters.stop();
+    this.#unsubscribe?.();
     await Promise.all(this.#chains.values());
     await Promise.all([...this.#members.values()].map((m) => this.#teardown(m)));
     this.#members.clear();
@@ -95,12 +81,12 @@ export class FederatedInformer {
 
   /** The KubeFedCluster list has been read. */
   hasSynced(): boolean {
-    return this.#clusters.hasSynced();
+    return this.#registry.hasSynced();
   }
 
   /** Every KubeFedCluster, ready or not. */
   clusters(): KubeFedCluster[] {
-    return this.#clusters.list() as KubeFedCluster[];
+    return this.#registry.clusters();
   }
 
   /** Ready clusters whose member state is still being set up (client or first list in flight). */
@@ -110,7 +96,7 @@ export class FederatedInformer {
       const name = cluster.metadata?.name ?? '';
       if (!isClusterReady(cluster.status?.conditions)) continue;
       const member = this.#members.get(name);
-      if (member === undefined || !isDeepStrictEqual(member.identity, identityOf(cluster))) {
+      if (member === undefined || !isDeepStrictEqual(member.identity, this.#identityOf(cluster))) {
         pending.push(name);
         continue;
       }
@@ -158,9 +144,8 @@ export class FederatedInformer {
 
   async #refresh(name: string): Promise<void> {
     if (this.#stopped) return;
-    const cluster = this.#clusters.get(`${this.#options.namespace}/${name}`) as
-      KubeFedCluster | undefined;
-    const identity = cluster === undefined ? undefined : identityOf(cluster);
+    const cluster = this.#registry.cluster(name);
+    const identity = cluster === undefined ? undefined : this.#identityOf(cluster);
     const current = this.#members.get(name);
     if (
       current !== undefined &&
@@ -186,7 +171,7 @@ export class FederatedInformer {
     }
     const logger = this.#options.logger.child({ cluster: name });
     try {
-      member.client = await this.#options.clients.acquire(cluster);
+      member.client = await this.#registry.acquire(name);
     } catch (error) {
       member.clientError = errorMessage(error);
       member.retryTimer = setTimeout(() => {
@@ -197,15 +182,16 @@ export class FederatedInformer {
     }
     if (!this.#isCurrent(name, member)) {
       // Stopped or superseded while the client was being built.
-      this.#options.clients.release(member.client);
+      this.#registry.release(member.client);
       return;
     }
     const onEvent = (obj: KubeObject): void => {
       this.#options.onMemberEvent(qualifiedName(obj), name);
     };
     let reported = false;
+    const client = member.client;
     const informer = new Informer({
-      client: member.client,
+      client,
       resource: this.#options.target,
       namespace: this.#options.targetNamespace,
       labelSelector: MANAGED_SELECTOR,
@@ -237,6 +223,20 @@ export class FederatedInformer {
     );
   }
 
+  /**
+   * What, when it changes, means the member cache must be rebuilt (spec §4.3): readiness, the
+   * registry's client, labels and annotations (placement may now select the cluster or not).
+   */
+  #identityOf(cluster: KubeFedCluster): unknown {
+    const name = cluster.metadata?.name ?? '';
+    return {
+      ready: isClusterReady(cluster.status?.conditions),
+      client: this.#registry.generation(name),
+      labels: cluster.metadata?.labels,
+      annotations: cluster.metadata?.annotations,
+    };
+  }
+
   #isCurrent(name: string, member: Member): boolean {
     return !this.#stopped && this.#members.get(name) === member;
   }
@@ -251,16 +251,6 @@ export class FederatedInformer {
   async #teardown(member: Member): Promise<void> {
     clearTimeout(member.retryTimer);
     await member.informer?.stop();
-    if (member.client) this.#options.clients.release(member.client);
+    if (member.client) this.#registry.release(member.client);
   }
-}
-
-/** What, when it changes, means the member cache must be rebuilt (spec §4.3). */
-function identityOf(cluster: KubeFedCluster): unknown {
-  return {
-    ready: isClusterReady(cluster.status?.conditions),
-    spec: cluster.spec,
-    labels: cluster.metadata?.labels,
-    annotations: cluster.metadata?.annotations,
-  };
 }

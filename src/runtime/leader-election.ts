@@ -19,11 +19,14 @@ export interface LeaseRecord {
   spec: LeaseSpec;
 }
 
-/** Reads and writes the one Lease; `update` must fail when `resourceVersion` is stale. */
+/**
+ * Reads and writes the one Lease; `update` must fail when `resourceVersion` is stale. Every call
+ * takes a signal: a renewal that cannot finish within the renew deadline is abandoned.
+ */
 export interface LeaseStore {
-  get(): Promise<LeaseRecord | undefined>;
-  create(spec: LeaseSpec): Promise<void>;
-  update(resourceVersion: string, spec: LeaseSpec): Promise<void>;
+  get(signal: AbortSignal): Promise<LeaseRecord | undefined>;
+  create(spec: LeaseSpec, signal: AbortSignal): Promise<void>;
+  update(resourceVersion: string, spec: LeaseSpec, signal: AbortSignal): Promise<void>;
 }
 
 export interface LeaderElectionTimings {
@@ -92,76 +95,162 @@ export interface LeaderElectorOptions {
   identity: string;
   store: LeaseStore;
   timings: LeaderElectionTimings;
+  /** Wall clock for the lease's times; default Date.now. */
   now?: () => number;
+  /** Monotonic clock for the renew deadline; default performance.now. */
+  monotonicNow?: () => number;
   /** Reports failed attempts (they are retried). */
   onError?: (error: unknown) => void;
 }
 
+export type TermEnd = 'lost' | 'stopped';
+
 /**
- * Campaigns until it leads, then keeps renewing. `run` resolves with `'lost'` when renewing failed
- * for renewDeadline, or `'stopped'` after `stop()` (which also releases the lease).
+ * One period of leadership, as controller-runtime's leader context: `signal` aborts the moment the
+ * term ends, and every reconcile and client call of the controllers takes it. The term ends when
+ * the lease could not be renewed within the renew deadline ('lost': a standby may take over once
+ * the lease duration has passed, so we stop writing before then), or on `stop()` ('stopped').
+ */
+export class LeadershipTerm {
+  readonly signal: AbortSignal;
+  readonly ended: Promise<TermEnd>;
+  readonly #abort = new AbortController();
+  readonly #monotonicNow: () => number;
+  #resolve!: (end: TermEnd) => void;
+  #deadlineAt: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(renewedAt: number, renewDeadlineMs: number, monotonicNow: () => number) {
+    this.signal = this.#abort.signal;
+    this.#monotonicNow = monotonicNow;
+    this.ended = new Promise((resolve) => (this.#resolve = resolve));
+    this.#deadlineAt = renewedAt + renewDeadlineMs;
+    this.renewed(renewedAt, renewDeadlineMs);
+  }
+
+  /**
+   * Whether this term still holds, checked against the clock, not only against the timer: after
+   * the process was frozen (SIGSTOP, a long GC pause, a suspended VM) timers that expired earlier
+   * may run before the deadline's own, so a writer asks right before it writes.
+   */
+  isLeading(): boolean {
+    if (!this.signal.aborted && this.#monotonicNow() >= this.#deadlineAt) this.end('lost');
+    return !this.signal.aborted;
+  }
+
+  /** Milliseconds left before the renew deadline. */
+  remainingMs(): number {
+    return Math.max(0, this.#deadlineAt - this.#monotonicNow());
+  }
+
+  renewed(renewedAt: number, renewDeadlineMs: number): void {
+    if (this.signal.aborted) return;
+    this.#deadlineAt = renewedAt + renewDeadlineMs;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.end('lost'), this.remainingMs());
+  }
+
+  end(how: TermEnd): void {
+    if (this.signal.aborted) return;
+    clearTimeout(this.#timer);
+    this.#abort.abort(new Error(how === 'lost' ? 'leader election lost' : 'leadership stopped'));
+    this.#resolve(how);
+  }
+}
+
+/**
+ * Campaigns until it leads (`acquire` resolves with the term), then renews every retryPeriod in
+ * the background until the term ends. `stop()` ends the term; `release()` then hands the lease
+ * over at once.
  */
 export class LeaderElector {
   readonly #options: LeaderElectorOptions;
   readonly #now: () => number;
+  readonly #monotonicNow: () => number;
   #observation: Observation | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
-  #leading = false;
+  #term: LeadershipTerm | undefined;
 
   constructor(options: LeaderElectorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#monotonicNow = options.monotonicNow ?? (() => performance.now());
   }
 
-  get isLeader(): boolean {
-    return this.#leading;
-  }
-
-  /** Waits until this candidate leads; resolves false if stopped first. */
-  async acquire(): Promise<boolean> {
+  /** Waits until this candidate leads; resolves undefined if stopped first. */
+  async acquire(): Promise<LeadershipTerm | undefined> {
+    const { retryPeriodMs, renewDeadlineMs } = this.#options.timings;
     while (!this.#stopped) {
-      if (await this.#tryAcquireOrRenew()) {
-        this.#leading = true;
-        return true;
+      const attemptedAt = this.#monotonicNow();
+      if (await this.#tryAcquireOrRenew(AbortSignal.timeout(renewDeadlineMs))) {
+        if (this.#isStopped()) break;
+        const term = new LeadershipTerm(attemptedAt, renewDeadlineMs, this.#monotonicNow);
+        this.#term = term;
+        this.#renewWhileLeading(term).catch((error: unknown) => {
+          this.#options.onError?.(error);
+          term.end('lost');
+        });
+        return term;
       }
-      await this.#sleep(this.#jittered(this.#options.timings.retryPeriodMs));
+      await this.#sleep(this.#jittered(retryPeriodMs));
     }
-    return false;
+    return undefined;
   }
 
-  /** While leading: renews until renewing fails for renewDeadline ('lost') or stop() ('stopped'). */
-  async holdLeadership(): Promise<'lost' | 'stopped'> {
-    const { renewDeadlineMs, retryPeriodMs } = this.#options.timings;
-    let lastRenewal = this.#now();
-    for (;;) {
-      await this.#sleep(retryPeriodMs);
-      if (this.isStopped()) break;
-      if (await this.#tryAcquireOrRenew()) {
-        lastRenewal = this.#now();
-      } else if (this.#now() - lastRenewal >= renewDeadlineMs) {
-        this.#leading = false;
-        return 'lost';
-      }
-    }
-    await this.#release();
-    return 'stopped';
-  }
-
-  /** A method, not a field read, so the loop re-reads it after each await. */
-  isStopped(): boolean {
+  /** A method, not a field read, so a loop re-reads it after each await. */
+  #isStopped(): boolean {
     return this.#stopped;
   }
 
+  /** Ends the current term (if any) and any campaign. */
   stop(): void {
     this.#stopped = true;
+    this.#term?.end('stopped');
     this.#wake?.();
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  /** Lets the next candidate take over at once instead of waiting out the lease. */
+  async release(): Promise<void> {
+    const { store, identity, timings } = this.#options;
+    const signal = AbortSignal.timeout(timings.renewDeadlineMs);
+    try {
+      const current = await store.get(signal);
+      if (current?.spec.holderIdentity !== identity) return;
+      await store.update(
+        current.resourceVersion,
+        {
+          ...current.spec,
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          renewTime: kubeMicroTime(this.#now()),
+        },
+        signal,
+      );
+    } catch (error) {
+      this.#options.onError?.(error);
+    }
+  }
+
+  /** Each renewal is bounded by what is left of the renew deadline, as client-go's renew loop. */
+  async #renewWhileLeading(term: LeadershipTerm): Promise<void> {
+    const { retryPeriodMs, renewDeadlineMs } = this.#options.timings;
+    while (!term.signal.aborted) {
+      await this.#sleep(retryPeriodMs);
+      if (!term.isLeading()) return;
+      const attemptedAt = this.#monotonicNow();
+      const signal = AbortSignal.any([
+        term.signal,
+        AbortSignal.timeout(Math.ceil(term.remainingMs())),
+      ]);
+      if (await this.#tryAcquireOrRenew(signal)) term.renewed(attemptedAt, renewDeadlineMs);
+    }
+  }
+
+  async #tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     const { identity, store, timings } = this.#options;
     try {
-      const current = await store.get();
+      const current = await store.get(signal);
       const now = this.#now();
       const decision = decideLease(
         current,
@@ -179,8 +268,8 @@ export class LeaderElector {
         if (!same) this.#observation = { holderIdentity, renewTime, observedAtMs: now };
       }
       if (decision.action === 'wait') return false;
-      if (decision.action === 'create') await store.create(decision.spec);
-      else if (current) await store.update(current.resourceVersion, decision.spec);
+      if (decision.action === 'create') await store.create(decision.spec, signal);
+      else if (current) await store.update(current.resourceVersion, decision.spec, signal);
       this.#observation = {
         holderIdentity: identity,
         renewTime: decision.spec.renewTime ?? '',
@@ -190,25 +279,6 @@ export class LeaderElector {
     } catch (error) {
       this.#options.onError?.(error);
       return false;
-    }
-  }
-
-  /** Lets the next candidate take over at once instead of waiting out the lease. */
-  async #release(): Promise<void> {
-    if (!this.#leading) return;
-    this.#leading = false;
-    const { store } = this.#options;
-    try {
-      const current = await store.get();
-      if (current?.spec.holderIdentity !== this.#options.identity) return;
-      await store.update(current.resourceVersion, {
-        ...current.spec,
-        holderIdentity: '',
-        leaseDurationSeconds: 1,
-        renewTime: kubeMicroTime(this.#now()),
-      });
-    } catch (error) {
-      this.#options.onError?.(error);
     }
   }
 

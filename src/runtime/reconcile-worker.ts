@@ -1,7 +1,10 @@
 // KubeFed's ReconcileWorker (spec §4.1): `maxConcurrentReconciles` workers pull keys (`ns/name`)
-// from a work queue and call `reconcile`; its result decides when the key runs again. Event
-// handlers only call the enqueue methods. A reconcile that throws counts as `Error` and is logged
-// with its key: one bad object never stops the others, nor the process.
+// from a work queue and call `reconcile`; its result decides when the key runs again, so a
+// reconcile never waits itself (controller-runtime's reconcileHandler). Event handlers only call
+// the enqueue methods. A reconcile that throws counts as `Error` and is logged with its key: one
+// bad object never stops the others, nor the process. Every reconcile gets the worker's signal,
+// which aborts when the leadership term ends or the worker stops: in-flight calls are cancelled
+// instead of waited for.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BackoffOptions } from './backoff.ts';
 import { systemClock } from './clock.ts';
@@ -17,15 +20,39 @@ export const ReconcileResult = {
   NeedsRecheck: 'NeedsRecheck',
   NotSynced: 'NotSynced',
 } as const;
-export type ReconcileResult = (typeof ReconcileResult)[keyof typeof ReconcileResult];
+type NamedResult = (typeof ReconcileResult)[keyof typeof ReconcileResult];
+/** Run the key again after `requeueAfterMs`, without counting it as a failure. */
+export interface RequeueAfter {
+  requeueAfterMs: number;
+}
+export type ReconcileResult = NamedResult | RequeueAfter;
+
+export function requeueAfter(ms: number): RequeueAfter {
+  return { requeueAfterMs: ms };
+}
 
 /** `result` label of controller_runtime_reconcile_total. */
-const resultLabel: Readonly<Record<ReconcileResult, string>> = {
+const resultLabel: Readonly<Record<NamedResult | 'RequeueAfter', string>> = {
   AllOK: 'success',
   Error: 'error',
   NeedsRecheck: 'needs_recheck',
   NotSynced: 'not_synced',
+  RequeueAfter: 'requeue_after',
 };
+
+function labelOf(result: ReconcileResult): keyof typeof resultLabel {
+  return typeof result === 'string' ? result : 'RequeueAfter';
+}
+
+function isResult(value: unknown): value is ReconcileResult {
+  if (typeof value === 'string')
+    return Object.hasOwn(resultLabel, value) && value !== 'RequeueAfter';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { requeueAfterMs?: unknown }).requeueAfterMs === 'number'
+  );
+}
 
 /** Reconciles slower than this are logged at v(4), as KubeFed does. */
 const LONG_RECONCILE_MS = 10_000;
@@ -33,7 +60,9 @@ const LONG_RECONCILE_MS = 10_000;
 export interface ReconcileWorkerOptions {
   /** Controller name: the `controller` and workqueue `name` metric label. */
   name: string;
-  reconcile: (key: string) => Promise<ReconcileResult>;
+  reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
+  /** Ends the work (the leadership term); stop() ends it too. */
+  signal?: AbortSignal;
   logger: Logger;
   metrics: ControllerMetrics;
   clock?: Clock;
@@ -52,12 +81,14 @@ export class ReconcileWorker {
   readonly maxConcurrentReconciles: number;
   readonly retryDelayMs: number;
   readonly clusterSyncDelayMs: number;
-  readonly #reconcile: (key: string) => Promise<ReconcileResult>;
+  readonly #reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #queue: WorkQueue;
   readonly #metrics: {
-    total: Readonly<Record<ReconcileResult, { inc(): void }>>;
+    total: Readonly<Record<keyof typeof resultLabel, { inc(): void }>>;
     errors: { inc(): void };
     time: { observe(seconds: number): void };
     maxConcurrent: { set(value: number): void };
@@ -78,12 +109,15 @@ export class ReconcileWorker {
     this.retryDelayMs = options.retryDelayMs ?? 10_000;
     this.clusterSyncDelayMs = options.clusterSyncDelayMs ?? 0;
     this.#reconcile = options.reconcile;
+    this.#signal = options.signal
+      ? AbortSignal.any([options.signal, this.#stop.signal])
+      : this.#stop.signal;
     this.#logger = options.logger.child({ controller: options.name });
     this.#clock = options.clock ?? systemClock();
 
     const m = options.metrics;
     const controller = { controller: options.name };
-    const total = (result: ReconcileResult): { inc(): void } =>
+    const total = (result: keyof typeof resultLabel): { inc(): void } =>
       m.reconcileTotal.labels({ ...controller, result: resultLabel[result] });
     // Every series exists from the start, so dashboards see zeros rather than gaps.
     this.#metrics = {
@@ -92,6 +126,7 @@ export class ReconcileWorker {
         Error: total('Error'),
         NeedsRecheck: total('NeedsRecheck'),
         NotSynced: total('NotSynced'),
+        RequeueAfter: total('RequeueAfter'),
       },
       errors: m.reconcileErrorsTotal.labels(controller),
       time: m.reconcileTimeSeconds.labels(controller),
@@ -121,9 +156,10 @@ export class ReconcileWorker {
     this.#workers = Array.from({ length: this.maxConcurrentReconciles }, () => this.#runWorker());
   }
 
-  /** Stops taking keys and resolves once in-flight reconciles have finished. */
+  /** Stops taking keys, aborts in-flight reconciles and resolves once they have returned. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      this.#stop.abort(new Error(`${this.name}: worker stopped`));
       await this.#queue.shutDown();
       await Promise.all(this.#workers ?? []);
     })();
@@ -157,6 +193,10 @@ export class ReconcileWorker {
 
   async #runWorker(): Promise<void> {
     for (let key = await this.#queue.get(); key !== undefined; key = await this.#queue.get()) {
+      if (this.#signal.aborted) {
+        this.#queue.done(key);
+        break;
+      }
       const result = await this.#process(key);
       this.#queue.done(key);
       this.#requeue(key, result);
@@ -170,9 +210,9 @@ export class ReconcileWorker {
     this.#metrics.active.inc();
     let result: ReconcileResult;
     try {
-      result = await this.#reconcile(key);
+      result = await this.#reconcile(key, this.#signal);
       // Guards JavaScript callers and `as` casts; the type already rules this out.
-      if (!Object.hasOwn(resultLabel, result)) {
+      if (!isResult(result)) {
         const returned: unknown = result;
         this.#logger.error(
           'Reconcile returned an unknown result; retrying with backoff',
@@ -185,15 +225,18 @@ export class ReconcileWorker {
         result = ReconcileResult.Error;
       }
     } catch (err) {
-      this.#logger.error('Reconcile failed with an exception; retrying with backoff', err, {
-        object: key,
-      });
+      // Cancelled by the end of the term or a stop: not a failure of the object.
+      if (!this.#signal.aborted) {
+        this.#logger.error('Reconcile failed with an exception; retrying with backoff', err, {
+          object: key,
+        });
+      }
       result = ReconcileResult.Error;
     }
     this.#metrics.active.dec();
     const elapsedMs = Math.max(0, this.#clock.now() - started);
     this.#metrics.time.observe(elapsedMs / 1000);
-    this.#metrics.total[result].inc();
+    this.#metrics.total[labelOf(result)].inc();
     if (result === ReconcileResult.Error) this.#metrics.errors.inc();
     if (elapsedMs > LONG_RECONCILE_MS) {
       this.#logger
@@ -204,6 +247,11 @@ export class ReconcileWorker {
   }
 
   #requeue(key: string, result: ReconcileResult): void {
+    if (this.#signal.aborted) return;
+    if (typeof result === 'object') {
+      this.#queue.addAfter(key, result.requeueAfterMs);
+      return;
+    }
     switch (result) {
       case ReconcileResult.AllOK:
         this.#queue.forget(key);

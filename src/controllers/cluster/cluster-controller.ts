@@ -2,13 +2,15 @@
 // (and /version while ready) and publish Ready / Offline / ConfigMalformed conditions. All
 // clusters are probed concurrently, each with its own timeout, so a dead member never delays
 // the others. Status is written only when it changed (not merely its probe time), so a healthy,
-// stable federation costs no host writes.
+// stable federation costs no host writes. Clusters and their clients come from the shared
+// ClusterRegistry: the probes use the same client (and connection pool) as propagation.
 import { kubeTime } from '../../apis/time.ts';
 import { isDeepStrictEqual } from 'node:util';
+import { isJsonObject } from '../../json/object.ts';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
-import { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound, errorMessage } from '../../kube/errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { errorMessage, isConflict, isNotFound, isUnauthorized } from '../../kube/errors.ts';
 import {
   clusterHealthState,
   clusterStatus,
@@ -25,7 +27,7 @@ import {
   recordClusterState,
   type KubeFedMetrics,
 } from '../../runtime/metrics.ts';
-import { loadMemberConnection } from '../../multicluster/member-connection.ts';
+import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 
 export interface ClusterHealthCheckOptions extends HealthThresholds {
   periodMs: number;
@@ -34,24 +36,19 @@ export interface ClusterHealthCheckOptions extends HealthThresholds {
 
 export interface ClusterControllerDeps {
   host: KubeClient;
-  namespace: string;
+  clusters: ClusterRegistry;
   options: ClusterHealthCheckOptions;
   logger: Logger;
   metrics: KubeFedMetrics;
   events: EventRecorder;
-  userAgent: string;
-}
-
-interface MemberEntry {
-  /** spec, labels and annotations the client was built from; a change rebuilds it. */
-  identity: unknown;
-  client: KubeClient | undefined;
-  record: HealthRecord | undefined;
+  /** Ends with the leadership term: no probe round starts after it, no status write is sent. */
+  signal: AbortSignal;
 }
 
 export class ClusterController {
   readonly #deps: ClusterControllerDeps;
-  readonly #entries = new Map<string, MemberEntry>();
+  /** Each cluster's health so far (thresholds count consecutive probes). */
+  readonly #records = new Map<string, HealthRecord>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -67,6 +64,7 @@ export class ClusterController {
         if (!this.#stopped) this.#timer = setTimeout(tick, this.#deps.options.periodMs);
       });
     };
+    this.#deps.signal.addEventListener('abort', () => clearTimeout(this.#timer), { once: true });
     tick();
   }
 
@@ -74,29 +72,18 @@ export class ClusterController {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
-    await Promise.all(
-      [...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])),
-    );
-    this.#entries.clear();
   }
 
-  /** One round: list the clusters, probe each, publish what changed. */
+  /** One round: probe each registered cluster, publish what changed. */
   async probeAll(): Promise<void> {
-    const { host, namespace, logger, metrics } = this.#deps;
+    const { clusters: registry, metrics, signal } = this.#deps;
+    if (signal.aborted || !registry.hasSynced()) return;
     const started = performance.now();
-    let clusters: KubeFedCluster[];
-    try {
-      clusters = (await host.list(kubeFedClustersResource, { namespace }))
-        .items as KubeFedCluster[];
-    } catch (error) {
-      logger.error('Listing KubeFedClusters failed', error);
-      return;
-    }
+    const clusters = registry.clusters();
     const names = new Set(clusters.map((c) => c.metadata?.name ?? ''));
-    for (const [name, entry] of this.#entries) {
+    for (const name of this.#records.keys()) {
       if (names.has(name)) continue;
-      void entry.client?.close();
-      this.#entries.delete(name);
+      this.#records.delete(name);
       forgetClusterState(metrics.kubefedClusterTotal, name);
     }
     await Promise.all(clusters.map((cluster) => this.#probeCluster(cluster)));
@@ -106,11 +93,8 @@ export class ClusterController {
   async #probeCluster(cluster: KubeFedCluster): Promise<void> {
     const name = cluster.metadata?.name ?? '';
     const logger = this.#deps.logger.child({ cluster: name });
-    const entry = await this.#entryFor(cluster, logger);
+    const { outcome, version } = await this.#probeWithClient(cluster, logger);
     const now = kubeTime(Date.now());
-    const { outcome, version } = entry.client
-      ? await this.#probe(entry.client)
-      : { outcome: { kind: 'malformed' } as ProbeOutcome, version: undefined };
     if (outcome.kind === 'unreachable') {
       this.#deps.events.record(
         cluster,
@@ -119,19 +103,20 @@ export class ClusterController {
         `Failed to retrieve health of cluster: ${outcome.error}`,
       );
     }
-    entry.record = nextHealthRecord(
-      entry.record ?? previousRecord(cluster),
+    const record = nextHealthRecord(
+      this.#records.get(name) ?? previousRecord(cluster),
       conditionsForProbe(outcome, now),
       this.#deps.options,
       now,
     );
+    this.#records.set(name, record);
     recordClusterState(
       this.#deps.metrics.kubefedClusterTotal,
       name,
-      clusterHealthState(entry.record.conditions),
+      clusterHealthState(record.conditions),
     );
-    const status = clusterStatus(entry.record, version ?? cluster.status?.kubernetesVersion);
-    if (sameStatusIgnoringProbeTime(cluster.status, status)) return;
+    const status = clusterStatus(record, version ?? cluster.status?.kubernetesVersion);
+    if (sameStatusIgnoringProbeTime(cluster.status, status) || this.#deps.signal.aborted) return;
     try {
       await this.#writeStatus(cluster, status);
       logger.v(2).info('Updated cluster status', { state: clusterHealthState(status.conditions) });
@@ -141,55 +126,53 @@ export class ClusterController {
     }
   }
 
-  async #entryFor(cluster: KubeFedCluster, logger: Logger): Promise<MemberEntry> {
+  /** Probes through the registry's client; a cluster whose client cannot be built is malformed. */
+  async #probeWithClient(
+    cluster: KubeFedCluster,
+    logger: Logger,
+  ): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
     const name = cluster.metadata?.name ?? '';
-    const identity = {
-      spec: cluster.spec,
-      labels: cluster.metadata?.labels,
-      annotations: cluster.metadata?.annotations,
-    };
-    let entry = this.#entries.get(name);
-    if (entry && !isDeepStrictEqual(entry.identity, identity)) {
-      void entry.client?.close();
-      entry = undefined;
+    let client: KubeClient;
+    try {
+      client = await this.#deps.clusters.acquire(name);
+    } catch (error) {
+      logger.error('Building the cluster client failed', error);
+      this.#deps.events.record(
+        cluster,
+        'Warning',
+        'MalformedClusterConfig',
+        `The configuration for this cluster may be malformed: ${errorMessage(error)}`,
+      );
+      return { outcome: { kind: 'malformed' }, version: undefined };
     }
-    if (!entry) {
-      entry = { identity, client: undefined, record: undefined };
-      this.#entries.set(name, entry);
+    try {
+      return await this.#probe(client, name);
+    } finally {
+      this.#deps.clusters.release(client);
     }
-    if (!entry.client) {
-      const started = performance.now();
-      try {
-        const config = await loadMemberConnection(this.#deps.host, this.#deps.namespace, cluster);
-        entry.client = new KubeClient(config, {
-          cluster: name,
-          timeoutMs: this.#deps.options.timeoutMs,
-          userAgent: this.#deps.userAgent,
-        });
-        this.#deps.metrics.clusterClientConnectionDuration.observe(
-          (performance.now() - started) / 1000,
-        );
-      } catch (error) {
-        const message = errorMessage(error);
-        logger.error('Building the cluster client failed', error);
-        this.#deps.events.record(
-          cluster,
-          'Warning',
-          'MalformedClusterConfig',
-          `The configuration for this cluster may be malformed: ${message}`,
-        );
-      }
-    }
-    return entry;
   }
 
   async #probe(
     client: KubeClient,
+    name: string,
   ): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
+    const options = {
+      timeoutMs: this.#deps.options.timeoutMs,
+      skipRateLimit: true,
+      signal: this.#deps.signal,
+    };
     let body: unknown;
     try {
-      body = await client.request('GET', '/healthz');
+      body = await client.request('GET', '/healthz', options);
     } catch (error) {
+      // A rotated token: the next round probes with the new one.
+      if (isUnauthorized(error)) {
+        await this.#deps.clusters.refreshCredentials(name).catch((e: unknown) => {
+          this.#deps.logger.error('Re-reading the cluster credentials failed', e, {
+            cluster: name,
+          });
+        });
+      }
       // An HTTP answer other than 2xx still means the cluster is reachable.
       if (error instanceof Error && 'statusCode' in error)
         return { outcome: { kind: 'notOk' }, version: undefined };
@@ -203,23 +186,25 @@ export class ClusterController {
     }
     if (typeof body !== 'string' || body.trim().toLowerCase() !== 'ok')
       return { outcome: { kind: 'notOk' }, version: undefined };
-    const version = await client.discovery.serverVersion().then(
-      (v) => v.gitVersion,
+    const version = await client.request('GET', '/version', options).then(
+      (v) => (isJsonObject(v) && typeof v['gitVersion'] === 'string' ? v['gitVersion'] : undefined),
       () => undefined,
     );
     return { outcome: { kind: 'ok' }, version };
   }
 
+  /** The status is the controller's alone: on a conflict it is written over the fresh object. */
   async #writeStatus(cluster: KubeFedCluster, status: KubeFedCluster['status']): Promise<void> {
-    const { host } = this.#deps;
+    const { host, signal } = this.#deps;
     try {
-      await host.updateStatus(kubeFedClustersResource, { ...cluster, status });
+      await host.updateStatus(kubeFedClustersResource, { ...cluster, status }, { signal });
     } catch (error) {
       if (!isConflict(error)) throw error;
       const fresh = (await host.get(kubeFedClustersResource, cluster.metadata?.name ?? '', {
-        namespace: this.#deps.namespace,
+        namespace: cluster.metadata?.namespace,
+        signal,
       })) as KubeFedCluster;
-      await host.updateStatus(kubeFedClustersResource, { ...fresh, status });
+      await host.updateStatus(kubeFedClustersResource, { ...fresh, status }, { signal });
     }
   }
 }

@@ -1,5 +1,6 @@
 // What every part of one sync controller's reconcile shares: the type it propagates, its caches,
-// its writers. Built once by `startSyncController`; no module-level state.
+// its writers. Built once by `startSyncController`; no module-level state. Each reconcile also
+// gets a signal, which ends with the leadership term: it goes into every request.
 import type { TargetType } from '../../federation/propagation/render.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Informer } from '../../kube/informer.ts';
@@ -8,6 +9,7 @@ import type { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
+import type { MemberWriter } from './member-writer.ts';
 import type { VersionStore } from './versions.ts';
 
 export interface SyncContext {
@@ -29,6 +31,8 @@ export interface SyncContext {
   /** Namespaces on the host; namespace type only. */
   hostNamespaces: Informer | undefined;
   members: FederatedInformer;
+  /** Every member request goes through it. */
+  writer: MemberWriter;
   versions: VersionStore;
   events: EventRecorder;
   logger: Logger;
@@ -38,12 +42,4 @@ export interface SyncContext {
   /** Budget of all member operations of one pass (spec §7.7: 30 s). */
   operationTimeoutMs: number;
   now: () => number;
-}
-
-/** The member object a federated object stands for: same name; no namespace for namespaces. */
-export interface TargetName {
-  name: string;
-  namespace: string | undefined;
-  /** `ns/name` or `name`: the member informer key. */
-  key: string;
 }

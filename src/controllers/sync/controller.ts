@@ -1,8 +1,9 @@
 // The sync controller of one federated type (spec §7.1): the FederatedTypeConfig controller
-// starts and stops it. It watches the federated objects of its type on the host (and, for
-// namespaced types, the FederatedNamespaces; for namespaces, the host Namespaces), the managed
-// member objects through a federated informer, and queues `ns/name` keys; the reconcile in
-// `reconcile.ts` does the work. Handlers only enqueue.
+// starts and stops it. It watches the federated objects of its type on the host, follows the
+// shared host informers (FederatedNamespaces for namespaced types; host Namespaces for the
+// namespace type) and the managed member objects through a federated informer over the shared
+// cluster registry, and queues `ns/name` keys; the reconcile in `reconcile.ts` does the work.
+// Handlers only enqueue.
 import {
   NAMESPACES_TYPE_CONFIG,
   applyTypeConfigDefaults,
@@ -11,17 +12,19 @@ import {
   targetIsNamespaced,
 } from '../../apis/typeconfig.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
-import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
+import type { FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { Informer, stripManagedFields } from '../../kube/informer.ts';
-import { namespacesResource, type ResourceRef } from '../../kube/resource.ts';
+import { Informer, stripManagedFields, type InformerEventHandlers } from '../../kube/informer.ts';
+import { namespacesResource, resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import type { EventSink } from '../../runtime/events.ts';
 import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { MemberClientRegistry } from '../../multicluster/member-clients.ts';
+import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
+import type { HostInformers } from '../../multicluster/host-informers.ts';
+import { clientMemberWriter } from './member-writer.ts';
 import type { RunningTypeController } from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
@@ -40,8 +43,12 @@ export interface SyncControllerDeps {
   metrics: KubeFedMetrics;
   /** `syncController.maxConcurrentReconciles` (KubeFed's default is 1). */
   maxConcurrentReconciles: number;
-  /** One client per member cluster, shared by all sync controllers. */
-  memberClients: MemberClientRegistry;
+  /** The host's shared informers (FederatedNamespaces, Namespaces). */
+  informers: HostInformers;
+  /** The member clusters and their clients, shared by all controllers. */
+  clusters: ClusterRegistry;
+  /** The leadership term: its signal ends every reconcile; writers ask it before writing. */
+  term: { signal: AbortSignal; isLeading: () => boolean };
   /** `syncController.adoptResources: Disabled`. */
   skipAdoptingResources: boolean;
   /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
@@ -66,14 +73,8 @@ export async function startSyncController(
   const logger = deps.logger.child({ controller: name });
   const targetIsNamespace = isNamespaceTypeConfig(ftc);
   const targetNamespaced = targetIsNamespaced(ftc);
-  const targetResource: ResourceRef = {
-    ...refOf(targetType),
-    namespaced: targetNamespaced,
-  };
-  const federatedResource: ResourceRef = {
-    ...refOf(federatedType),
-    namespaced: federatedIsNamespaced(ftc),
-  };
+  const targetResource = resourceRefOf(targetType, targetNamespaced);
+  const federatedResource = resourceRefOf(federatedType, federatedIsNamespaced(ftc));
   // Namespaced types follow their FederatedNamespace (the `namespaces` FTC's federated type).
   const fedNamespaceResource = targetNamespaced
     ? await federatedNamespaceResource(deps.host, deps.kubefedNamespace)
@@ -86,7 +87,8 @@ export async function startSyncController(
     maxConcurrentReconciles: deps.maxConcurrentReconciles,
     ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
     clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    reconcile: (key) => reconcileFederatedObject(ctx, key),
+    signal: deps.term.signal,
+    reconcile: (key, signal) => reconcileFederatedObject(ctx, key, signal),
   });
   /** Member and host Namespace keys are `name`; their federated object is `name/name`. */
   const federatedKey = (key: string): string =>
@@ -114,15 +116,16 @@ export async function startSyncController(
     const ns = obj.metadata?.namespace ?? '';
     enqueueAll((key) => key.startsWith(`${ns}/`));
   };
+  // Shared host informers: this controller only adds its handlers (and removes them on stop).
+  const removeHandlers: (() => void)[] = [];
+  const follow = (informer: Informer, handlers: InformerEventHandlers): Informer => {
+    removeHandlers.push(informer.addEventHandler(handlers));
+    return informer;
+  };
   const federatedNamespaces =
     fedNamespaceResource === undefined
       ? undefined
-      : new Informer({
-          client: deps.host,
-          resource: fedNamespaceResource,
-          namespace: deps.targetNamespace,
-          transform: stripManagedFields,
-          logger,
+      : follow(deps.informers.informer(fedNamespaceResource, deps.targetNamespace), {
           onAdd: enqueueNamespace,
           onUpdate: (_old, obj) => enqueueNamespace(obj),
           onDelete: enqueueNamespace,
@@ -131,11 +134,7 @@ export async function startSyncController(
     worker.enqueue(federatedKey(obj.metadata?.name ?? ''));
   };
   const hostNamespaces = targetIsNamespace
-    ? new Informer({
-        client: deps.host,
-        resource: namespacesResource,
-        transform: stripManagedFields,
-        logger,
+    ? follow(deps.informers.informer(namespacesResource), {
         onAdd: enqueueHostNamespace,
         onUpdate: (_old, obj) => enqueueHostNamespace(obj),
         onDelete: enqueueHostNamespace,
@@ -151,9 +150,7 @@ export async function startSyncController(
     timers.add(timer);
   };
   const members = new FederatedInformer({
-    host: deps.host,
-    namespace: deps.kubefedNamespace,
-    clients: deps.memberClients,
+    clusters: deps.clusters,
     target: targetResource,
     targetNamespace: targetNamespaced ? deps.targetNamespace : undefined,
     logger,
@@ -189,6 +186,11 @@ export async function startSyncController(
     federatedNamespaces,
     hostNamespaces,
     members,
+    writer: clientMemberWriter({
+      resource: targetResource,
+      client: (cluster) => members.client(cluster),
+      isLeading: deps.term.isLeading,
+    }),
     versions,
     events: deps.events.recorder(`${name}-controller`),
     logger,
@@ -199,31 +201,20 @@ export async function startSyncController(
   };
 
   const stop = new AbortController();
-  const loading = versions.load(stop.signal);
+  const loading = versions.load(AbortSignal.any([stop.signal, deps.term.signal]));
   federated.start();
-  federatedNamespaces?.start();
-  hostNamespaces?.start();
   members.start();
   worker.start();
   return {
     async stop() {
       stop.abort();
+      for (const remove of removeHandlers) remove();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await worker.stop();
-      await Promise.all([
-        loading,
-        federated.stop(),
-        federatedNamespaces?.stop(),
-        hostNamespaces?.stop(),
-        members.stop(),
-      ]);
+      await Promise.all([loading, federated.stop(), members.stop()]);
     },
   };
-}
-
-function refOf(resource: APIResource): Omit<ResourceRef, 'namespaced'> {
-  return { group: resource.group ?? '', version: resource.version, resource: resource.pluralName };
 }
 
 async function federatedNamespaceResource(
@@ -235,5 +226,5 @@ async function federatedNamespaceResource(
       namespace: kubefedNamespace,
     })) as FederatedTypeConfig,
   );
-  return { ...refOf(ftc.spec.federatedType), namespaced: true };
+  return resourceRefOf(ftc.spec.federatedType, true);
 }

@@ -16,9 +16,11 @@ import {
   type TargetRef,
 } from '../../federation/propagation/member-operations.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
-import { isNotFound, errorMessage } from '../../kube/errors.ts';
+import { errorMessage } from '../../kube/errors.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
-import type { SyncContext, TargetName } from './context.ts';
+import type { SyncContext } from './context.ts';
+import type { TargetName } from './member-writer.ts';
+import { setFinalizer } from '../finalizers.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates } from './member-states.ts';
 import type { KubeObject } from '../../json/object.ts';
@@ -29,6 +31,7 @@ export async function ensureDeletion(
   target: TargetName,
   targeted: readonly string[],
   hostNamespaceUid: string | undefined,
+  signal: AbortSignal,
 ): Promise<ReconcileResult> {
   ctx.versions.forget(fed);
   if (!(fed.metadata?.finalizers ?? []).includes(SYNC_CONTROLLER_FINALIZER)) {
@@ -40,9 +43,13 @@ export async function ensureDeletion(
 
   if (fed.metadata?.annotations?.[ORPHAN_ANNOTATION] === ORPHAN_ANNOTATION_TRUE) {
     logger.v(2).info('Removing the finalizer; member objects are orphaned');
-    await removeFinalizer(ctx, fed);
+    await removeFinalizer(ctx, fed, signal);
     const plan = planManagedLabelRemoval(targetRef, states.clusters, targeted);
-    const outcome = await dispatchOperations(ctx, { fed, target, operations: plan.operations });
+    const outcome = await dispatchOperations(
+      ctx,
+      { fed, target, operations: plan.operations },
+      signal,
+    );
     const failed = [...outcome.statuses.values()].some((s) => s !== 'LabelRemovalTimedOut');
     if (plan.errors.length > 0 || failed || outcome.timedOut) {
       logger.error('Removing the managed label from orphaned member objects failed', undefined, {
@@ -61,12 +68,11 @@ export async function ensureDeletion(
   const plan = planDeletion(targetRef, states.clusters, targeted, hostNamespaceUid);
   if (plan.operations.length > 0) {
     logger.v(2).info('Deleting member objects', { clusters: plan.remaining });
-    const outcome = await dispatchOperations(ctx, {
-      fed,
-      target,
-      operations: plan.operations,
-      deleteOptions,
-    });
+    const outcome = await dispatchOperations(
+      ctx,
+      { fed, target, operations: plan.operations, deleteOptions },
+      signal,
+    );
     const failed = [...outcome.statuses.values()].some(
       (s) => s !== 'DeletionTimedOut' && s !== 'LabelRemovalTimedOut',
     );
@@ -77,7 +83,7 @@ export async function ensureDeletion(
     return ReconcileResult.Error;
   }
   // Deletions usually complete at once: check the members instead of waiting for their caches.
-  const waiting = await clustersStillHolding(ctx, target, targeted, hostNamespaceUid);
+  const waiting = await clustersStillHolding(ctx, target, targeted, hostNamespaceUid, signal);
   if (waiting === undefined) return ReconcileResult.Error;
   if (waiting.length > 0) {
     ctx.events.record(
@@ -89,12 +95,12 @@ export async function ensureDeletion(
     return ReconcileResult.NeedsRecheck;
   }
   logger.v(2).info('Member objects are gone; removing the finalizer');
-  await removeFinalizer(ctx, fed);
+  await removeFinalizer(ctx, fed, signal);
   return ReconcileResult.AllOK;
 }
 
 /**
- * Ready targeted clusters that still hold a managed member object (live GETs, not the caches);
+ * Ready targeted clusters that still hold a managed member object (live reads, not the caches);
  * undefined when one could not be read.
  */
 async function clustersStillHolding(
@@ -102,46 +108,42 @@ async function clustersStillHolding(
   target: TargetName,
   targeted: readonly string[],
   hostNamespaceUid: string | undefined,
+  signal: AbortSignal,
 ): Promise<string[] | undefined> {
+  const budget = AbortSignal.any([signal, AbortSignal.timeout(ctx.operationTimeoutMs)]);
   const results = await Promise.all(
     targeted.map(async (cluster): Promise<boolean | undefined> => {
-      const client = ctx.members.client(cluster);
-      if (client === undefined) return false; // not ready: planDeletion reported it
-      try {
-        const live = await client.get(ctx.targetResource, target.name, {
-          namespace: target.namespace,
-          timeoutMs: ctx.operationTimeoutMs,
+      const read = await ctx.writer.get(cluster, target, budget);
+      if (!read.ok) {
+        // Not ready (planDeletion reported it) or already gone.
+        if (read.reason === 'NoClient' || read.reason === 'NotFound') return false;
+        ctx.logger.error('Checking for a member object failed', new Error(read.message), {
+          cluster,
         });
-        if (live.metadata?.labels?.[MANAGED_LABEL] !== MANAGED_LABEL_TRUE) return false;
-        if (isHostNamespace(live, hostNamespaceUid) && live.metadata.deletionTimestamp)
-          return false;
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        ctx.logger.error('Checking for a member object failed', error, { cluster });
         return undefined;
       }
+      const live = read.object;
+      if (live?.metadata?.labels?.[MANAGED_LABEL] !== MANAGED_LABEL_TRUE) return false;
+      return !(isHostNamespace(live, hostNamespaceUid) && live.metadata.deletionTimestamp);
     }),
   );
   if (results.includes(undefined)) return undefined;
   return targeted.filter((_, i) => results[i] === true);
 }
 
-async function removeFinalizer(ctx: SyncContext, fed: KubeObject): Promise<void> {
-  const { name, namespace, resourceVersion } = fed.metadata ?? {};
-  const finalizers = (fed.metadata?.finalizers ?? []).filter(
-    (f) => f !== SYNC_CONTROLLER_FINALIZER,
+async function removeFinalizer(
+  ctx: SyncContext,
+  fed: KubeObject,
+  signal: AbortSignal,
+): Promise<void> {
+  await setFinalizer(
+    ctx.host,
+    ctx.federatedResource,
+    fed,
+    SYNC_CONTROLLER_FINALIZER,
+    false,
+    signal,
   );
-  try {
-    await ctx.host.patch(
-      ctx.federatedResource,
-      name ?? '',
-      { metadata: { finalizers, resourceVersion } },
-      { type: 'merge', namespace },
-    );
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
 }
 
 /** `kubefed.io/deleteoption`: only gracePeriodSeconds, propagationPolicy and preconditions count. */

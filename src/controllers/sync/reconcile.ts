@@ -1,7 +1,8 @@
 // One sync pass for one federated object (spec §7.2, §7.3): resolve the key, handle deletion,
 // ensure the finalizer, place, render, plan, dispatch to the members, record versions, write
 // status. Reads come from caches; every write is skipped when it would change nothing, so a pass
-// over a propagated object costs no request at all.
+// over a propagated object costs no request at all. The pass never waits: a conflict ends it with
+// a short requeue, and the end of the leadership term (the signal) ends it at once.
 import { SYNC_CONTROLLER_FINALIZER, systemNamespaces } from '../../apis/constants.ts';
 import {
   planManagedLabelRemoval,
@@ -22,14 +23,19 @@ import {
   type RenderResult,
 } from '../../federation/propagation/render.ts';
 import { objectHashes } from '../../federation/propagation/version.ts';
-import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
-import type { SyncContext, TargetName } from './context.ts';
+import { ReconcileResult, requeueAfter } from '../../runtime/reconcile-worker.ts';
+import { setFinalizer } from '../finalizers.ts';
+import type { SyncContext } from './context.ts';
+import type { TargetName } from './member-writer.ts';
 import { ensureDeletion } from './deletion.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates, withClientFailures } from './member-states.ts';
 import { writePropagationStatus } from './status-writer.ts';
 import type { KubeObject } from '../../json/object.ts';
 import { errorMessage } from '../../kube/errors.ts';
+
+/** After a write conflict: soon, once the watch has brought the newer copy. */
+const CONFLICT_REQUEUE_MS = 200;
 
 /** Everything the informers must have loaded before a pass can decide anything. */
 export function cachesSynced(ctx: SyncContext): boolean {
@@ -47,6 +53,7 @@ export function cachesSynced(ctx: SyncContext): boolean {
 export async function reconcileFederatedObject(
   ctx: SyncContext,
   key: string,
+  signal: AbortSignal,
 ): Promise<ReconcileResult> {
   if (!cachesSynced(ctx)) return ReconcileResult.NotSynced;
   const target = targetNameOf(ctx, key);
@@ -54,7 +61,7 @@ export async function reconcileFederatedObject(
     return ReconcileResult.AllOK;
   }
   const fed = ctx.federated.get(key);
-  if (fed === undefined) return removeOrphanedLabels(ctx, target);
+  if (fed === undefined) return removeOrphanedLabels(ctx, target, signal);
 
   let hostNamespaceUid: string | undefined;
   if (ctx.targetIsNamespace) {
@@ -86,41 +93,46 @@ export async function reconcileFederatedObject(
     const targeted = placement.ok
       ? placement.clusters
       : clusters.map((c) => c.metadata?.name ?? '');
-    return ensureDeletion(ctx, fed, target, targeted, hostNamespaceUid);
+    return ensureDeletion(ctx, fed, target, targeted, hostNamespaceUid, signal);
   }
 
   let current = fed;
-  if (!(fed.metadata?.finalizers ?? []).includes(SYNC_CONTROLLER_FINALIZER)) {
-    ctx.logger.v(2).info('Adding the finalizer', { object: key });
-    try {
-      current = await ctx.host.patch(
-        ctx.federatedResource,
-        fed.metadata?.name ?? '',
-        {
-          metadata: {
-            finalizers: [...(fed.metadata?.finalizers ?? []), SYNC_CONTROLLER_FINALIZER],
-            resourceVersion: fed.metadata?.resourceVersion,
-          },
-        },
-        { type: 'merge', namespace: fed.metadata?.namespace },
-      );
-    } catch (error) {
-      ctx.events.record(
-        fed,
-        'Warning',
-        'EnsureFinalizerError',
-        `Failed to ensure finalizer: ${errorMessage(error)}`,
-      );
-      return ReconcileResult.Error;
+  try {
+    const patched = await setFinalizer(
+      ctx.host,
+      ctx.federatedResource,
+      fed,
+      SYNC_CONTROLLER_FINALIZER,
+      true,
+      signal,
+    );
+    if (patched !== undefined) {
+      ctx.logger.v(2).info('Added the finalizer', { object: key });
+      current = patched;
     }
+  } catch (error) {
+    if (signal.aborted) return ReconcileResult.Error;
+    ctx.events.record(
+      fed,
+      'Warning',
+      'EnsureFinalizerError',
+      `Failed to ensure finalizer: ${errorMessage(error)}`,
+    );
+    return ReconcileResult.Error;
   }
 
   if (!placement.ok) {
     ctx.events.record(current, 'Warning', 'ComputePlacementFailed', placement.error);
-    await writePropagationStatus(ctx, current, 'ComputePlacementFailed', emptyCollection());
-    return ReconcileResult.AllOK;
+    const written = await writePropagationStatus(
+      ctx,
+      current,
+      'ComputePlacementFailed',
+      emptyCollection(),
+      signal,
+    );
+    return written === 'conflict' ? requeueAfter(CONFLICT_REQUEUE_MS) : ReconcileResult.AllOK;
   }
-  return syncToClusters(ctx, current, target, placement.clusters, {
+  return syncToClusters(ctx, current, target, placement.clusters, signal, {
     hostNamespaceUid,
     reason: placement.namespaceNotFederated ? 'NamespaceNotFederated' : '',
   });
@@ -131,6 +143,7 @@ async function syncToClusters(
   fed: KubeObject,
   target: TargetName,
   selected: string[],
+  signal: AbortSignal,
   options: { hostNamespaceUid: string | undefined; reason: PropagationReason },
 ): Promise<ReconcileResult> {
   for (const warning of templateWarnings(fed)) {
@@ -166,15 +179,24 @@ async function syncToClusters(
 
   // A new object's PropagatedVersion is created alongside the member writes; its status (the
   // versions those writes produced) follows them.
-  const preparing = hashes.ok ? ctx.versions.prepare(fed) : Promise.resolve();
-  const outcome = await dispatchOperations(ctx, {
-    fed,
-    target,
-    operations,
-    renderOver: render,
-    recorded,
-    hostNamespaceUid: options.hostNamespaceUid,
-  });
+  const preparing = hashes.ok ? ctx.versions.prepare(fed, signal) : Promise.resolve();
+  const outcome = await dispatchOperations(
+    ctx,
+    {
+      fed,
+      target,
+      operations,
+      renderOver: render,
+      recorded,
+      hostNamespaceUid: options.hostNamespaceUid,
+    },
+    signal,
+  );
+  // The term ended: whatever we would record now, a new leader records better.
+  if (signal.aborted) {
+    await preparing;
+    return ReconcileResult.Error;
+  }
   if (outcome.writes > 0) {
     ctx.logger.v(2).info('Propagated to member clusters', {
       object: target.key,
@@ -182,34 +204,49 @@ async function syncToClusters(
     });
   }
 
-  const recordVersions = async (): Promise<void> => {
+  const recordVersions = async (): Promise<'unchanged' | 'written' | 'retry'> => {
     await preparing;
-    if (!hashes.ok) return;
+    if (!hashes.ok) return 'unchanged';
     try {
-      if (await ctx.versions.update(fed, hashes.hashes, selected, outcome.versions)) {
+      const recorded = await ctx.versions.update(
+        fed,
+        hashes.hashes,
+        selected,
+        outcome.versions,
+        signal,
+      );
+      if (recorded === 'written') {
         ctx.logger.v(2).info('Recorded propagated versions', { object: target.key });
       }
+      return recorded;
     } catch (error) {
       // Only costs a needless update next time (spec §7.3 step 6).
       ctx.logger.error('Recording propagated versions failed', error, { object: target.key });
+      return 'unchanged';
     }
   };
   const statuses = outcome.timedOut ? outcome.statuses : settleStatuses(outcome.statuses);
   // The recorded versions and the status are independent objects: write them side by side.
-  await Promise.all([
+  const [versions, status] = await Promise.all([
     recordVersions(),
-    writePropagationStatus(ctx, fed, options.reason, {
-      statuses,
-      resourcesUpdated: outcome.resourcesUpdated,
-    }),
+    writePropagationStatus(
+      ctx,
+      fed,
+      options.reason,
+      { statuses, resourcesUpdated: outcome.resourcesUpdated },
+      signal,
+    ),
   ]);
-  return needsBackoff(options.reason, statuses) ? ReconcileResult.Error : ReconcileResult.AllOK;
+  if (needsBackoff(options.reason, statuses)) return ReconcileResult.Error;
+  if (versions === 'retry' || status === 'conflict') return requeueAfter(CONFLICT_REQUEUE_MS);
+  return ReconcileResult.AllOK;
 }
 
 /** A managed member object without a federated object (spec §7.8): it loses the managed label. */
 async function removeOrphanedLabels(
   ctx: SyncContext,
   target: TargetName,
+  signal: AbortSignal,
 ): Promise<ReconcileResult> {
   const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
   const states = memberStates(ctx, target.key, 'all');
@@ -223,11 +260,11 @@ async function removeOrphanedLabels(
       object: target.key,
     });
   // No federated object to hold events: the outcome goes to the log only.
-  const outcome = await dispatchOperations(ctx, {
-    fed: undefined,
-    target,
-    operations: plan.operations,
-  });
+  const outcome = await dispatchOperations(
+    ctx,
+    { fed: undefined, target, operations: plan.operations },
+    signal,
+  );
   const failed = [...outcome.statuses.values()].some((s) => s !== 'LabelRemovalTimedOut');
   return plan.errors.length > 0 || failed || outcome.timedOut
     ? ReconcileResult.Error

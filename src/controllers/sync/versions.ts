@@ -1,7 +1,9 @@
 // The version manager (spec §7.9): the (Cluster)PropagatedVersions of one federated type, loaded
 // once at start and then kept in memory, updated by our own writes as they happen (nobody else
 // writes them), so the next reconcile never compares against a stale informer copy. Writes happen
-// only when the recorded versions changed.
+// only when the recorded versions changed. A write that meets a conflict is not retried here: the
+// versions it meant to record are kept in memory as unsaved, the pass asks to run again soon, and
+// the next pass writes them (and compares against them, so the members are not written again).
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   clusterPropagatedVersionsResource,
@@ -16,7 +18,7 @@ import {
   type ObjectHashes,
 } from '../../federation/propagation/version.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../kube/errors.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../../kube/errors.ts';
 import { compactJson } from '../../json/compact-json.ts';
 import { stripManagedFields } from '../../kube/informer.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
@@ -36,6 +38,8 @@ export class VersionStore {
   readonly #resource: ResourceRef;
   /** By the record's own `ns/name`. */
   readonly #records = new Map<string, PropagatedVersion>();
+  /** Statuses computed but not yet written (the write met a conflict). */
+  readonly #unsaved = new Map<string, PropagatedVersionStatus>();
   #loaded = false;
 
   constructor(options: VersionStoreOptions) {
@@ -73,29 +77,39 @@ export class VersionStore {
 
   /** Recorded member versions valid for `hashes` (empty when the template or overrides changed). */
   get(fed: KubeObject, hashes: ObjectHashes): Map<string, string> {
-    return recordedVersions(this.#own(fed)?.status, hashes);
+    return recordedVersions(this.#status(fed), hashes);
   }
 
   forget(fed: KubeObject): void {
-    this.#records.delete(this.#key(fed));
+    const key = this.#key(fed);
+    this.#records.delete(key);
+    this.#unsaved.delete(key);
   }
 
   /**
    * Records `newVersions` for the selected clusters; writes nothing when the stored status stays
-   * the same. Returns whether it wrote.
+   * the same. `retry`: a conflict or a race stopped the write; the pass should run again soon.
    */
   async update(
     fed: KubeObject,
     hashes: ObjectHashes,
     selected: readonly string[],
     newVersions: ReadonlyMap<string, string>,
-  ): Promise<boolean> {
+    signal: AbortSignal,
+  ): Promise<'unchanged' | 'written' | 'retry'> {
     const key = this.#key(fed);
-    const stored = this.#own(fed);
-    const next = nextPropagatedVersionStatus(stored?.status, hashes, selected, newVersions);
-    if (!next.write) return false;
-    this.#remember(key, await this.#write(fed, stored, next.status));
-    return true;
+    const unsaved = this.#unsaved.get(key);
+    const next = nextPropagatedVersionStatus(this.#status(fed), hashes, selected, newVersions);
+    if (!next.write && unsaved === undefined) return 'unchanged';
+    const status = next.write ? next.status : (unsaved ?? next.status);
+    const written = await this.#write(fed, this.#own(fed), status, signal);
+    if (written === undefined) {
+      this.#unsaved.set(key, status);
+      return 'retry';
+    }
+    this.#unsaved.delete(key);
+    this.#remember(key, written);
+    return 'written';
   }
 
   /**
@@ -113,12 +127,13 @@ export class VersionStore {
    * writes are in flight rather than after them. A failure is left to `update`, which retries and
    * sorts out AlreadyExists, NotFound and Forbidden.
    */
-  async prepare(fed: KubeObject): Promise<void> {
+  async prepare(fed: KubeObject, signal: AbortSignal): Promise<void> {
     if (!this.#loaded || this.#own(fed) !== undefined) return;
     try {
       const created = await this.#options.host.create(
         this.#resource,
         propagatedVersionObject(fed, this.#options.targetKind),
+        { signal },
       );
       this.#remember(this.#key(fed), created);
     } catch {
@@ -126,41 +141,48 @@ export class VersionStore {
     }
   }
 
-  /** Create when new, then PUT the status; retries conflicts and races (spec §7.9). */
+  /**
+   * Create when new, then PUT the status (spec §7.9). A conflict, a name taken by an earlier
+   * object's record or a record deleted meanwhile: re-read once so the next try starts from the
+   * server's state, and answer undefined. Never waits.
+   */
   async #write(
     fed: KubeObject,
     stored: PropagatedVersion | undefined,
     status: PropagatedVersionStatus,
-  ): Promise<PropagatedVersion> {
+    signal: AbortSignal,
+  ): Promise<PropagatedVersion | undefined> {
     const { host, targetKind } = this.#options;
     const resource = this.#resource;
     const namespace = fed.metadata?.namespace;
     const name = propagatedVersionName(targetKind, fed.metadata?.name ?? '');
-    let current: PropagatedVersion | undefined = stored;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if (current === undefined) {
-          current = await host.create(resource, propagatedVersionObject(fed, targetKind));
-        }
-        return await host.updateStatus(resource, { ...current, status });
-      } catch (error) {
-        if (isForbidden(error) || Date.now() > deadline) throw error;
-        if (isAlreadyExists(error) || isConflict(error)) {
-          current = await host.get(resource, name, { namespace });
-          if (!ownedBy(current, fed)) {
-            // Left by an earlier object of the same name, waiting for garbage collection.
-            await host.delete(resource, name, { namespace }).catch(() => undefined);
-            current = undefined;
-          }
-        } else if (isNotFound(error)) {
-          current = undefined;
-        } else {
-          throw error;
-        }
-        await sleep(100);
+    const key = this.#key(fed);
+    try {
+      const current =
+        stored ??
+        (await host.create(resource, propagatedVersionObject(fed, targetKind), { signal }));
+      return await host.updateStatus(resource, { ...current, status }, { signal });
+    } catch (error) {
+      if (isNotFound(error)) {
+        this.#records.delete(key);
+        return undefined;
       }
+      if (!isAlreadyExists(error) && !isConflict(error)) throw error;
+      const fresh = await host.get(resource, name, { namespace, signal });
+      if (ownedBy(fresh, fed)) {
+        this.#remember(key, fresh);
+      } else {
+        // Left by an earlier object of the same name, waiting for garbage collection.
+        this.#records.delete(key);
+        await host.delete(resource, name, { namespace, signal }).catch(() => undefined);
+      }
+      return undefined;
     }
+  }
+
+  /** What is recorded for this object: unsaved versions first, then the stored record's. */
+  #status(fed: KubeObject): PropagatedVersionStatus | undefined {
+    return this.#unsaved.get(this.#key(fed)) ?? this.#own(fed)?.status;
   }
 
   /** The stored record of this very object (not of an earlier one with the same name). */

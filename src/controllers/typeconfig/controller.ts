@@ -12,8 +12,9 @@ import {
 } from '../../apis/typeconfig.ts';
 import type { FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
-import { Informer, stripManagedFields } from '../../kube/informer.ts';
+import type { Informer } from '../../kube/informer.ts';
+import type { HostInformers } from '../../multicluster/host-informers.ts';
+import { setFinalizer } from '../finalizers.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { ControllerMetrics } from '../../runtime/metrics.ts';
 import { ReconcileResult, ReconcileWorker } from '../../runtime/reconcile-worker.ts';
@@ -26,7 +27,11 @@ export interface RunningTypeController {
 
 export interface TypeConfigControllerDeps {
   host: KubeClient;
+  /** The FTCs are read through the shared host informer. */
+  informers: HostInformers;
   namespace: string;
+  /** Ends with the leadership term. */
+  signal: AbortSignal;
   /** Namespaced control plane: cluster-scoped types are not federated. */
   limitedScope: boolean;
   logger: Logger;
@@ -39,12 +44,14 @@ export class TypeConfigController {
   readonly #informer: Informer;
   readonly #worker: ReconcileWorker;
   readonly #running = new Map<string, { generation: number; controller: RunningTypeController }>();
+  readonly #removeHandler: () => void;
 
   constructor(deps: TypeConfigControllerDeps) {
     this.#deps = deps;
     this.#worker = new ReconcileWorker({
       name: 'federatedtypeconfig',
-      reconcile: (name) => this.#reconcile(name),
+      reconcile: (name, signal) => this.#reconcile(name, signal),
+      signal: deps.signal,
       logger: deps.logger,
       metrics: deps.metrics,
     });
@@ -54,12 +61,8 @@ export class TypeConfigController {
       // Namespaced types wait for the namespaces FTC: re-check them when it changes.
       if (name === NAMESPACES_TYPE_CONFIG) this.#enqueueNamespacedTypes();
     };
-    this.#informer = new Informer({
-      client: deps.host,
-      resource: federatedTypeConfigsResource,
-      namespace: deps.namespace,
-      transform: stripManagedFields,
-      logger: deps.logger,
+    this.#informer = deps.informers.informer(federatedTypeConfigsResource, deps.namespace);
+    this.#removeHandler = this.#informer.addEventHandler({
       onAdd: enqueue,
       onUpdate: (_old, obj) => enqueue(obj),
       onDelete: enqueue,
@@ -68,13 +71,12 @@ export class TypeConfigController {
 
   start(): void {
     this.#deps.logger.info('Starting FederatedTypeConfig controller');
-    this.#informer.start();
     this.#worker.start();
   }
 
   async stop(): Promise<void> {
+    this.#removeHandler();
     await this.#worker.stop();
-    await this.#informer.stop();
     await Promise.all([...this.#running.values()].map((r) => r.controller.stop()));
     this.#running.clear();
   }
@@ -90,7 +92,7 @@ export class TypeConfigController {
     }
   }
 
-  async #reconcile(name: string): Promise<ReconcileResult> {
+  async #reconcile(name: string, signal: AbortSignal): Promise<ReconcileResult> {
     if (!this.#informer.hasSynced()) return ReconcileResult.NotSynced;
     const cached = this.#cached(name);
     const logger = this.#deps.logger.child({ object: `${this.#deps.namespace}/${name}` });
@@ -108,16 +110,16 @@ export class TypeConfigController {
       case 'finalize':
         if (plan.stop) await this.#stopSync(name, logger);
         if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
-        await this.#setFinalizer(ftc, false);
+        await this.#setFinalizer(ftc, false, signal);
         return ReconcileResult.AllOK;
       case 'skip-cluster-scoped':
         logger.info(
           `Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`,
         );
-        await this.#writeStatus(ftc, plan.status);
+        await this.#writeStatus(ftc, plan.status, signal);
         return ReconcileResult.AllOK;
       case 'sync': {
-        if (await this.#setFinalizer(ftc, true)) {
+        if (await this.#setFinalizer(ftc, true, signal)) {
           if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
         }
         const generation = ftc.metadata?.generation ?? 0;
@@ -129,7 +131,7 @@ export class TypeConfigController {
             controller: await this.#deps.startSyncController(ftc),
           });
         }
-        await this.#writeStatus(ftc, plan.status);
+        await this.#writeStatus(ftc, plan.status, signal);
         if (plan.blocked) {
           logger.error('Cannot start the sync controller', new Error(plan.blocked));
           return ReconcileResult.Error;
@@ -148,30 +150,26 @@ export class TypeConfigController {
   }
 
   /** Adds or removes the FTC finalizer; true when it changed anything. */
-  async #setFinalizer(ftc: FederatedTypeConfig, present: boolean): Promise<boolean> {
-    const finalizers = ftc.metadata?.finalizers ?? [];
-    if (finalizers.includes(FEDERATED_TYPE_CONFIG_FINALIZER) === present) return false;
-    const next = present
-      ? [...finalizers, FEDERATED_TYPE_CONFIG_FINALIZER]
-      : finalizers.filter((f) => f !== FEDERATED_TYPE_CONFIG_FINALIZER);
-    try {
-      await this.#deps.host.patch(
-        federatedTypeConfigsResource,
-        ftc.metadata?.name ?? '',
-        // The resourceVersion makes this fail on a concurrent change instead of overwriting it.
-        { metadata: { finalizers: next, resourceVersion: ftc.metadata?.resourceVersion } },
-        { type: 'merge', namespace: this.#deps.namespace },
-      );
-    } catch (error) {
-      if (!present && isNotFound(error)) return false;
-      throw error;
-    }
-    return true;
+  async #setFinalizer(
+    ftc: FederatedTypeConfig,
+    present: boolean,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const written = await setFinalizer(
+      this.#deps.host,
+      federatedTypeConfigsResource,
+      ftc,
+      FEDERATED_TYPE_CONFIG_FINALIZER,
+      present,
+      signal,
+    );
+    return written !== undefined;
   }
 
   async #writeStatus(
     ftc: FederatedTypeConfig,
     status: FederatedTypeConfig['status'],
+    signal: AbortSignal,
   ): Promise<void> {
     if (isDeepStrictEqual(ftc.status, status)) return;
     await this.#deps.host.patch(
@@ -182,6 +180,7 @@ export class TypeConfigController {
         type: 'merge',
         namespace: this.#deps.namespace,
         subresource: 'status',
+        signal,
       },
     );
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   LeaderElector,
+  LeadershipTerm,
   decideLease,
   type LeaseDecision,
   type LeaseRecord,
@@ -116,20 +117,24 @@ describe('LeaderElector', () => {
     const store = new MemoryLeaseStore();
     const a = new LeaderElector({ identity: 'a', store, timings: fast });
     const b = new LeaderElector({ identity: 'b', store, timings: fast });
-    assert.equal(await a.acquire(), true);
-    const bLeads = b.acquire();
-    const aHolds = a.holdLeadership();
+    const term = await a.acquire();
+    assert.ok(term);
+    let bTerm: LeadershipTerm | undefined;
+    const bLeads = b.acquire().then((t) => (bTerm = t));
     await new Promise((r) => setTimeout(r, 150));
-    assert.equal(b.isLeader, false);
+    assert.equal(bTerm, undefined);
+    assert.equal(term.isLeading(), true);
     a.stop();
-    assert.equal(await aHolds, 'stopped');
-    assert.equal(await bLeads, true);
+    assert.equal(await term.ended, 'stopped');
+    assert.equal(term.signal.aborted, true);
+    await a.release();
+    assert.ok(await bLeads);
     assert.equal(store.record?.spec.holderIdentity, 'b');
     assert.equal(store.record.spec.leaseTransitions, 1);
     b.stop();
   });
 
-  it('reports lost when renewing fails for renewDeadline', async () => {
+  it('ends the term as lost, aborting its signal, when renewing fails for renewDeadline', async () => {
     const store = new MemoryLeaseStore();
     const errors: unknown[] = [];
     const a = new LeaderElector({
@@ -138,10 +143,63 @@ describe('LeaderElector', () => {
       timings: fast,
       onError: (e) => errors.push(e),
     });
-    assert.equal(await a.acquire(), true);
+    const term = await a.acquire();
+    assert.ok(term);
     store.failing = true;
-    assert.equal(await a.holdLeadership(), 'lost');
-    assert.equal(a.isLeader, false);
+    assert.equal(await term.ended, 'lost');
+    assert.equal(term.signal.aborted, true);
+    assert.equal(term.isLeading(), false);
     assert.ok(errors.length > 0);
+    a.stop();
+  });
+
+  it('ends the term at the renew deadline even while a renewal hangs', async () => {
+    const store = new MemoryLeaseStore();
+    const a = new LeaderElector({ identity: 'a', store, timings: fast });
+    const term = await a.acquire();
+    assert.ok(term);
+    // A renewal that never answers: only its signal can end it.
+    const signals: AbortSignal[] = [];
+    const hanging = (signal: AbortSignal): Promise<LeaseRecord | undefined> => {
+      signals.push(signal);
+      return new Promise((_, reject) => {
+        signal.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    };
+    store.get = hanging as () => Promise<LeaseRecord | undefined>;
+    const started = performance.now();
+    assert.equal(await term.ended, 'lost');
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < fast.renewDeadlineMs + 100, `ended after ${String(elapsed)} ms`);
+    assert.ok(signals.length > 0 && signals.every((s) => s.aborted));
+    a.stop();
+  });
+});
+
+describe('LeadershipTerm', () => {
+  it('answers from the clock, so a writer woken late after a freeze sees the term is over', () => {
+    let now = 0;
+    const term = new LeadershipTerm(0, 1000, () => now);
+    assert.equal(term.isLeading(), true);
+    now = 999;
+    assert.equal(term.isLeading(), true);
+    assert.equal(term.remainingMs(), 1);
+    // The deadline's timer has not run (the process was frozen), but the clock has moved on.
+    now = 5000;
+    assert.equal(term.signal.aborted, false);
+    assert.equal(term.isLeading(), false);
+    assert.equal(term.signal.aborted, true);
+  });
+
+  it('moves its deadline on each renewal and ends once', async () => {
+    let now = 0;
+    const term = new LeadershipTerm(0, 1000, () => now);
+    now = 900;
+    term.renewed(900, 1000);
+    now = 1500;
+    assert.equal(term.isLeading(), true);
+    term.end('stopped');
+    term.end('lost');
+    assert.equal(await term.ended, 'stopped');
   });
 });

@@ -1,0 +1,110 @@
+// The controllers kubefed-controller-manager can run, by name (Karmada's controller registry):
+// `--controllers` selects among them (`*`, `name`, `-name`). Each start function gets the one
+// shared context: host clients, the shared host informers and cluster registry, and the leadership
+// term whose signal ends everything the controller does. New controllers (status, scheduling, DNS)
+// are one entry here.
+import { startSyncController } from '../controllers/sync/controller.ts';
+import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
+import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
+import { federatedTypeConfigsResource } from '../apis/resources.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { ClusterRegistry } from '../multicluster/cluster-registry.ts';
+import type { HostInformers } from '../multicluster/host-informers.ts';
+import type { EventSink } from '../runtime/events.ts';
+import type { LeadershipTerm } from '../runtime/leader-election.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { KubeFedMetrics } from '../runtime/metrics.ts';
+import type { RuntimeConfig } from './kubefed-config.ts';
+
+/** What every controller shares, built once by the manager. */
+export interface SharedContext {
+  host: KubeClient;
+  events: EventSink;
+  /** The KubeFed system namespace. */
+  namespace: string;
+  config: RuntimeConfig;
+  logger: Logger;
+  metrics: KubeFedMetrics;
+  informers: HostInformers;
+  clusters: ClusterRegistry;
+}
+
+/** The shared context of one leadership term. */
+export interface ControllerContext extends SharedContext {
+  term: LeadershipTerm;
+}
+
+export interface RunningController {
+  stop(): Promise<void>;
+}
+
+export interface ControllerEntry {
+  /**
+   * Asks for the shared informers the controller reads, so that a standby keeps them synced and
+   * a new leader starts warm.
+   */
+  warm?: (ctx: SharedContext) => void;
+  /** Starts the controller; undefined when its configuration says it must not run. */
+  start: (ctx: ControllerContext) => RunningController | undefined;
+}
+
+export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
+  kubefedcluster: {
+    start(ctx) {
+      const controller = new ClusterController({
+        host: ctx.host,
+        clusters: ctx.clusters,
+        options: ctx.config.healthCheck,
+        logger: ctx.logger.child({ controller: 'kubefedcluster' }),
+        metrics: ctx.metrics,
+        events: ctx.events.recorder('kubefedcluster-controller'),
+        signal: ctx.term.signal,
+      });
+      controller.start();
+      return controller;
+    },
+  },
+  federatedtypeconfig: {
+    warm(ctx) {
+      ctx.informers.informer(federatedTypeConfigsResource, ctx.namespace);
+    },
+    start(ctx) {
+      const { config, logger } = ctx;
+      if (config.featureGates.get('PushReconciler') === false) {
+        logger.info('Feature gate PushReconciler is disabled: no type is propagated');
+        return undefined;
+      }
+      const limitedScope = config.scope === 'Namespaced';
+      const term = { signal: ctx.term.signal, isLeading: () => ctx.term.isLeading() };
+      const controller = new TypeConfigController({
+        host: ctx.host,
+        informers: ctx.informers,
+        namespace: ctx.namespace,
+        signal: ctx.term.signal,
+        limitedScope,
+        logger: logger.child({ controller: 'federatedtypeconfig' }),
+        metrics: ctx.metrics,
+        startSyncController: (ftc) =>
+          startSyncController(ftc, {
+            host: ctx.host,
+            events: ctx.events,
+            kubefedNamespace: ctx.namespace,
+            targetNamespace: limitedScope ? ctx.namespace : undefined,
+            logger,
+            metrics: ctx.metrics,
+            maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
+            informers: ctx.informers,
+            clusters: ctx.clusters,
+            term,
+            skipAdoptingResources: config.skipAdoptingResources,
+            clusterAvailableDelayMs: config.clusterAvailableDelayMs,
+            clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
+          }),
+      });
+      controller.start();
+      return controller;
+    },
+  },
+};
+
+export const knownControllers: readonly string[] = Object.keys(controllerRegistry);
