@@ -23,6 +23,19 @@ import type { DeleteOptions } from '../../kube/client.ts';
 import type { SyncContext } from './context.ts';
 import type { TargetName } from './member-writer.ts';
 
+/** What dispatching reads of the sync context. */
+export type DispatchContext = Pick<
+  SyncContext,
+  'target' | 'targetIsNamespace' | 'writer' | 'adoptResources' | 'operationTimeoutMs'
+> & {
+  events: Pick<SyncContext['events'], 'record'>;
+  metrics: {
+    dispatchOperationDuration: {
+      labels(labels: { action: string }): { observe(seconds: number): void };
+    };
+  };
+};
+
 export interface DispatchInput {
   /** Events are recorded on it; undefined when there is no federated object (orphans). */
   fed: KubeObject | undefined;
@@ -37,7 +50,7 @@ export interface DispatchInput {
 }
 
 export async function dispatchOperations(
-  ctx: SyncContext,
+  ctx: DispatchContext,
   input: DispatchInput,
   signal: AbortSignal,
 ): Promise<PassOutcome> {
@@ -66,7 +79,7 @@ export async function dispatchOperations(
 }
 
 async function runInCluster(
-  ctx: SyncContext,
+  ctx: DispatchContext,
   input: DispatchInput,
   op: Exclude<MemberOperation, { kind: 'none' }>,
   target: TargetRef,
@@ -109,7 +122,7 @@ async function runInCluster(
 }
 
 function send(
-  ctx: SyncContext,
+  ctx: DispatchContext,
   input: DispatchInput,
   op: Exclude<MemberOperation, { kind: 'none' }>,
   signal: AbortSignal,
@@ -130,7 +143,7 @@ function send(
  * A create met an existing object. A namespace create that the member answers with a timeout is
  * taken for one too: the namespace usually exists by then (it is retried as adoption).
  */
-function collided(ctx: SyncContext, result: MemberCallResult): boolean {
+function collided(ctx: DispatchContext, result: MemberCallResult): boolean {
   if (result.ok) return false;
   return (
     result.reason === 'AlreadyExists' ||
