@@ -63,6 +63,11 @@ export interface ReconcileWorkerOptions {
   reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
   /** Ends the work (the leadership term); stop() ends it too. */
   signal?: AbortSignal;
+  /**
+   * Asked before each reconcile (the term's clock check): after a freeze, a queue timer may run
+   * before the term's own deadline timer has aborted the signal.
+   */
+  isLeading?: () => boolean;
   logger: Logger;
   metrics: ControllerMetrics;
   clock?: Clock;
@@ -84,6 +89,7 @@ export class ReconcileWorker {
   readonly #reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal;
+  readonly #isLeading: () => boolean;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #queue: WorkQueue;
@@ -109,6 +115,7 @@ export class ReconcileWorker {
     this.retryDelayMs = options.retryDelayMs ?? 10_000;
     this.clusterSyncDelayMs = options.clusterSyncDelayMs ?? 0;
     this.#reconcile = options.reconcile;
+    this.#isLeading = options.isLeading ?? (() => true);
     this.#signal = options.signal
       ? AbortSignal.any([options.signal, this.#stop.signal])
       : this.#stop.signal;
@@ -193,7 +200,7 @@ export class ReconcileWorker {
 
   async #runWorker(): Promise<void> {
     for (let key = await this.#queue.get(); key !== undefined; key = await this.#queue.get()) {
-      if (this.#signal.aborted) {
+      if (this.#signal.aborted || !this.#isLeading()) {
         this.#queue.done(key);
         break;
       }

@@ -88,6 +88,7 @@ export async function startSyncController(
     ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
     clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
     signal: deps.term.signal,
+    isLeading: deps.term.isLeading,
     reconcile: (key, signal) => reconcileFederatedObject(ctx, key, signal),
   });
   /** Member and host Namespace keys are `name`; their federated object is `name/name`. */

@@ -20,10 +20,10 @@ import { errorMessage } from '../../kube/errors.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
 import type { SyncContext } from './context.ts';
 import type { TargetName } from './member-writer.ts';
-import { setFinalizer } from '../finalizers.ts';
+import { hasFinalizer, setFinalizer } from '../finalizers.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates } from './member-states.ts';
-import type { KubeObject } from '../../json/object.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 export async function ensureDeletion(
   ctx: SyncContext,
@@ -34,10 +34,8 @@ export async function ensureDeletion(
   signal: AbortSignal,
 ): Promise<ReconcileResult> {
   ctx.versions.forget(fed);
-  if (!(fed.metadata?.finalizers ?? []).includes(SYNC_CONTROLLER_FINALIZER)) {
-    return ReconcileResult.AllOK;
-  }
-  const logger = ctx.logger.child({ object: qualified(fed) });
+  if (!hasFinalizer(fed, SYNC_CONTROLLER_FINALIZER)) return ReconcileResult.AllOK;
+  const logger = ctx.logger.child({ object: qualifiedName(fed) });
   const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
   const states = memberStates(ctx, target.key, new Set(targeted));
 
@@ -173,9 +171,4 @@ export function parseDeleteOptions(fed: KubeObject): DeleteOptions | undefined |
     options.preconditions = preconditions;
   }
   return options;
-}
-
-function qualified(obj: KubeObject): string {
-  const { namespace, name } = obj.metadata ?? {};
-  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
 }

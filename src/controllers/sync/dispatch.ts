@@ -22,6 +22,7 @@ import type { RenderResult } from '../../federation/propagation/render.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
 import type { SyncContext } from './context.ts';
 import type { TargetName } from './member-writer.ts';
+import { createCollided } from './namespace-rules.ts';
 
 /** What dispatching reads of the sync context. */
 export type DispatchContext = Pick<
@@ -86,7 +87,9 @@ async function runInCluster(
   signal: AbortSignal,
 ): Promise<ClusterOutcome> {
   const result = await send(ctx, input, op, signal);
-  if (op.kind !== 'create' || !collided(ctx, result)) return outcomeOfWrite(op, result, target);
+  if (op.kind !== 'create' || !createCollided(ctx.targetIsNamespace, result)) {
+    return outcomeOfWrite(op, result, target);
+  }
 
   // AlreadyExists: read what is there and adopt it, or report why not (spec §7.7a).
   const cluster = op.cluster;
@@ -137,16 +140,4 @@ function send(
     case 'unlabel':
       return ctx.writer.removeManagedLabel(op.cluster, input.target, signal);
   }
-}
-
-/**
- * A create met an existing object. A namespace create that the member answers with a timeout is
- * taken for one too: the namespace usually exists by then (it is retried as adoption).
- */
-function collided(ctx: DispatchContext, result: MemberCallResult): boolean {
-  if (result.ok) return false;
-  return (
-    result.reason === 'AlreadyExists' ||
-    (ctx.targetIsNamespace && result.reason === 'ServerTimeout')
-  );
 }

@@ -3,7 +3,8 @@
 // status. Reads come from caches; every write is skipped when it would change nothing, so a pass
 // over a propagated object costs no request at all. The pass never waits: a conflict ends it with
 // a short requeue, and the end of the leadership term (the signal) ends it at once.
-import { SYNC_CONTROLLER_FINALIZER, systemNamespaces } from '../../apis/constants.ts';
+import { SYNC_CONTROLLER_FINALIZER } from '../../apis/constants.ts';
+import { hostNamespaceOf, isSystemNamespaceTarget } from './namespace-rules.ts';
 import {
   planManagedLabelRemoval,
   planMemberOperations,
@@ -57,28 +58,12 @@ export async function reconcileFederatedObject(
 ): Promise<ReconcileResult> {
   if (!cachesSynced(ctx)) return ReconcileResult.NotSynced;
   const target = targetNameOf(ctx, key);
-  if (ctx.targetIsNamespace && systemNamespaces(ctx.kubefedNamespace).has(target.name)) {
-    return ReconcileResult.AllOK;
-  }
+  if (isSystemNamespaceTarget(ctx, target)) return ReconcileResult.AllOK;
   const fed = ctx.federated.get(key);
   if (fed === undefined) return removeOrphanedLabels(ctx, target, signal);
-
-  let hostNamespaceUid: string | undefined;
-  if (ctx.targetIsNamespace) {
-    if (fed.metadata?.namespace !== fed.metadata?.name) {
-      ctx.events.record(
-        fed,
-        'Warning',
-        'InvalidName',
-        'The name of a federated namespace must match the name of its containing namespace.',
-      );
-      return ReconcileResult.AllOK;
-    }
-    const hostNamespace = ctx.hostNamespaces?.get(target.name);
-    // The namespace is being deleted (or not created yet): its FederatedNamespace goes with it.
-    if (hostNamespace === undefined) return ReconcileResult.AllOK;
-    hostNamespaceUid = hostNamespace.metadata?.uid;
-  }
+  const hostNamespace = hostNamespaceOf(ctx, fed, target);
+  if ('skip' in hostNamespace) return ReconcileResult.AllOK;
+  const hostNamespaceUid = hostNamespace.uid;
 
   const fedNamespace = ctx.targetNamespaced
     ? ctx.federatedNamespaces?.get(`${target.namespace ?? ''}/${target.namespace ?? ''}`)

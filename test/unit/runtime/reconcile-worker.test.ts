@@ -3,12 +3,16 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../../src/runtime/clock.ts';
 import { Logger } from '../../../src/runtime/logger.ts';
 import { MetricsRegistry, registerControllerMetrics } from '../../../src/runtime/metrics.ts';
-import { ReconcileResult, ReconcileWorker } from '../../../src/runtime/reconcile-worker.ts';
+import {
+  ReconcileResult,
+  ReconcileWorker,
+  requeueAfter,
+} from '../../../src/runtime/reconcile-worker.ts';
 import type { ReconcileWorkerOptions } from '../../../src/runtime/reconcile-worker.ts';
 import { deferred, settle } from './settle.ts';
 import type { Deferred } from './settle.ts';
 
-type Reconcile = (key: string) => Promise<ReconcileResult>;
+type Reconcile = (key: string, signal: AbortSignal) => Promise<ReconcileResult>;
 
 function setup(
   reconcile: Reconcile,
@@ -334,5 +338,75 @@ describe('ReconcileWorker', () => {
 
   it('rejects a bad concurrency', () => {
     assert.throws(() => setup(scripted(), { maxConcurrentReconciles: 0 }), /positive integer/);
+  });
+});
+
+describe('ReconcileWorker results and cancellation', () => {
+  it('runs a key again after requeueAfter, without backoff', async () => {
+    const reconcile = scripted(requeueAfter(200), ReconcileResult.AllOK);
+    const { worker, clock } = setup(reconcile);
+    worker.start();
+    worker.enqueue('ns/a');
+    await settle();
+    assert.equal(worker.queue.scheduledAt('ns/a'), clock.now() + 200);
+    clock.advance(199);
+    await settle();
+    assert.deepEqual(reconcile.calls, ['ns/a']);
+    clock.advance(1);
+    await settle();
+    assert.deepEqual(reconcile.calls, ['ns/a', 'ns/a']);
+    await worker.stop();
+  });
+
+  it('gives each reconcile a signal that stop() aborts, and does not wait for the work', async () => {
+    const started = deferred<AbortSignal>();
+    const reconcile = (_key: string, signal: AbortSignal): Promise<ReconcileResult> => {
+      started.resolve(signal);
+      // A request that only its signal ends, as a member write in flight.
+      return new Promise((_, reject) => {
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+    };
+    const { worker, logs } = setup(reconcile);
+    worker.start();
+    worker.enqueue('ns/a');
+    const signal = await started.promise;
+    assert.equal(signal.aborted, false);
+    await worker.stop();
+    assert.equal(signal.aborted, true);
+    // Cancelled work is not an object's failure: nothing is logged as one.
+    assert.deepEqual(
+      logs.filter((l) => l['level'] === 'error'),
+      [],
+    );
+  });
+
+  it('ends with the term: an aborted term signal stops reconciles and requeues', async () => {
+    const term = new AbortController();
+    const reconcile = scripted(ReconcileResult.NeedsRecheck);
+    const { worker } = setup(reconcile, { signal: term.signal });
+    worker.start();
+    worker.enqueue('ns/a');
+    await settle();
+    assert.deepEqual(reconcile.calls, ['ns/a']);
+    term.abort();
+    worker.enqueue('ns/b');
+    await settle();
+    assert.deepEqual(reconcile.calls, ['ns/a']);
+    await worker.stop();
+  });
+
+  it('asks isLeading before each reconcile: a term past its deadline reconciles nothing more', async () => {
+    let leading = true;
+    const reconcile = scripted();
+    const { worker } = setup(reconcile, { isLeading: () => leading });
+    worker.start();
+    worker.enqueue('ns/a');
+    await settle();
+    leading = false;
+    worker.enqueue('ns/b');
+    await settle();
+    assert.deepEqual(reconcile.calls, ['ns/a']);
+    await worker.stop();
   });
 });
