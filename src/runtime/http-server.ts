@@ -4,7 +4,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROMETHEUS_CONTENT_TYPE } from './metrics.ts';
 import type { MetricsRegistry } from './metrics.ts';
 import { errorMessage } from '../kube/errors.ts';
 
@@ -129,7 +128,7 @@ async function handle(
     return;
   }
   if (metrics !== undefined) {
-    reply(res, 200, metrics.render(), PROMETHEUS_CONTENT_TYPE);
+    reply(res, 200, await metrics.metrics(), metrics.contentType);
   }
 }
 

@@ -6,7 +6,7 @@ import {
   serveMetrics,
   startHttpServer,
 } from '../../../src/runtime/http-server.ts';
-import { MetricsRegistry } from '../../../src/runtime/metrics.ts';
+import { MetricsRegistry, registerControllerMetrics } from '../../../src/runtime/metrics.ts';
 
 describe('parseListenAddress', () => {
   it('accepts Go-style listen addresses', () => {
@@ -51,16 +51,21 @@ describe('http server', () => {
 
   it('serves /metrics in the Prometheus text format', async () => {
     const registry = new MetricsRegistry();
-    registry.counter({ name: 'scrapes_total', help: 'Scrapes.' }).inc(3);
+    registerControllerMetrics(registry)
+      .reconcileTotal.labels({ controller: 'federatedtypeconfig', result: 'success' })
+      .inc(3);
     const server = await serveMetrics('127.0.0.1:0', registry);
     try {
       const res = await fetch(`${server.url}/metrics`);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
-      assert.equal(
+      assert.match(
         await res.text(),
-        '# HELP scrapes_total Scrapes.\n# TYPE scrapes_total counter\nscrapes_total 3\n',
+        /^# HELP controller_runtime_reconcile_total Total number of reconciliations per controller\n# TYPE controller_runtime_reconcile_total counter\ncontroller_runtime_reconcile_total\{controller="federatedtypeconfig",result="success"\} 3$/m,
       );
+      const head = await fetch(`${server.url}/metrics`, { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal(await head.text(), '');
       const post = await fetch(`${server.url}/metrics`, { method: 'POST' });
       assert.equal(post.status, 405);
       await post.text();
@@ -79,7 +84,7 @@ describe('http server', () => {
     await health.text();
     const metrics = await fetch(`${server.url}/metrics?x=1`);
     assert.equal(metrics.status, 200);
-    assert.equal(await metrics.text(), '');
+    assert.equal(await metrics.text(), '\n', 'an empty registry');
     await server.close();
     await assert.rejects(fetch(`${server.url}/healthz`));
   });

@@ -41,12 +41,9 @@ function setup(
   return { clock, worker, registry, logs };
 }
 
-/** The value of one sample line of the rendered registry, e.g. `name{a="b"}`. */
-function sample(registry: MetricsRegistry, series: string): number | undefined {
-  const line = registry
-    .render()
-    .split('\n')
-    .find((l) => l.startsWith(`${series} `));
+/** The value of one sample line of the exposed text, e.g. `name{a="b"}`. */
+async function sample(registry: MetricsRegistry, series: string): Promise<number | undefined> {
+  const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
@@ -72,7 +69,7 @@ describe('ReconcileWorker', () => {
     assert.deepEqual(reconcile.calls, ['ns/a']);
     assert.equal(worker.queue.scheduledAt('ns/a'), undefined);
     assert.equal(
-      sample(
+      await sample(
         registry,
         'controller_runtime_reconcile_total{controller="federatedconfigmap",result="success"}',
       ),
@@ -135,8 +132,8 @@ describe('ReconcileWorker', () => {
     assert.equal(reconcile.calls.length, 4);
     assert.equal(worker.queue.failures('ns/a'), 0);
     const labels = '{controller="federatedconfigmap"}';
-    assert.equal(sample(registry, `controller_runtime_reconcile_errors_total${labels}`), 3);
-    assert.equal(sample(registry, `workqueue_retries_total{name="federatedconfigmap"}`), 3);
+    assert.equal(await sample(registry, `controller_runtime_reconcile_errors_total${labels}`), 3);
+    assert.equal(await sample(registry, `workqueue_retries_total{name="federatedconfigmap"}`), 3);
     await worker.stop();
   });
 
@@ -160,7 +157,7 @@ describe('ReconcileWorker', () => {
       ],
     );
     assert.equal(
-      sample(
+      await sample(
         registry,
         'controller_runtime_reconcile_total{controller="federatedconfigmap",result="error"}',
       ),
@@ -204,11 +201,11 @@ describe('ReconcileWorker', () => {
     await settle();
     assert.equal(running, 2);
     assert.equal(
-      sample(registry, 'controller_runtime_active_workers{controller="federatedconfigmap"}'),
+      await sample(registry, 'controller_runtime_active_workers{controller="federatedconfigmap"}'),
       2,
     );
     assert.equal(
-      sample(
+      await sample(
         registry,
         'controller_runtime_max_concurrent_reconciles{controller="federatedconfigmap"}',
       ),
@@ -230,7 +227,7 @@ describe('ReconcileWorker', () => {
     pending.get('c')?.[0]?.resolve(ReconcileResult.AllOK);
     await worker.stop();
     assert.equal(
-      sample(registry, 'controller_runtime_active_workers{controller="federatedconfigmap"}'),
+      await sample(registry, 'controller_runtime_active_workers{controller="federatedconfigmap"}'),
       0,
     );
   });
@@ -306,18 +303,18 @@ describe('ReconcileWorker', () => {
     clock.advance(150);
     worker.start();
     await settle();
-    const text = registry.render();
+    const text = await registry.metrics();
     assert.match(
       text,
       /^controller_runtime_reconcile_time_seconds_sum\{controller="federatedconfigmap"\} 0\.3$/m,
     );
     assert.match(
       text,
-      /^controller_runtime_reconcile_time_seconds_bucket\{controller="federatedconfigmap",le="0\.25"\} 0$/m,
+      /^controller_runtime_reconcile_time_seconds_bucket\{le="0\.25",controller="federatedconfigmap"\} 0$/m,
     );
     assert.match(
       text,
-      /^controller_runtime_reconcile_time_seconds_bucket\{controller="federatedconfigmap",le="0\.3"\} 1$/m,
+      /^controller_runtime_reconcile_time_seconds_bucket\{le="0\.3",controller="federatedconfigmap"\} 1$/m,
     );
     assert.match(
       text,
