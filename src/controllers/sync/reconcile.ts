@@ -32,7 +32,7 @@ import { ensureDeletion } from './deletion.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates, withClientFailures } from './member-states.ts';
 import { writePropagationStatus } from './status-writer.ts';
-import type { KubeObject } from '../../json/object.ts';
+import { qualifiedName, type KubeObject } from '../../json/object.ts';
 import { errorMessage } from '../../kube/errors.ts';
 
 /** After a write conflict: soon, once the watch has brought the newer copy. */
@@ -61,6 +61,22 @@ export async function reconcileFederatedObject(
   if (isSystemNamespaceTarget(ctx, target)) return ReconcileResult.AllOK;
   const fed = ctx.federated.get(key);
   if (fed === undefined) return removeOrphanedLabels(ctx, target, signal);
+  // reconcile_federated_resources_duration_seconds: passes over an existing federated object.
+  const started = performance.now();
+  try {
+    return await reconcileExisting(ctx, fed, target, signal);
+  } finally {
+    ctx.metrics.recordFederatedResourceReconcile((performance.now() - started) / 1000);
+  }
+}
+
+async function reconcileExisting(
+  ctx: SyncContext,
+  fed: KubeObject,
+  target: TargetName,
+  signal: AbortSignal,
+): Promise<ReconcileResult> {
+  const key = qualifiedName(fed);
   const hostNamespace = hostNamespaceOf(ctx, fed, target);
   if ('skip' in hostNamespace) return ReconcileResult.AllOK;
   const hostNamespaceUid = hostNamespace.uid;
