@@ -36,7 +36,7 @@ export interface FederatedInformerOptions {
 /** What a reconcile can know about one cluster's member objects. */
 export type MemberCache =
   | { state: 'unready' }
-  | { state: 'synced'; get: (key: string) => KubeObject | undefined; client: KubeClient }
+  | { state: 'synced'; get: (key: string) => KubeObject | undefined }
   /** The first list has not finished yet (and has not failed). */
   | { state: 'pending' }
   | { state: 'client-failed'; error: string }
@@ -113,7 +113,7 @@ export class FederatedInformer {
     const { informer, client } = member;
     if (informer === undefined || client === undefined) return { state: 'pending' };
     if (informer.hasSynced()) {
-      return { state: 'synced', get: (key) => informer.get(key), client };
+      return { state: 'synced', get: (key) => informer.get(key) };
     }
     const error = informer.lastSyncError;
     if (error !== undefined) return { state: 'cache-failed', error: error.message };
