@@ -248,3 +248,11 @@ export function isTimeout(err: unknown): boolean {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Whether `signal` has ended. A call rather than a property read, for use after an await: the
+ * compiler would otherwise keep what it knew of `signal.aborted` from before.
+ */
+export function isCancelled(signal: AbortSignal): boolean {
+  return signal.aborted;
+}

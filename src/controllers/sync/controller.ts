@@ -25,6 +25,7 @@ import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { HostInformers } from '../../multicluster/host-informers.ts';
 import { clientMemberWriter } from './member-writer.ts';
+import { errorMessage } from '../../kube/errors.ts';
 import type { RunningTypeController } from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
@@ -172,7 +173,15 @@ export async function startSyncController(
     namespaced: federatedResource.namespaced,
     targetKind: targetType.kind.toLowerCase(),
     targetNamespace: deps.targetNamespace,
+    // Retried every second: say it once per distinct failure (e.g. missing RBAC), not each time.
+    onLoadError: (error) => {
+      const message = errorMessage(error);
+      if (message === lastLoadError) return;
+      lastLoadError = message;
+      logger.error('Loading the PropagatedVersions failed; the type waits until it works', error);
+    },
   });
+  let lastLoadError: string | undefined;
 
   const ctx: SyncContext = {
     host: deps.host,

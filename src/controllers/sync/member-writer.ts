@@ -6,7 +6,13 @@ import { MANAGED_LABEL } from '../../apis/constants.ts';
 import type { MemberCallResult } from '../../federation/propagation/member-results.ts';
 import type { KubeObject } from '../../json/object.ts';
 import type { DeleteOptions, KubeClient } from '../../kube/client.ts';
-import { errorMessage, isAlreadyExists, isNotFound, isTimeout } from '../../kube/errors.ts';
+import {
+  errorMessage,
+  isAlreadyExists,
+  isCancelled,
+  isNotFound,
+  isTimeout,
+} from '../../kube/errors.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 
 /** The member object a federated object stands for: same name; no namespace for namespaces. */
@@ -52,7 +58,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
     send: (client: KubeClient) => Promise<KubeObject | undefined>,
   ): Promise<MemberCallResult> => {
     if (signal.aborted || !options.isLeading()) {
-      return { ok: false, reason: 'Aborted', message: 'not sent: the pass was cancelled' };
+      return { ok: false, reason: 'NotSent', message: 'not sent: the pass was cancelled' };
     }
     const client = options.client(cluster);
     if (client === undefined) {
@@ -62,7 +68,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
       return { ok: true, object: await send(client) };
     } catch (error) {
       const message = errorMessage(error);
-      if (wasAborted(signal)) return { ok: false, reason: 'Aborted', message };
+      if (isCancelled(signal)) return { ok: false, reason: 'Aborted', message };
       if (isNotFound(error)) return { ok: false, reason: 'NotFound', message };
       if (isAlreadyExists(error)) return { ok: false, reason: 'AlreadyExists', message };
       if (isTimeout(error)) return { ok: false, reason: 'ServerTimeout', message };
@@ -101,9 +107,4 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
         c.get(resource, target.name, { namespace: target.namespace, signal }),
       ),
   };
-}
-
-/** Read after an await: a function, so the compiler does not take the value from before it. */
-function wasAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
 }

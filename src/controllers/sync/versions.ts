@@ -18,7 +18,7 @@ import {
   type ObjectHashes,
 } from '../../federation/propagation/version.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isConflict, isNotFound } from '../../kube/errors.ts';
+import { isAlreadyExists, isCancelled, isConflict, isNotFound } from '../../kube/errors.ts';
 import { compactJson } from '../../json/compact-json.ts';
 import { stripManagedFields } from '../../kube/informer.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
@@ -31,6 +31,8 @@ export interface VersionStoreOptions {
   /** Lower-case target kind: the name prefix of this type's records. */
   targetKind: string;
   targetNamespace: string | undefined;
+  /** Told of each failed list while loading (it is retried every second). */
+  onLoadError?: (error: unknown) => void;
 }
 
 export class VersionStore {
@@ -69,7 +71,8 @@ export class VersionStore {
         for (const item of list.items) this.#remember(qualifiedName(item), item);
         this.#loaded = true;
         return;
-      } catch {
+      } catch (error) {
+        if (!isCancelled(signal)) this.#options.onLoadError?.(error);
         await sleep(1000, undefined, { signal }).catch(() => undefined);
       }
     }
@@ -102,11 +105,10 @@ export class VersionStore {
     const next = nextPropagatedVersionStatus(this.#status(fed), hashes, selected, newVersions);
     if (!next.write && unsaved === undefined) return 'unchanged';
     const status = next.write ? next.status : (unsaved ?? next.status);
+    // Unsaved until written: whatever the write meets, the next pass knows what the members hold.
+    this.#unsaved.set(key, status);
     const written = await this.#write(fed, this.#own(fed), status, signal);
-    if (written === undefined) {
-      this.#unsaved.set(key, status);
-      return 'retry';
-    }
+    if (written === undefined) return 'retry';
     this.#unsaved.delete(key);
     this.#remember(key, written);
     return 'written';
@@ -185,7 +187,10 @@ export class VersionStore {
     return this.#unsaved.get(this.#key(fed)) ?? this.#own(fed)?.status;
   }
 
-  /** The stored record of this very object (not of an earlier one with the same name). */
+  /**
+   * The stored record of this very object, not of an earlier one with the same name. A record
+   * without owner references (made by hand, or restored from a backup) counts as the object's.
+   */
   #own(fed: KubeObject): PropagatedVersion | undefined {
     const record = this.#records.get(this.#key(fed));
     return record !== undefined && ownedBy(record, fed) ? record : undefined;

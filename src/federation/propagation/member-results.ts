@@ -20,11 +20,19 @@ export type MemberCallResult =
   | {
       ok: false;
       /**
+       * `NotSent`: the pass was already cancelled (budget or term over), nothing went out;
        * `Aborted`: the pass's budget ran out or the leadership term ended before an answer;
        * `NoClient`: the cluster has no client (not ready, or its config is malformed);
        * `ServerTimeout`: the member answered that it could not finish in time.
        */
-      reason: 'NotFound' | 'AlreadyExists' | 'NoClient' | 'Aborted' | 'ServerTimeout' | 'Failed';
+      reason:
+        | 'NotFound'
+        | 'AlreadyExists'
+        | 'NoClient'
+        | 'NotSent'
+        | 'Aborted'
+        | 'ServerTimeout'
+        | 'Failed';
       message: string;
     };
 
@@ -89,6 +97,8 @@ export function outcomeOfWrite(
       ],
     };
   }
+  // Refused before sending (the pass was over): no write happened, and no Event may claim one.
+  if (!result.ok && result.reason === 'NotSent') return { ...base, timedOut: true };
   base.attempted.push(op.kind);
   if (!result.ok && result.reason === 'Aborted') return { ...base, timedOut: true };
   const gone = !result.ok && result.reason === 'NotFound';
@@ -116,7 +126,7 @@ export function outcomeOfFailedAdoptionRead(
   target: TargetRef,
   attempted: OperationKind[],
 ): ClusterOutcome {
-  if (result.reason === 'Aborted') {
+  if (result.reason === 'Aborted' || result.reason === 'NotSent') {
     return {
       cluster,
       status: 'CreationTimedOut',

@@ -185,14 +185,14 @@ describe('clientMemberWriter over a KubeClient', () => {
       assert.equal(server.requests.length, 1);
     });
 
-    it('sends nothing once the signal has ended: Aborted', async () => {
+    it('sends nothing once the signal has ended: NotSent', async () => {
       const result = await writer.create('m1', desired, AbortSignal.abort());
       assert.ok(!result.ok);
-      assert.equal(result.reason, 'Aborted');
+      assert.equal(result.reason, 'NotSent');
       assert.equal(server.requests.length, 0);
     });
 
-    it('sends nothing once the leadership term is over, whatever the method: Aborted', async () => {
+    it('sends nothing once the leadership term is over, whatever the method: NotSent', async () => {
       leading = false;
       const results = [
         await writer.create('m1', desired, live()),
@@ -203,7 +203,7 @@ describe('clientMemberWriter over a KubeClient', () => {
       ];
       assert.deepEqual(
         results.map((r) => (r.ok ? 'ok' : r.reason)),
-        ['Aborted', 'Aborted', 'Aborted', 'Aborted', 'Aborted'],
+        ['NotSent', 'NotSent', 'NotSent', 'NotSent', 'NotSent'],
       );
       assert.equal(server.requests.length, 0);
     });

@@ -132,6 +132,28 @@ describe('outcomeOfWrite', () => {
     );
   });
 
+  it('NotSent: the pending status stays, but no write counts and no Event claims one', () => {
+    const outcome = outcomeOfWrite(
+      update('a'),
+      { ok: false, reason: 'NotSent', message: 'not sent' },
+      target,
+    );
+    assert.deepEqual(outcome, {
+      cluster: 'a',
+      status: 'UpdateTimedOut',
+      updated: false,
+      attempted: [],
+      events: [],
+      timedOut: true,
+    });
+    const pass = foldOutcomes([outcome], target, 30_000);
+    assert.equal(pass.writes, 0);
+    assert.deepEqual(
+      pass.events.map((e) => e.reason),
+      ['OperationTimeoutError'],
+    );
+  });
+
   for (const op of [deletion('a'), unlabel('a')]) {
     it(`NotFound on ${op.kind}: the object is gone, which is success`, () => {
       assert.deepEqual(
