@@ -10,8 +10,7 @@ import { formatGoDuration } from '../../apis/duration.ts';
 import { federatedCRDName } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import { customResourceDefinitionsResource } from '../../kube/resource.ts';
-import type { ResourceRef } from '../../kube/resource.ts';
+import { customResourceDefinitionsResource, resourceRefOf } from '../../kube/resource.ts';
 import { propagationStopped, remainingInstancesMessage, stopTimeoutMessage } from './plan.ts';
 import type { KubeObject } from '../../json/object.ts';
 
@@ -127,16 +126,6 @@ async function waitForPropagationStopped(
   }
 }
 
-/** The REST address of a federated type's objects. */
-export function federatedResourceRef(federatedType: APIResource): ResourceRef {
-  return {
-    group: federatedType.group ?? '',
-    version: federatedType.version,
-    resource: federatedType.pluralName,
-    namespaced: federatedType.scope === ResourceScope.Namespaced,
-  };
-}
-
 async function requireNoInstances(
   client: KubeClient,
   federatedType: APIResource,
@@ -145,7 +134,8 @@ async function requireNoInstances(
   let instances: KubeObject[];
   try {
     // Namespaced or not, a LIST without a namespace covers the whole cluster.
-    instances = (await client.list(federatedResourceRef(federatedType), { signal })).items;
+    const ref = resourceRefOf(federatedType, federatedType.scope === ResourceScope.Namespaced);
+    instances = (await client.list(ref, { signal })).items;
   } catch (err) {
     if (isNotFound(err)) return; // the CRD (or that version of it) is gone: nothing remains
     throw err;

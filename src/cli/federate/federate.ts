@@ -15,6 +15,8 @@ import {
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { resourceRefOf } from '../../kube/resource.ts';
+import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
 import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
 import type { FederatedTypeObjects } from '../enable/enable.ts';
@@ -153,14 +155,8 @@ async function getTarget(
   name: string,
   namespace: string | undefined,
 ): Promise<KubeObject> {
-  const ref = {
-    group: target.group,
-    version: target.version,
-    resource: target.pluralName,
-    namespaced: namespace !== undefined,
-  };
   try {
-    return await client.get(ref, name, { namespace });
+    return await client.get(resourceRefOf(target, namespace !== undefined), name, { namespace });
   } catch (err) {
     if (!isNotFound(err)) throw err;
     const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
@@ -188,13 +184,8 @@ async function collectContents(
   const types = contentTypes(await namespacedTypes(client), options.skip);
   const found = await Promise.all(
     types.map(async (target) => {
-      const ref = {
-        group: target.group,
-        version: target.version,
-        resource: target.pluralName,
-        namespaced: true,
-      };
       try {
+        const ref = resourceRefOf(target, true);
         return { target, items: (await client.list(ref, { namespace })).items };
       } catch (err) {
         options.warn(
@@ -309,20 +300,15 @@ export async function createArtifacts(
   }
 }
 
-function federatedRef(typeConfig: FederatedTypeConfig) {
+function federatedRef(typeConfig: FederatedTypeConfig): ResourceRef {
   const type = applyTypeConfigDefaults(typeConfig).spec.federatedType;
-  return {
-    group: type.group ?? '',
-    version: type.version,
-    resource: type.pluralName,
-    namespaced: type.scope === ResourceScope.Namespaced,
-  };
+  return resourceRefOf(type, type.scope === ResourceScope.Namespaced);
 }
 
 /** Creates one federated object; false when a dry run could not validate it (type not served). */
 async function createFederated(
   client: KubeClient,
-  ref: ReturnType<typeof federatedRef>,
+  ref: ResourceRef,
   federated: KubeObject,
   options: CreateOptions & { justEnabled: boolean },
 ): Promise<boolean> {

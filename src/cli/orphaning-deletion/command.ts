@@ -3,6 +3,7 @@ import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, ResourceScope } from '../../
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
+import { resourceRefOf } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag } from '../command.ts';
@@ -57,7 +58,7 @@ export const orphaningDeletionCommand: CommandDefinition = {
       if (!looksFederated(type)) {
         io.stderr(`Warning: ${typeName} might not be a federated resource\n`);
       }
-      const ref = resourceRef(type);
+      const ref = resourceRefOf(type, type.scope === ResourceScope.Namespaced);
       const objectNamespace = ref.namespaced ? namespace : undefined;
       for (let attempt = 0; ; attempt++) {
         const obj = await getObject(client, type, ref, name, objectNamespace);
@@ -96,15 +97,6 @@ function hiddenHostFlags(): CommandDefinition['flags'] {
   return {
     ...(kfns ? { 'kubefed-namespace': { ...kfns, hidden: true } } : {}),
     ...(dryRun ? { 'dry-run': { ...dryRun, hidden: true } } : {}),
-  };
-}
-
-function resourceRef(type: TargetAPIResource): ResourceRef {
-  return {
-    group: type.group,
-    version: type.version,
-    resource: type.pluralName,
-    namespaced: type.scope === ResourceScope.Namespaced,
   };
 }
 
