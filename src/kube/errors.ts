@@ -205,6 +205,16 @@ export function isNotFound(err: unknown): boolean {
   return reasonOf(err) === 'NotFound';
 }
 
+/** What `read` resolves to, or undefined when the server answers NotFound. */
+export async function ifFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function isAlreadyExists(err: unknown): boolean {
   return reasonOf(err) === 'AlreadyExists';
 }

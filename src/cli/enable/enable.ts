@@ -19,7 +19,7 @@ import {
 } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound } from '../../kube/errors.ts';
+import { ifFound, isConflict, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { waitForEstablished } from '../init/install.ts';
@@ -202,7 +202,7 @@ async function writeCRD(
   signal: AbortSignal | undefined,
 ): Promise<WriteResult> {
   for (let attempt = 0; ; attempt++) {
-    const current = await getIfExists(() =>
+    const current = await ifFound(
       client.get(customResourceDefinitionsResource, crd.metadata.name, { signal }),
     );
     if (current === undefined) {
@@ -226,14 +226,5 @@ async function writeCRD(
       // Someone else wrote it meanwhile: read it again and redo the comparison.
       if (!isConflict(err) || attempt >= 2) throw err;
     }
-  }
-}
-
-async function getIfExists(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
-  try {
-    return await get();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
   }
 }

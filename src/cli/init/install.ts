@@ -5,7 +5,7 @@ import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import type { ResourceScope } from '../../apis/constants.ts';
 import { kubeFedConfigsResource } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
+import { ifFound, isAlreadyExists, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
 import { crdReadiness, decideKubeFedConfig, planInstall } from './plan.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
@@ -50,7 +50,7 @@ export async function installKubeFed(
   const fieldManager = options.fieldManager ?? 'kubefedctl';
 
   // Refuse a scope change before writing anything.
-  const existingConfig = await getIfExists(() =>
+  const existingConfig = await ifFound(
     client.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace, signal }),
   );
   const decision = decideKubeFedConfig(existingConfig, options.scope, namespace);
@@ -139,7 +139,7 @@ async function ensureNamespace(
   signal: AbortSignal | undefined,
 ): Promise<ObjectResult> {
   const name = namespaceObject.metadata?.name ?? '';
-  const existing = await getIfExists(() => client.get(namespacesResource, name, { signal }));
+  const existing = await ifFound(client.get(namespacesResource, name, { signal }));
   if (existing) {
     const status = existing['status'];
     if (isJsonObject(status) && status['phase'] === 'Terminating') {
@@ -182,15 +182,6 @@ async function createKubeFedConfig(
       if (!isNotFound(err) || Date.now() >= deadline) throw err;
       await sleep(options.pollIntervalMs ?? 250, undefined, { signal: options.signal });
     }
-  }
-}
-
-async function getIfExists(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
-  try {
-    return await get();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
   }
 }
 

@@ -4,11 +4,10 @@
 // another cluster stops unjoin before it deletes anything, unless --force.
 import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
-import { isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isNotFound, errorMessage } from '../../kube/errors.ts';
 import { namespacesResource } from '../../kube/resource.ts';
 import { describeTarget, explainClusterError, onCluster } from '../join/cluster-access.ts';
 import type { ClusterTarget } from '../join/cluster-access.ts';
-import { getIfExists } from '../join/join.ts';
 import {
   clusterApiEndpoint,
   clusterRoleBindingsResource,
@@ -94,7 +93,7 @@ export async function unjoinCluster(options: UnjoinOptions): Promise<UnjoinResul
   const { host, namespace, clusterName } = options;
   const log = new UnjoinLog(options);
   const registration = await onCluster(host, () =>
-    getIfExists(host.client, kubeFedClustersResource, clusterName, namespace),
+    ifFound(host.client.get(kubeFedClustersResource, clusterName, { namespace })),
   );
   const member = await inspectMember(options, registration, log);
   if (member) await cleanUpMember(options, member, registration !== undefined, log);
@@ -152,8 +151,8 @@ async function inspectMember(
     }
     const serviceAccount = serviceAccountName(clusterName, options.hostClusterName);
     const [namespaceObject, binding] = await Promise.all([
-      getIfExists(member.client, namespacesResource, namespace, undefined),
-      getIfExists(member.client, clusterRoleBindingsResource, roleName(serviceAccount), undefined),
+      ifFound(member.client.get(namespacesResource, namespace)),
+      ifFound(member.client.get(clusterRoleBindingsResource, roleName(serviceAccount))),
     ]);
     return {
       target: member,
@@ -241,11 +240,11 @@ async function decideNamespace(
   const { namespace, host } = options;
   const { client } = member.target;
   const [hostNamespace, clusterBindings, roleBindings, kubefedConfig] = await Promise.all([
-    onCluster(host, () => getIfExists(host.client, namespacesResource, namespace, undefined)),
+    onCluster(host, () => ifFound(host.client.get(namespacesResource, namespace))),
     client.list(clusterRoleBindingsResource),
     client.list(roleBindingsResource, { namespace }),
     // Also 404 when the member has no KubeFed CRDs at all.
-    getIfExists(client, kubeFedConfigsResource, KUBEFED_CONFIG_NAME, namespace),
+    ifFound(client.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace })),
   ]);
   // In a dry run, this registration's own bindings are still there.
   const own = new Set(
