@@ -20,7 +20,7 @@ import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
 import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
 import type { FederatedTypeObjects } from '../enable/enable.ts';
-import { isDns1123Subdomain } from '../join/plan.ts';
+import { isDns1123Subdomain } from '../names.ts';
 import {
   contentTypes,
   describeFederatedObject,

@@ -7,6 +7,8 @@ import { kubeFedConfigsResource } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { ifFound, isAlreadyExists, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
+import { silentProgress } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 import { crdReadiness, decideKubeFedConfig, planInstall } from './plan.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
@@ -18,13 +20,8 @@ export interface InstallOptions {
   /** How long to wait for the CRDs to be Established. Default 60 s. */
   crdEstablishTimeoutMs?: number;
   pollIntervalMs?: number;
-  progress?: InstallProgress;
+  progress?: Progress;
   signal?: AbortSignal;
-}
-
-/** Reports steps as they happen: `begin` a step, then call what it returns with the outcome. */
-export interface InstallProgress {
-  begin(title: string): (outcome: string) => void;
 }
 
 export type ObjectResult = 'created' | 'unchanged';
@@ -39,14 +36,12 @@ export interface InstallSummary {
   kubefedConfigResult: ObjectResult;
 }
 
-const silent: InstallProgress = { begin: () => () => undefined };
-
 export async function installKubeFed(
   client: KubeClient,
   options: InstallOptions,
 ): Promise<InstallSummary> {
   const { namespace, signal } = options;
-  const progress = options.progress ?? silent;
+  const progress = options.progress ?? silentProgress;
   const fieldManager = options.fieldManager ?? 'kubefedctl';
 
   // Refuse a scope change before writing anything.

@@ -13,30 +13,26 @@ import {
   kubeFedConfigsResource,
 } from '../../apis/resources.ts';
 import { ifFound, isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { secretsResource } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
-import { describeTarget, onCluster } from './cluster-access.ts';
-import type { ClusterTarget } from './cluster-access.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
+import { describeTarget, onCluster } from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { describeObject } from '../names.ts';
+import type { Progress } from '../progress.ts';
+import { clusterSecretName, foreignRegistrationNamespace } from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 import {
   caBundleFor,
-  clusterSecretName,
-  describeObject,
-  foreignRegistrationNamespace,
   hostSecret,
   kubeFedCluster,
   memberObjects,
   planJoin,
   reconcileExisting,
   sameClusterSpec,
-  secretsResource,
   targetTypesOf,
 } from './plan.ts';
-import type { JoinPlan, MemberEndpoint, PlannedObject, RbacMode, TargetType } from './plan.ts';
-import { isJsonObject, type KubeObject } from '../../json/object.ts';
-
-/** Reports steps as they happen: `begin` a step, then call what it returns with the outcome. */
-export interface Progress {
-  begin(title: string): (outcome: string) => void;
-}
+import type { JoinPlan, MemberEndpoint, RbacMode, TargetType } from './plan.ts';
 
 export interface JoinOptions {
   clusterName: string;

@@ -5,21 +5,24 @@
 import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
 import { ifFound, isNotFound, errorMessage } from '../../kube/errors.ts';
-import { namespacesResource } from '../../kube/resource.ts';
-import { describeTarget, explainClusterError, onCluster } from '../join/cluster-access.ts';
-import type { ClusterTarget } from '../join/cluster-access.ts';
+import {
+  clusterRoleBindingsResource,
+  namespacesResource,
+  roleBindingsResource,
+  secretsResource,
+} from '../../kube/resource.ts';
+import type { KubeObject } from '../../json/object.ts';
+import { describeTarget, explainClusterError, onCluster } from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { describeObject } from '../names.ts';
 import {
   clusterApiEndpoint,
-  clusterRoleBindingsResource,
   clusterSecretName,
-  describeObject,
   foreignRegistrationNamespace,
-  roleBindingsResource,
   roleName,
-  secretsResource,
   serviceAccountName,
-} from '../join/plan.ts';
-import type { PlannedObject } from '../join/plan.ts';
+} from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 import {
   decideMemberNamespace,
   remainingRegistrations,
@@ -27,7 +30,6 @@ import {
   unjoinMemberObjects,
 } from './plan.ts';
 import type { NamespaceDecision } from './plan.ts';
-import type { KubeObject } from '../../json/object.ts';
 
 export interface UnjoinOptions {
   clusterName: string;
