@@ -1,5 +1,6 @@
 // Names of objects: which ones the API server accepts, and how kubefedctl's output names an object.
 import type { KubeObject } from '../json/object.ts';
+import { parseApiVersion } from '../kube/resource.ts';
 
 // DNS-1123 subdomain: what Kubernetes accepts as the name of most objects.
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -13,4 +14,11 @@ export function describeObject(obj: KubeObject): string {
   const name = obj.metadata?.name ?? `${obj.metadata?.generateName ?? ''}<generated>`;
   const namespace = obj.metadata?.namespace;
   return `${obj.kind ?? 'object'} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** kubectl-style name of a federated object: `federatedconfigmap.types.kubefed.io/web`. */
+export function describeFederatedObject(obj: KubeObject): string {
+  const { group } = parseApiVersion(obj.apiVersion ?? '');
+  const kind = (obj.kind ?? '').toLowerCase();
+  return `${group ? `${kind}.${group}` : kind}/${obj.metadata?.name ?? ''}`;
 }

@@ -1,16 +1,10 @@
 // Turning target objects into federated objects (spec §13.6), and choosing which types of a
 // namespace `federate --contents` federates. Pure: the command reads and writes the clusters.
 import { parseAllDocuments } from 'yaml';
-import {
-  CORE_GROUP,
-  ResourceScope,
-  TYPES_GROUP,
-  groupQualifiedName,
-  pluralName,
-} from '../../apis/constants.ts';
+import { CORE_GROUP, ResourceScope, groupQualifiedName, pluralName } from '../../apis/constants.ts';
 import { apiVersionOf, applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
 import type { FederatedObject, FederatedTypeConfig } from '../../apis/types.ts';
-import { generateTypeConfig } from '../../federation/api-generation/type-config.ts';
+import { generateTypeConfig, looksFederated } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import { parseApiVersion } from '../../kube/resource.ts';
 import { nameMatchesResource } from '../api-lookup.ts';
@@ -203,9 +197,7 @@ export function contentSkipReason(
 ): string | undefined {
   if (resource.scope !== ResourceScope.Namespaced) return 'cluster-scoped';
   if (resource.group === 'extensions') return 'deprecated group extensions';
-  if (resource.group === TYPES_GROUP && resource.kind.startsWith('Federated')) {
-    return 'a federated type';
-  }
+  if (looksFederated(resource)) return 'a federated type';
   const qualified = groupQualifiedName(resource);
   if (ALWAYS_SKIPPED_CONTENT_TYPES.includes(qualified)) return 'always skipped';
   for (const skip of userSkips) {
@@ -222,11 +214,4 @@ export function contentTypes(
   userSkips: readonly string[],
 ): TargetAPIResource[] {
   return candidates.filter((resource) => contentSkipReason(resource, userSkips) === undefined);
-}
-
-/** kubectl-style name of a federated object: `federatedconfigmap.types.kubefed.io/web`. */
-export function describeFederatedObject(obj: KubeObject): string {
-  const { group } = parseApiVersion(obj.apiVersion ?? '');
-  const kind = (obj.kind ?? '').toLowerCase();
-  return `${group ? `${kind}.${group}` : kind}/${obj.metadata?.name ?? ''}`;
 }

@@ -20,13 +20,8 @@ import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
 import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
 import type { FederatedTypeObjects } from '../enable/enable.ts';
-import { isDns1123Subdomain } from '../names.ts';
-import {
-  contentTypes,
-  describeFederatedObject,
-  federatedObjectFromTarget,
-  isMadeInCluster,
-} from './conversion.ts';
+import { describeFederatedObject, isDns1123Subdomain } from '../names.ts';
+import { contentTypes, federatedObjectFromTarget, isMadeInCluster } from './conversion.ts';
 import type { Conversion } from './conversion.ts';
 import type { KubeObject } from '../../json/object.ts';
 

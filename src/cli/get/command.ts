@@ -6,9 +6,9 @@ import { isNotFound } from '../../kube/errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
-import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
 import { hostClusterFlags, kubefedNamespace } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
+import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import {
   CLUSTER_OUTPUT_FORMATS,
   renderAsKubectl,

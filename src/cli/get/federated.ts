@@ -7,7 +7,7 @@ import { NAMESPACES_TYPE_CONFIG, applyTypeConfigDefaults } from '../../apis/type
 import type { FederatedTypeConfig, KubeFedCluster } from '../../apis/types.ts';
 import { loadMemberConnection } from '../../multicluster/member-connection.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
-import { typeConfigName } from '../../federation/api-generation/type-config.ts';
+import { looksFederated, typeConfigName } from '../../federation/api-generation/type-config.ts';
 import { KubeClient } from '../../kube/client.ts';
 import { isNotFound, errorMessage } from '../../kube/errors.ts';
 import { resourceRefOf } from '../../kube/resource.ts';
@@ -15,7 +15,6 @@ import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { listTypeConfigs } from '../enable/enable.ts';
 import { kubefedctlUserAgent } from '../host-client.ts';
-import { looksFederated } from '../orphaning-deletion/orphaning.ts';
 import { clusterStatuses } from './federated-table.ts';
 import type { MemberObjectState } from './federated-table.ts';
 import type { KubeObject } from '../../json/object.ts';

@@ -1,5 +1,6 @@
 // `kubefedctl orphaning-deletion enable|disable|status TYPE NAME` (spec §13.7).
 import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, ResourceScope } from '../../apis/constants.ts';
+import { looksFederated } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
@@ -10,11 +11,10 @@ import { UsageError, booleanFlag } from '../command.ts';
 import type { CommandDefinition } from '../command.ts';
 import { hostClusterFlags } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
-import { describeFederatedObject } from '../federate/conversion.ts';
-import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
+import { describeFederatedObject } from '../names.ts';
+import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import {
   ORPHANING_ACTIONS,
-  looksFederated,
   orphaningStatus,
   parseOrphaningAction,
   withOrphaning,

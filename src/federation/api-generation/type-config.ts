@@ -61,6 +61,11 @@ export function federatedAPIResource(
   };
 }
 
+/** KubeFed's test for a generated federated type: `Federated<Kind>` in the federated types group. */
+export function looksFederated(type: { group: string; kind: string }): boolean {
+  return type.group === TYPES_GROUP && type.kind.startsWith('Federated');
+}
+
 /** The core-group Namespace: the one type whose federated form changes scope. */
 export function isNamespaceTarget(
   target: Pick<TargetAPIResource, 'group' | 'pluralName'>,

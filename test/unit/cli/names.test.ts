@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeObject, isDns1123Subdomain } from '../../../src/cli/names.ts';
+import {
+  describeFederatedObject,
+  describeObject,
+  isDns1123Subdomain,
+} from '../../../src/cli/names.ts';
 
 describe('object names', () => {
   it('checks DNS-1123 subdomains like the API server', () => {
@@ -20,6 +24,17 @@ describe('object names', () => {
     assert.equal(
       describeObject({ kind: 'Secret', metadata: { generateName: 'member1-', namespace: 'ns' } }),
       'Secret ns/member1-<generated>',
+    );
+  });
+
+  it('names federated objects as kubectl does', () => {
+    assert.equal(
+      describeFederatedObject({
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedConfigMap',
+        metadata: { name: 'a' },
+      }),
+      'federatedconfigmap.types.kubefed.io/a',
     );
   });
 });
