@@ -18,8 +18,12 @@ import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts'
 import { resourceRefOf } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
-import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
-import type { FederatedTypeObjects } from '../enable/enable.ts';
+import {
+  applyFederatedType,
+  describeApplyResult,
+  resolveFederatedType,
+} from '../federated-types.ts';
+import type { FederatedTypeObjects } from '../federated-types.ts';
 import { describeFederatedObject, isDns1123Subdomain } from '../names.ts';
 import { contentTypes, federatedObjectFromTarget, isMadeInCluster } from './conversion.ts';
 import type { Conversion } from './conversion.ts';

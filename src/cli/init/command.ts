@@ -3,7 +3,7 @@ import { ResourceScope } from '../../apis/constants.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CommandDefinition } from '../command.ts';
 import { hostClusterFlags, kubefedNamespace, outputFlag, outputFormat } from '../flags.ts';
-import { enableDefaultTypes, summarizeApplyResults } from '../enable/default-types.ts';
+import { enableDefaultTypes, summarizeApplyResults } from '../federated-types.ts';
 import { hostClusterClient } from '../host-client.ts';
 import { renderObjects } from '../output.ts';
 import { lineProgress } from '../progress.ts';

@@ -7,9 +7,10 @@ import { kubeFedConfigsResource } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { ifFound, isAlreadyExists, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
+import { waitForEstablished } from '../crd-readiness.ts';
 import { silentProgress } from '../progress.ts';
 import type { Progress } from '../progress.ts';
-import { crdReadiness, decideKubeFedConfig, planInstall } from './plan.ts';
+import { decideKubeFedConfig, planInstall } from './plan.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export interface InstallOptions {
@@ -92,42 +93,6 @@ export async function installKubeFed(
   };
 }
 
-/** Polls the named CRDs until all are Established; on timeout says which are not, and why. */
-export async function waitForEstablished(
-  client: KubeClient,
-  names: string[],
-  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignal | undefined },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let pending = names;
-  const problems = new Map<string, string>();
-  for (;;) {
-    const states = await Promise.all(
-      pending.map(async (name) => {
-        const crd = await client.get(customResourceDefinitionsResource, name, {
-          signal: options.signal,
-        });
-        return { name, ...crdReadiness(crd) };
-      }),
-    );
-    for (const state of states) {
-      if (state.problem !== undefined) problems.set(state.name, state.problem);
-    }
-    pending = states.filter((s) => !s.established).map((s) => s.name);
-    if (pending.length === 0) return;
-    if (Date.now() >= deadline) {
-      const details = pending.map((name) => {
-        const problem = problems.get(name);
-        return problem ? `${name} (${problem})` : name;
-      });
-      throw new Error(
-        `CRD${pending.length > 1 ? 's' : ''} not Established after ${formatDuration(options.timeoutMs)}: ${details.join(', ')}`,
-      );
-    }
-    await sleep(options.pollIntervalMs, undefined, { signal: options.signal });
-  }
-}
-
 async function ensureNamespace(
   client: KubeClient,
   namespaceObject: KubeObject,
@@ -178,8 +143,4 @@ async function createKubeFedConfig(
       await sleep(options.pollIntervalMs ?? 250, undefined, { signal: options.signal });
     }
   }
-}
-
-function formatDuration(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
 }
