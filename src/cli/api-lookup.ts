@@ -57,7 +57,7 @@ export function nameMatchesResource(name: string, resource: TargetAPIResource): 
 }
 
 /** The lookup failed: the message is the one KubeFed prints. */
-export class APILookupError extends Error {
+class APILookupError extends Error {
   override readonly name = 'APILookupError';
 }
 

@@ -4,7 +4,7 @@ import { loadClusterConfig } from '../kube/kubeconfig.ts';
 import { stringFlag } from './command.ts';
 import type { CliIO, FlagSpecs, FlagValues } from './command.ts';
 
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_NAMESPACE = 'default';
 
 export const namespaceFlag: FlagSpecs = {
   namespace: {

@@ -115,7 +115,7 @@ async function typeFederation(
   throw new TypeNotEnabledError([typeConfigName(target)], options.kubefedNamespace);
 }
 
-export class TypeNotEnabledError extends Error {
+class TypeNotEnabledError extends Error {
   override readonly name = 'TypeNotEnabledError';
   readonly typeConfigNames: readonly string[];
 
@@ -130,7 +130,7 @@ export class TypeNotEnabledError extends Error {
   }
 }
 
-export async function installedTypeConfig(
+async function installedTypeConfig(
   client: KubeClient,
   target: TargetAPIResource,
   kubefedNamespace: string,

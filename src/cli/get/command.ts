@@ -22,7 +22,7 @@ import { renderFederatedList, renderFederatedObject } from './federated-table.ts
 import type { KubeObject } from '../../json/object.ts';
 
 /** Names `get` accepts for KubeFedClusters (kubectl's plural, singular, short and full names). */
-export const CLUSTER_TYPE_NAMES: readonly string[] = [
+const CLUSTER_TYPE_NAMES: readonly string[] = [
   'clusters',
   'cluster',
   kubeFedClustersResource.resource,

@@ -172,7 +172,7 @@ function dryRunSummary(result: JoinResult, member: ClusterTarget, host: ClusterT
 }
 
 /** A Go-style boolean given as a string flag: true/false, 1/0, t/f (any case). */
-export function parseBooleanFlag(flags: FlagValues, name: string, fallback: boolean): boolean {
+function parseBooleanFlag(flags: FlagValues, name: string, fallback: boolean): boolean {
   const value = stringFlag(flags, name);
   if (value === undefined) return fallback;
   const lower = value.toLowerCase();

@@ -17,6 +17,7 @@ import {
   secretsResource,
   serviceAccountsResource,
 } from '../../kube/resource.ts';
+import { jsonEqual } from '../../json/json-patch.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 import { isDns1123Subdomain } from '../names.ts';
 import { healthCheckRoleName, roleName, serviceAccountName } from '../registration.ts';
@@ -28,7 +29,7 @@ const RBAC_V1 = formatApiVersion(rolesResource);
 // --- Names -------------------------------------------------------------------------------------
 
 /** The prefix of the generated host Secret name (`<cluster>-xxxxx`). */
-export function hostSecretGenerateName(clusterName: string): string {
+function hostSecretGenerateName(clusterName: string): string {
   return `${clusterName}-`;
 }
 
@@ -78,7 +79,7 @@ export function clusterAdminRules(): PolicyRule[] {
 }
 
 /** Scope Namespaced, as shipped: everything inside KFNS (the Role). */
-export function namespaceAdminRules(): PolicyRule[] {
+function namespaceAdminRules(): PolicyRule[] {
   return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
 }
 
@@ -87,7 +88,7 @@ export function namespaceAdminRules(): PolicyRule[] {
  * grants nothing: RBAC verbs are case-sensitive; `/healthz` is readable through the default
  * `system:public-info-viewer` role).
  */
-export function shippedHealthCheckRules(): PolicyRule[] {
+function shippedHealthCheckRules(): PolicyRule[] {
   return [
     { verbs: ['Get'], nonResourceURLs: ['/healthz'] },
     { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
@@ -95,7 +96,7 @@ export function shippedHealthCheckRules(): PolicyRule[] {
 }
 
 /** What the health checker reads: the probe and version URLs, and the node list. */
-export function healthCheckRules(): PolicyRule[] {
+function healthCheckRules(): PolicyRule[] {
   return [
     { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
     { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
@@ -395,12 +396,12 @@ export type ExistingObjectAction =
 export function reconcileExisting(planned: KubeObject, existing: KubeObject): ExistingObjectAction {
   const kind = planned.kind;
   if (kind === 'ClusterRole' || kind === 'Role') {
-    if (sameJson(existing['rules'] ?? [], planned['rules'])) return { action: 'keep' };
+    if (jsonEqual(existing['rules'] ?? [], planned['rules'])) return { action: 'keep' };
     return { action: 'update', object: { ...existing, rules: planned['rules'] } };
   }
   if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') {
-    if (!sameJson(existing['roleRef'], planned['roleRef'])) return { action: 'recreate' };
-    if (sameJson(existing['subjects'] ?? [], planned['subjects'])) return { action: 'keep' };
+    if (!jsonEqual(existing['roleRef'], planned['roleRef'])) return { action: 'recreate' };
+    if (jsonEqual(existing['subjects'] ?? [], planned['subjects'])) return { action: 'keep' };
     return { action: 'update', object: { ...existing, subjects: planned['subjects'] } };
   }
   return { action: 'keep' };
@@ -412,24 +413,7 @@ export function sameClusterSpec(existing: KubeObject, desired: KubeFedCluster): 
   if (!isJsonObject(current)) return false;
   const fields = ['apiEndpoint', 'caBundle', 'secretRef', 'disabledTLSValidations'] as const;
   return (
-    fields.every((field) => sameJson(current[field], desired.spec[field])) &&
+    fields.every((field) => jsonEqual(current[field], desired.spec[field])) &&
     (current['proxyURL'] ?? '') === (desired.spec.proxyURL ?? '')
   );
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-/** Object keys sorted, so key order (the server's vs ours) does not count as a difference. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isJsonObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
 }

@@ -11,7 +11,7 @@ export function parseOrphaningAction(value: string): OrphaningAction | undefined
 }
 
 /** KubeFed reads only the exact value `"true"`; any other value leaves orphaning disabled. */
-export function orphaningEnabled(obj: KubeObject): boolean {
+function orphaningEnabled(obj: KubeObject): boolean {
   return obj.metadata?.annotations?.[ORPHAN_ANNOTATION] === ORPHAN_ANNOTATION_TRUE;
 }
 

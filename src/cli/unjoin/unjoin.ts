@@ -164,7 +164,7 @@ async function inspectMember(
         : undefined,
     };
   } catch (err) {
-    const message = describeError(explainClusterError(err, member));
+    const message = errorMessage(explainClusterError(err, member));
     if (!options.force) {
       throw new Error(
         `${message}. To remove the registration from the host anyway, run unjoin again with ` +
@@ -209,7 +209,7 @@ async function cleanUpMember(
         log.deletedObject(description);
       }
     } catch (err) {
-      const message = describeError(explainClusterError(err, target));
+      const message = errorMessage(explainClusterError(err, target));
       log.problem(`could not delete ${description}: ${message}`, forceAdvice, err);
     }
   }
@@ -229,7 +229,7 @@ async function cleanUpMember(
     log.deletedObject(title, options.dryRun ? undefined : 'deleting (finishes in the background)');
   } catch (err) {
     if (isNotFound(err)) return;
-    const message = describeError(explainClusterError(err, target));
+    const message = errorMessage(explainClusterError(err, target));
     log.problem(`could not delete ${title}: ${message}`, forceAdvice, err);
   }
 }
@@ -293,8 +293,4 @@ async function deleteIfExists(
     if (isNotFound(err)) return false;
     throw err;
   }
-}
-
-function describeError(err: unknown): string {
-  return errorMessage(err);
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  orphaningEnabled,
   orphaningStatus,
   parseOrphaningAction,
   withOrphaning,
@@ -26,8 +25,8 @@ describe('orphaning deletion', () => {
     assert.deepEqual(enabled.metadata.annotations, { other: 'x', 'kubefed.io/orphan': 'true' });
     assert.equal(withOrphaning(fed({ 'kubefed.io/orphan': 'true' }), true), undefined);
     assert.equal(
-      orphaningEnabled(withOrphaning(fed({ 'kubefed.io/orphan': 'no' }), true) ?? {}),
-      true,
+      orphaningStatus(withOrphaning(fed({ 'kubefed.io/orphan': 'no' }), true) ?? {}),
+      'Enabled',
     );
   });
 
