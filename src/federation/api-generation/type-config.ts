@@ -112,7 +112,7 @@ export function generateTypeConfig(
  * APIs served under several groups over Kubernetes' history (spec §13.4). Federating two of a set
  * would propagate the same member objects twice, so only one of each may be enabled.
  */
-export const EQUIVALENT_API_GROUPS: Readonly<Record<string, readonly string[]>> = {
+const EQUIVALENT_API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   deployments: ['apps', 'extensions'],
   daemonsets: ['apps', 'extensions'],
   replicasets: ['apps', 'extensions'],

@@ -272,7 +272,7 @@ export function planManagedLabelRemoval(
  * naming them all (`in clusters "c1", "c2"`) instead of one per cluster, which would cost the host
  * M Event writes per object and fill `kubectl describe`; failures stay one Event per cluster.
  */
-export function operationEvent(
+function operationEvent(
   kind: OperationKind,
   target: TargetRef,
   clusters: readonly string[],
@@ -319,7 +319,7 @@ export function operationFailedEvent(
 }
 
 /** The object carries `kubefed.io/managed: "false"`: KubeFed never touches it. */
-export function isExplicitlyUnmanaged(obj: KubeObject): boolean {
+function isExplicitlyUnmanaged(obj: KubeObject): boolean {
   return obj.metadata?.labels?.[MANAGED_LABEL] === MANAGED_LABEL_FALSE;
 }
 

@@ -19,7 +19,6 @@ import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 /** A cluster's slot: `''` is success (omitted on the wire). */
 export type ClusterPropagationStatus = PropagationStatusCode | '';
-export const CLUSTER_PROPAGATION_OK = '';
 
 /** The condition reason: `''` is success (condition `True`). */
 export type PropagationReason = AggregateReason | '';

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   initialStatuses,
-  isExplicitlyUnmanaged,
   isHostNamespace,
-  operationEvent,
   operationEvents,
   operationFailedEvent,
   planAdoption,
@@ -457,12 +455,16 @@ describe('planManagedLabelRemoval', () => {
 describe('helpers', () => {
   it('event texts', () => {
     assert.deepEqual(
-      operationEvent('delete', { kind: 'ClusterRole', qualifiedName: 'admin' }, ['c']),
-      {
-        type: 'Normal',
-        reason: 'DeleteInCluster',
-        message: 'Deleting ClusterRole "admin" in cluster "c"',
-      },
+      operationEvents({ kind: 'ClusterRole', qualifiedName: 'admin' }, [
+        { kind: 'delete', cluster: 'c' },
+      ]),
+      [
+        {
+          type: 'Normal',
+          reason: 'DeleteInCluster',
+          message: 'Deleting ClusterRole "admin" in cluster "c"',
+        },
+      ],
     );
     assert.deepEqual(
       operationEvents(target, [
@@ -496,9 +498,7 @@ describe('helpers', () => {
       message: 'Failed to remove managed label from ConfigMap "demo/cfg" in cluster "c": boom',
     });
   });
-  it('isExplicitlyUnmanaged and isHostNamespace', () => {
-    assert.equal(isExplicitlyUnmanaged(live({ labels: { 'kubefed.io/managed': 'false' } })), true);
-    assert.equal(isExplicitlyUnmanaged(live()), false);
+  it('isHostNamespace', () => {
     assert.equal(isHostNamespace({ metadata: { uid: 'u' } }, 'u'), true);
     assert.equal(isHostNamespace({ metadata: { uid: 'u' } }, undefined), false);
     assert.equal(isHostNamespace({ metadata: {} }, ''), false);
