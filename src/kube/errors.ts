@@ -241,10 +241,6 @@ export function isInvalid(err: unknown): boolean {
   return reasonOf(err) === 'Invalid';
 }
 
-export function isTooManyRequests(err: unknown): boolean {
-  return reasonOf(err) === 'TooManyRequests';
-}
-
 /** The server gave up (`Timeout`, `ServerTimeout`), or the client did before an answer came. */
 export function isTimeout(err: unknown): boolean {
   const reason = reasonOf(err);
