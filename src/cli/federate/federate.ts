@@ -24,6 +24,7 @@ import {
   resolveFederatedType,
 } from '../federated-types.ts';
 import type { FederatedTypeObjects } from '../federated-types.ts';
+import { getFromHost } from '../host-client.ts';
 import { describeFederatedObject, isDns1123Subdomain } from '../names.ts';
 import { contentTypes, federatedObjectFromTarget, isMadeInCluster } from './conversion.ts';
 import type { Conversion } from './conversion.ts';
@@ -71,7 +72,11 @@ export async function collectArtifacts(
   }
   const federation = await typeFederation(client, target, options);
   const namespace = target.scope === ResourceScope.Namespaced ? options.namespace : undefined;
-  const object = await getTarget(client, target, objectName, namespace);
+  const object = await getFromHost(client, resourceRefOf(target, namespace !== undefined), {
+    kind: target.kind,
+    name: objectName,
+    namespace,
+  });
   const artifacts: FederateArtifacts[] = [
     { target, ...federation, conversions: [convert(federation.typeConfig, object, options)] },
   ];
@@ -145,24 +150,6 @@ async function installedTypeConfig(
     if (!isNotFound(err)) throw err;
     // A NotFound for the FTC API itself (KubeFed not installed) reads the same: not enabled.
     return undefined;
-  }
-}
-
-async function getTarget(
-  client: KubeClient,
-  target: TargetAPIResource,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject> {
-  try {
-    return await client.get(resourceRefOf(target, namespace !== undefined), name, { namespace });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-    throw new Error(
-      `${target.kind} "${name}" not found${where} of host cluster "${client.cluster}"`,
-      { cause: err },
-    );
   }
 }
 

@@ -1,16 +1,13 @@
 // `kubefedctl orphaning-deletion enable|disable|status TYPE NAME` (spec §13.7).
 import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, ResourceScope } from '../../apis/constants.ts';
 import { looksFederated } from '../../federation/api-generation/type-config.ts';
-import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound } from '../../kube/errors.ts';
+import { isConflict } from '../../kube/errors.ts';
 import { resourceRefOf } from '../../kube/resource.ts';
-import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag } from '../command.ts';
 import type { CommandDefinition } from '../command.ts';
 import { hostClusterFlags } from '../flags.ts';
-import { hostClusterClient } from '../host-client.ts';
+import { getFromHost, hostClusterClient } from '../host-client.ts';
 import { describeFederatedObject } from '../names.ts';
 import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import {
@@ -61,7 +58,11 @@ export const orphaningDeletionCommand: CommandDefinition = {
       const ref = resourceRefOf(type, type.scope === ResourceScope.Namespaced);
       const objectNamespace = ref.namespaced ? namespace : undefined;
       for (let attempt = 0; ; attempt++) {
-        const obj = await getObject(client, type, ref, name, objectNamespace);
+        const obj = await getFromHost(client, ref, {
+          kind: type.kind,
+          name,
+          namespace: objectNamespace,
+        });
         const label = describe(obj, objectNamespace);
         if (action === 'status') {
           io.stdout(`${orphaningStatus(obj)}\n`);
@@ -98,27 +99,6 @@ function hiddenHostFlags(): CommandDefinition['flags'] {
     ...(kfns ? { 'kubefed-namespace': { ...kfns, hidden: true } } : {}),
     ...(dryRun ? { 'dry-run': { ...dryRun, hidden: true } } : {}),
   };
-}
-
-async function getObject(
-  client: KubeClient,
-  type: TargetAPIResource,
-  ref: ResourceRef,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject> {
-  try {
-    return await client.get(ref, name, { namespace });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-    throw new Error(
-      `${type.kind} "${name}" not found${where} of host cluster "${client.cluster}"`,
-      {
-        cause: err,
-      },
-    );
-  }
 }
 
 function describe(obj: KubeObject, namespace: string | undefined): string {
