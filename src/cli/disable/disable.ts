@@ -9,7 +9,7 @@ import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
 import { formatGoDuration } from '../../apis/duration.ts';
 import { federatedCRDName } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { ifFound, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, resourceRefOf } from '../../kube/resource.ts';
 import { propagationStopped, remainingInstancesMessage, stopTimeoutMessage } from './plan.ts';
 import type { KubeObject } from '../../json/object.ts';
@@ -171,13 +171,6 @@ async function getTypeConfig(
   name: string,
   signal: AbortSignal | undefined,
 ): Promise<FederatedTypeConfig | undefined> {
-  try {
-    return (await client.get(federatedTypeConfigsResource, name, {
-      namespace,
-      signal,
-    })) as FederatedTypeConfig;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const ftc = await ifFound(client.get(federatedTypeConfigsResource, name, { namespace, signal }));
+  return ftc as FederatedTypeConfig | undefined;
 }

@@ -14,7 +14,7 @@ import {
 } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
 import { resourceRefOf } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
@@ -140,17 +140,13 @@ async function installedTypeConfig(
   target: TargetAPIResource,
   kubefedNamespace: string,
 ): Promise<FederatedTypeConfig | undefined> {
-  const name = typeConfigName(target);
-  try {
-    const ftc = await client.get(federatedTypeConfigsResource, name, {
+  // A NotFound for the FTC API itself (KubeFed not installed) reads the same: not enabled.
+  const ftc = await ifFound(
+    client.get(federatedTypeConfigsResource, typeConfigName(target), {
       namespace: kubefedNamespace,
-    });
-    return applyTypeConfigDefaults(ftc as FederatedTypeConfig);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    // A NotFound for the FTC API itself (KubeFed not installed) reads the same: not enabled.
-    return undefined;
-  }
+    }),
+  );
+  return ftc === undefined ? undefined : applyTypeConfigDefaults(ftc as FederatedTypeConfig);
 }
 
 /** Every namespaced type the host serves, as `--contents` may federate them, listable only. */

@@ -9,7 +9,7 @@ import { loadMemberConnection } from '../../multicluster/member-connection.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
 import { looksFederated, typeConfigName } from '../../federation/api-generation/type-config.ts';
 import { KubeClient } from '../../kube/client.ts';
-import { isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isNotFound, errorMessage } from '../../kube/errors.ts';
 import { resourceRefOf } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
@@ -180,13 +180,7 @@ async function federatedNamespace(
 ): Promise<KubeObject | undefined> {
   const ftc = view.typeConfigs.find((t) => t.metadata?.name === NAMESPACES_TYPE_CONFIG);
   if (ftc === undefined) return undefined;
-  const ref = resourceRefOf(ftc.spec.federatedType, true);
-  try {
-    return await host.get(ref, namespace, { namespace });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return ifFound(host.get(resourceRefOf(ftc.spec.federatedType, true), namespace, { namespace }));
 }
 
 /** KubeFedConfig `scope: Namespaced`; a missing config reads as a cluster-wide control plane. */
