@@ -5,6 +5,7 @@ import {
   CORE_V1BETA1,
   ResourceScope,
   TLSValidation,
+  groupQualifiedName,
 } from '../../apis/constants.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
 import {
@@ -155,7 +156,7 @@ export function leastPrivilegeRules(
   const skipped = new Set<string>();
   let readsPods = false;
   for (const type of targetTypes) {
-    const qualified = type.group ? `${type.pluralName}.${type.group}` : type.pluralName;
+    const qualified = groupQualifiedName(type);
     if (scope === ResourceScope.Namespaced && type.scope === ResourceScope.Cluster) {
       if (qualified !== 'namespaces') skipped.add(qualified);
       continue;
