@@ -13,8 +13,6 @@ export const MULTICLUSTER_DNS_GROUP = 'multiclusterdns.kubefed.io';
 export const CORE_V1BETA1 = 'core.kubefed.io/v1beta1';
 /** PropagatedVersion, ClusterPropagatedVersion, FederatedServiceStatus. */
 export const CORE_V1ALPHA1 = 'core.kubefed.io/v1alpha1';
-/** Default group/version of generated federated types (`FederatedDeployment`, ...). */
-export const TYPES_V1BETA1 = 'types.kubefed.io/v1beta1';
 export const SCHEDULING_V1ALPHA1 = 'scheduling.kubefed.io/v1alpha1';
 /** v0.6.1 only: Domain, ServiceDNSRecord, IngressDNSRecord, DNSEndpoint. */
 export const MULTICLUSTER_DNS_V1ALPHA1 = 'multiclusterdns.kubefed.io/v1alpha1';
@@ -27,8 +25,6 @@ export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
 export const KUBEFED_CONFIG_NAME = 'kubefed';
 /** Leader-election lock object, in KFNS. */
 export const LEADER_ELECTION_LOCK_NAME = 'kubefed-controller-manager';
-/** Admission webhook Service in KFNS (port 443 → container port 8443). */
-export const WEBHOOK_SERVICE_NAME = 'kubefed-admission-webhook';
 
 // --- Labels, annotations, finalizers -----------------------------------------------------------
 
@@ -52,10 +48,6 @@ export const FEDERATED_TYPE_CONFIG_FINALIZER = 'core.kubefed.io/federated-type-c
 /** Put on our own CRDs so they can be listed together; no KubeFed controller reads it. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const PART_OF_LABEL_VALUE = 'kubefed';
-
-/** v0.6.1 only: node labels the cluster controller read zones and region from. */
-export const ZONE_NODE_LABEL = 'failure-domain.beta.kubernetes.io/zone';
-export const REGION_NODE_LABEL = 'failure-domain.beta.kubernetes.io/region';
 
 // --- Cluster credentials -----------------------------------------------------------------------
 
@@ -146,7 +138,7 @@ export const PROPAGATION_STATUS_CODES = [
 export type PropagationStatusCode = (typeof PROPAGATION_STATUS_CODES)[number];
 
 /** Codes that mean "retrying may help": a reconcile that produced one ends in error backoff. */
-export const RECOVERABLE_PROPAGATION_STATUS_CODES: ReadonlySet<PropagationStatusCode> = new Set([
+const RECOVERABLE_PROPAGATION_STATUS_CODES: ReadonlySet<PropagationStatusCode> = new Set([
   'CreationFailed',
   'UpdateFailed',
   'DeletionFailed',
@@ -237,11 +229,7 @@ export const KNOWN_FEATURE_GATES: readonly FeatureGate[] = Object.values(Feature
  * Namespaces the FederatedNamespace sync never touches (besides KFNS itself, see
  * {@link systemNamespaces}).
  */
-export const BUILTIN_SYSTEM_NAMESPACES: readonly string[] = [
-  'kube-system',
-  'kube-public',
-  'default',
-];
+const BUILTIN_SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'default'];
 
 /** Namespaces never federated by the namespace type: the built-in ones plus KFNS. */
 export function systemNamespaces(kubefedNamespace: string): ReadonlySet<string> {
@@ -272,7 +260,3 @@ export function groupQualifiedName(resource: { pluralName: string; group?: strin
 export function propagatedVersionName(targetKind: string, federatedName: string): string {
   return `${targetKind.toLowerCase()}-${federatedName}`;
 }
-
-/** v0.6.1 DNSEndpoint names: `service-<record name>` and `ingress-<record name>`. */
-export const SERVICE_DNS_ENDPOINT_PREFIX = 'service-';
-export const INGRESS_DNS_ENDPOINT_PREFIX = 'ingress-';

@@ -113,8 +113,3 @@ export const dnsEndpointsResource: KubeFedResource = {
   namespaced: true,
   shortNames: [],
 };
-
-/** `<group>/<version>`, the apiVersion objects of this resource carry. */
-export function apiVersionOf(resource: KubeFedResource): string {
-  return `${resource.group}/${resource.version}`;
-}

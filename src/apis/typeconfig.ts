@@ -1,7 +1,7 @@
 // FederatedTypeConfig defaulting and the predicates derived from it (spec §2.3). Controllers
 // default in memory; nothing writes the defaults back.
 import { ResourceScope, pluralName } from './constants.ts';
-import type { APIResource, FederatedTypeConfig } from './types.ts';
+import type { FederatedTypeConfig } from './types.ts';
 
 export const NAMESPACES_TYPE_CONFIG = 'namespaces';
 
@@ -38,6 +38,6 @@ export function federatedIsNamespaced(ftc: FederatedTypeConfig): boolean {
 }
 
 /** `apps/v1`, or `v1` for the core group. */
-export function apiVersionOf(resource: APIResource): string {
+export function apiVersionOf(resource: { group?: string | undefined; version: string }): string {
   return resource.group ? `${resource.group}/${resource.version}` : resource.version;
 }

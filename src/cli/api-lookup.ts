@@ -1,6 +1,7 @@
 // Finding the API type a user names on the command line (spec §13.1), as KubeFed's
 // `LookupAPIResource`: a plural, singular, lower-case kind, `<plural>.<group>` or short name, over
-// the server's preferred resources, optionally in one API version. Used by enable and disable.
+// the server's preferred resources, optionally in one API version. Every command that takes a
+// type name looks it up here.
 import { ResourceScope, groupQualifiedName } from '../apis/constants.ts';
 import type { TargetAPIResource } from '../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -56,7 +57,7 @@ export function nameMatchesResource(name: string, resource: TargetAPIResource): 
 }
 
 /** The lookup failed: the message is the one KubeFed prints. */
-export class APILookupError extends Error {
+class APILookupError extends Error {
   override readonly name = 'APILookupError';
 }
 

@@ -16,7 +16,7 @@ import { commandUsage, programName, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
 import { errorMessage } from '../kube/errors.ts';
 
-export const commands: readonly CommandDefinition[] = [
+const commands: readonly CommandDefinition[] = [
   initCommand,
   getCommand,
   joinCommand,
@@ -28,7 +28,7 @@ export const commands: readonly CommandDefinition[] = [
   versionCommand,
 ];
 
-export function processIO(): CliIO {
+function processIO(): CliIO {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -92,7 +92,7 @@ export async function runCli(
 }
 
 /** `Error: <message>`; a usage hint for usage errors; the stack (and causes) from -v 4 up. */
-export function formatError(err: unknown, level: number, command?: CommandDefinition): string {
+function formatError(err: unknown, level: number, command?: CommandDefinition): string {
   const message = errorMessage(err);
   let text = `Error: ${message}\n`;
   if (err instanceof UsageError) {

@@ -38,6 +38,21 @@ export const hostClusterFlags: FlagSpecs = {
   },
 };
 
+/** `--cluster-context` and `--host-cluster-name`: the member of join and unjoin. */
+export const memberClusterFlags: FlagSpecs = {
+  'cluster-context': {
+    type: 'string',
+    valueName: 'CONTEXT',
+    description: 'Kubeconfig context of the cluster (default: CLUSTER_NAME)',
+  },
+  'host-cluster-name': {
+    type: 'string',
+    valueName: 'NAME',
+    description:
+      'Name of the host cluster in the member\'s object names (default: the host context); required when that context contains "/" or ":"',
+  },
+};
+
 export const outputFlag: FlagSpecs = {
   output: {
     type: 'string',

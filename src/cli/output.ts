@@ -11,7 +11,7 @@ export function renderObjects(objects: readonly KubeObject[], format: OutputForm
   return objects.map((obj) => `---\n${renderYaml(obj)}`).join('');
 }
 
-export function renderYaml(obj: KubeObject): string {
+function renderYaml(obj: KubeObject): string {
   // No line folding (CRD descriptions are long) and no anchors for shared sub-objects: the
   // output must read like kubectl's and round-trip through any YAML tool.
   return stringify(obj, { lineWidth: 0, aliasDuplicateObjects: false });

@@ -131,7 +131,7 @@ export interface PoolStats {
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
-export const patchContentTypes: Record<PatchType, string> = {
+const patchContentTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',
   // Only built-in types understand strategic merge; the server answers 415 for custom resources.

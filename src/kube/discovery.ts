@@ -193,7 +193,7 @@ export class Discovery {
 }
 
 /** An APIResourceList body → resources (subresources folded into their parent). */
-export function parseResourceList(body: unknown, gv: GroupVersion): ApiResource[] {
+function parseResourceList(body: unknown, gv: GroupVersion): ApiResource[] {
   const list = isJsonObject(body) && Array.isArray(body['resources']) ? body['resources'] : [];
   const resources = new Map<string, ApiResource>();
   const subresources: [string, string][] = [];

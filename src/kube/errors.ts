@@ -205,6 +205,16 @@ export function isNotFound(err: unknown): boolean {
   return reasonOf(err) === 'NotFound';
 }
 
+/** What `read` resolves to, or undefined when the server answers NotFound. */
+export async function ifFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function isAlreadyExists(err: unknown): boolean {
   return reasonOf(err) === 'AlreadyExists';
 }
@@ -229,10 +239,6 @@ export function isUnauthorized(err: unknown): boolean {
 
 export function isInvalid(err: unknown): boolean {
   return reasonOf(err) === 'Invalid';
-}
-
-export function isTooManyRequests(err: unknown): boolean {
-  return reasonOf(err) === 'TooManyRequests';
 }
 
 /** The server gave up (`Timeout`, `ServerTimeout`), or the client did before an answer came. */

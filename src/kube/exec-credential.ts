@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ExecConfig } from './kubeconfig.ts';
 import { isJsonObject } from '../json/object.ts';
 
-export const supportedExecApiVersions = [
+const supportedExecApiVersions = [
   'client.authentication.k8s.io/v1',
   'client.authentication.k8s.io/v1beta1',
 ];

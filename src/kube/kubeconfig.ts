@@ -264,7 +264,7 @@ function readExec(
 }
 
 /** Merge kubeconfigs in precedence order: the first definition of each name wins. */
-export function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
+function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
   const merged: Kubeconfig = {
     sources: [],
     clusters: new Map(),
@@ -284,7 +284,7 @@ export function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
 }
 
 /** Context names, sorted, for messages and completions. */
-export function contextNames(config: Kubeconfig): string[] {
+function contextNames(config: Kubeconfig): string[] {
   return [...config.contexts.keys()].sort();
 }
 

@@ -97,6 +97,50 @@ export const customResourceDefinitionsResource: ResourceRef = {
   namespaced: false,
 };
 
+export const serviceAccountsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'serviceaccounts',
+  namespaced: true,
+};
+
+export const secretsResource: ResourceRef = {
+  group: '',
+  version: 'v1',
+  resource: 'secrets',
+  namespaced: true,
+};
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+export const clusterRolesResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'clusterroles',
+  namespaced: false,
+};
+
+export const clusterRoleBindingsResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'clusterrolebindings',
+  namespaced: false,
+};
+
+export const rolesResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'roles',
+  namespaced: true,
+};
+
+export const roleBindingsResource: ResourceRef = {
+  group: RBAC_GROUP,
+  version: 'v1',
+  resource: 'rolebindings',
+  namespaced: true,
+};
+
 /** The ResourceRef of an API resource as KubeFed's APIs describe one (FTC types, discovery). */
 export function resourceRefOf(
   resource: { group?: string | undefined; version: string; pluralName: string },

@@ -41,7 +41,7 @@ export interface ChainVerificationOptions extends PartialTlsVerification {
 }
 
 /** Verify a presented chain (leaf first). Returns the problem, or undefined when it is trusted. */
-export function verifyCertificateChain(
+function verifyCertificateChain(
   chain: readonly X509Certificate[],
   options: ChainVerificationOptions,
 ): Error | undefined {

@@ -15,7 +15,7 @@ export interface KubeBinaries {
 
 const buildScript = fileURLToPath(new URL('../../hack/build-kube-binaries.sh', import.meta.url));
 
-export function binariesIn(dir: string): KubeBinaries {
+function binariesIn(dir: string): KubeBinaries {
   return {
     dir,
     etcd: `${dir}/etcd`,

@@ -9,9 +9,8 @@ import type { APIResource, FederatedTypeConfig } from '../../apis/types.ts';
 import { formatGoDuration } from '../../apis/duration.ts';
 import { federatedCRDName } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
-import { customResourceDefinitionsResource } from '../../kube/resource.ts';
-import type { ResourceRef } from '../../kube/resource.ts';
+import { ifFound, isNotFound } from '../../kube/errors.ts';
+import { customResourceDefinitionsResource, resourceRefOf } from '../../kube/resource.ts';
 import { propagationStopped, remainingInstancesMessage, stopTimeoutMessage } from './plan.ts';
 import type { KubeObject } from '../../json/object.ts';
 
@@ -127,16 +126,6 @@ async function waitForPropagationStopped(
   }
 }
 
-/** The REST address of a federated type's objects. */
-export function federatedResourceRef(federatedType: APIResource): ResourceRef {
-  return {
-    group: federatedType.group ?? '',
-    version: federatedType.version,
-    resource: federatedType.pluralName,
-    namespaced: federatedType.scope === ResourceScope.Namespaced,
-  };
-}
-
 async function requireNoInstances(
   client: KubeClient,
   federatedType: APIResource,
@@ -145,7 +134,8 @@ async function requireNoInstances(
   let instances: KubeObject[];
   try {
     // Namespaced or not, a LIST without a namespace covers the whole cluster.
-    instances = (await client.list(federatedResourceRef(federatedType), { signal })).items;
+    const ref = resourceRefOf(federatedType, federatedType.scope === ResourceScope.Namespaced);
+    instances = (await client.list(ref, { signal })).items;
   } catch (err) {
     if (isNotFound(err)) return; // the CRD (or that version of it) is gone: nothing remains
     throw err;
@@ -181,13 +171,6 @@ async function getTypeConfig(
   name: string,
   signal: AbortSignal | undefined,
 ): Promise<FederatedTypeConfig | undefined> {
-  try {
-    return (await client.get(federatedTypeConfigsResource, name, {
-      namespace,
-      signal,
-    })) as FederatedTypeConfig;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const ftc = await ifFound(client.get(federatedTypeConfigsResource, name, { namespace, signal }));
+  return ftc as FederatedTypeConfig | undefined;
 }

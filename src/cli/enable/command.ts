@@ -10,8 +10,12 @@ import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CommandDefinition, FlagValues } from '../command.ts';
 import { hostClusterFlags, kubefedNamespace, outputFlag, outputFormat } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
+import {
+  applyFederatedType,
+  describeApplyResult,
+  resolveFederatedType,
+} from '../federated-types.ts';
 import { renderObjects } from '../output.ts';
-import { applyFederatedType, describeApplyResult, resolveFederatedType } from './enable.ts';
 
 const directiveFlags = ['version', 'federated-group', 'federated-version'] as const;
 

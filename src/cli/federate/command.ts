@@ -7,9 +7,9 @@ import { hostClusterFlags, kubefedNamespace, outputFormat } from '../flags.ts';
 import type { OutputFormat } from '../flags.ts';
 import { hostClusterClient } from '../host-client.ts';
 import { renderObjects } from '../output.ts';
+import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import { convertOffline, parseSkipList, parseTargetObjects } from './conversion.ts';
 import { collectArtifacts, createArtifacts } from './federate.ts';
-import { namespaceFlag, targetNamespace } from './target-namespace.ts';
 
 export const federateCommand: CommandDefinition = {
   name: 'federate',

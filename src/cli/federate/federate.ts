@@ -14,17 +14,19 @@ import {
 } from '../../federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { resourceRefOf } from '../../kube/resource.ts';
+import type { ResourceRef } from '../../kube/resource.ts';
 import { candidateResources, discoverResources, lookupAPIResource } from '../api-lookup.ts';
-import { applyFederatedType, describeApplyResult, resolveFederatedType } from '../enable/enable.ts';
-import type { FederatedTypeObjects } from '../enable/enable.ts';
-import { isDns1123Subdomain } from '../join/plan.ts';
 import {
-  contentTypes,
-  describeFederatedObject,
-  federatedObjectFromTarget,
-  isMadeInCluster,
-} from './conversion.ts';
+  applyFederatedType,
+  describeApplyResult,
+  resolveFederatedType,
+} from '../federated-types.ts';
+import type { FederatedTypeObjects } from '../federated-types.ts';
+import { getFromHost } from '../host-client.ts';
+import { describeFederatedObject, isDns1123Subdomain } from '../names.ts';
+import { contentTypes, federatedObjectFromTarget, isMadeInCluster } from './conversion.ts';
 import type { Conversion } from './conversion.ts';
 import type { KubeObject } from '../../json/object.ts';
 
@@ -70,7 +72,11 @@ export async function collectArtifacts(
   }
   const federation = await typeFederation(client, target, options);
   const namespace = target.scope === ResourceScope.Namespaced ? options.namespace : undefined;
-  const object = await getTarget(client, target, objectName, namespace);
+  const object = await getFromHost(client, resourceRefOf(target, namespace !== undefined), {
+    kind: target.kind,
+    name: objectName,
+    namespace,
+  });
   const artifacts: FederateArtifacts[] = [
     { target, ...federation, conversions: [convert(federation.typeConfig, object, options)] },
   ];
@@ -114,7 +120,7 @@ async function typeFederation(
   throw new TypeNotEnabledError([typeConfigName(target)], options.kubefedNamespace);
 }
 
-export class TypeNotEnabledError extends Error {
+class TypeNotEnabledError extends Error {
   override readonly name = 'TypeNotEnabledError';
   readonly typeConfigNames: readonly string[];
 
@@ -129,46 +135,18 @@ export class TypeNotEnabledError extends Error {
   }
 }
 
-export async function installedTypeConfig(
+async function installedTypeConfig(
   client: KubeClient,
   target: TargetAPIResource,
   kubefedNamespace: string,
 ): Promise<FederatedTypeConfig | undefined> {
-  const name = typeConfigName(target);
-  try {
-    const ftc = await client.get(federatedTypeConfigsResource, name, {
+  // A NotFound for the FTC API itself (KubeFed not installed) reads the same: not enabled.
+  const ftc = await ifFound(
+    client.get(federatedTypeConfigsResource, typeConfigName(target), {
       namespace: kubefedNamespace,
-    });
-    return applyTypeConfigDefaults(ftc as FederatedTypeConfig);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    // A NotFound for the FTC API itself (KubeFed not installed) reads the same: not enabled.
-    return undefined;
-  }
-}
-
-async function getTarget(
-  client: KubeClient,
-  target: TargetAPIResource,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject> {
-  const ref = {
-    group: target.group,
-    version: target.version,
-    resource: target.pluralName,
-    namespaced: namespace !== undefined,
-  };
-  try {
-    return await client.get(ref, name, { namespace });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-    throw new Error(
-      `${target.kind} "${name}" not found${where} of host cluster "${client.cluster}"`,
-      { cause: err },
-    );
-  }
+    }),
+  );
+  return ftc === undefined ? undefined : applyTypeConfigDefaults(ftc as FederatedTypeConfig);
 }
 
 /** Every namespaced type the host serves, as `--contents` may federate them, listable only. */
@@ -188,13 +166,8 @@ async function collectContents(
   const types = contentTypes(await namespacedTypes(client), options.skip);
   const found = await Promise.all(
     types.map(async (target) => {
-      const ref = {
-        group: target.group,
-        version: target.version,
-        resource: target.pluralName,
-        namespaced: true,
-      };
       try {
+        const ref = resourceRefOf(target, true);
         return { target, items: (await client.list(ref, { namespace })).items };
       } catch (err) {
         options.warn(
@@ -309,20 +282,15 @@ export async function createArtifacts(
   }
 }
 
-function federatedRef(typeConfig: FederatedTypeConfig) {
+function federatedRef(typeConfig: FederatedTypeConfig): ResourceRef {
   const type = applyTypeConfigDefaults(typeConfig).spec.federatedType;
-  return {
-    group: type.group ?? '',
-    version: type.version,
-    resource: type.pluralName,
-    namespaced: type.scope === ResourceScope.Namespaced,
-  };
+  return resourceRefOf(type, type.scope === ResourceScope.Namespaced);
 }
 
 /** Creates one federated object; false when a dry run could not validate it (type not served). */
 async function createFederated(
   client: KubeClient,
-  ref: ReturnType<typeof federatedRef>,
+  ref: ResourceRef,
   federated: KubeObject,
   options: CreateOptions & { justEnabled: boolean },
 ): Promise<boolean> {

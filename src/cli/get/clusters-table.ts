@@ -5,7 +5,7 @@ import { ClusterConditionType, ConditionStatus } from '../../apis/constants.ts';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
-export const CLUSTER_COLUMNS = [
+const CLUSTER_COLUMNS = [
   'NAME',
   'READY',
   'OFFLINE',

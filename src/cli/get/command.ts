@@ -3,12 +3,11 @@
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG } from '../../apis/typeconfig.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import type { KubeClient } from '../../kube/client.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
-import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
 import { hostClusterFlags, kubefedNamespace } from '../flags.ts';
-import { hostClusterClient } from '../host-client.ts';
+import { getFromHost, hostClusterClient } from '../host-client.ts';
+import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import {
   CLUSTER_OUTPUT_FORMATS,
   renderAsKubectl,
@@ -17,12 +16,10 @@ import {
 } from './clusters-table.ts';
 import type { ClusterOutputFormat } from './clusters-table.ts';
 import { readMemberView, resolveFederatedTypeView } from './federated.ts';
-import type { FederatedTypeView } from './federated.ts';
 import { renderFederatedList, renderFederatedObject } from './federated-table.ts';
-import type { KubeObject } from '../../json/object.ts';
 
 /** Names `get` accepts for KubeFedClusters (kubectl's plural, singular, short and full names). */
-export const CLUSTER_TYPE_NAMES: readonly string[] = [
+const CLUSTER_TYPE_NAMES: readonly string[] = [
   'clusters',
   'cluster',
   kubeFedClustersResource.resource,
@@ -85,15 +82,8 @@ export const getCommand: CommandDefinition = {
     try {
       let clusters;
       if (name !== undefined) {
-        try {
-          clusters = [await client.get(kubeFedClustersResource, name, { namespace })];
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-          throw new Error(
-            `KubeFedCluster "${name}" not found in namespace ${namespace} of host cluster "${client.cluster}"`,
-            { cause: err },
-          );
-        }
+        const kind = kubeFedClustersResource.kind;
+        clusters = [await getFromHost(client, kubeFedClustersResource, { kind, name, namespace })];
       } else {
         try {
           clusters = (await client.list(kubeFedClustersResource, { namespace })).items;
@@ -167,7 +157,12 @@ async function getFederated(
         io.stdout(renderFederatedList(objects, new Date(), allNamespaces && view.ref.namespaced));
       return;
     }
-    const fed = await getFederatedObject(client, view, name, namespace);
+    const fed = await getFromHost(
+      client,
+      view.ref,
+      { kind: view.kind, name, namespace },
+      ": is the object federated? Federate it with 'kubefedctl federate'",
+    );
     if (format !== 'table') {
       io.stdout(renderAsKubectl([fed], format, true, prefix));
       return;
@@ -177,24 +172,5 @@ async function getFederated(
     io.stdout(renderFederatedObject(fed, members.placement, members.members, new Date()));
   } finally {
     await client.close();
-  }
-}
-
-async function getFederatedObject(
-  client: KubeClient,
-  view: FederatedTypeView,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject> {
-  try {
-    return await client.get(view.ref, name, { namespace });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-    throw new Error(
-      `${view.kind} "${name}" not found${where} of host cluster "${client.cluster}": ` +
-        "is the object federated? Federate it with 'kubefedctl federate'",
-      { cause: err },
-    );
   }
 }

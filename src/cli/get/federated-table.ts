@@ -14,8 +14,8 @@ import type {
 import { age, formatTable } from './clusters-table.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
-export const FEDERATED_CLUSTER_COLUMNS = ['CLUSTER', 'PROPAGATED', 'STATUS', 'AGE'] as const;
-export const FEDERATED_LIST_COLUMNS = ['NAME', 'PROPAGATION', 'REASON', 'CLUSTERS', 'AGE'] as const;
+const FEDERATED_CLUSTER_COLUMNS = ['CLUSTER', 'PROPAGATED', 'STATUS', 'AGE'] as const;
+const FEDERATED_LIST_COLUMNS = ['NAME', 'PROPAGATION', 'REASON', 'CLUSTERS', 'AGE'] as const;
 
 const NONE = '<none>';
 const UNKNOWN = '<unknown>';
@@ -44,7 +44,7 @@ export function clusterStatuses(fed: KubeObject): PropagationClusterStatus[] {
   return clusters.filter((c) => isJsonObject(c) && typeof c.name === 'string');
 }
 
-export function propagationCondition(fed: KubeObject): PropagationCondition | undefined {
+function propagationCondition(fed: KubeObject): PropagationCondition | undefined {
   const status = fed['status'];
   if (!isJsonObject(status)) return undefined;
   const conditions: unknown = status['conditions'];

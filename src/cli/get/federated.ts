@@ -4,17 +4,17 @@
 import { KUBEFED_CONFIG_NAME, ResourceScope } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG, applyTypeConfigDefaults } from '../../apis/typeconfig.ts';
-import type { APIResource, FederatedTypeConfig, KubeFedCluster } from '../../apis/types.ts';
+import type { FederatedTypeConfig, KubeFedCluster } from '../../apis/types.ts';
 import { loadMemberConnection } from '../../multicluster/member-connection.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
-import { typeConfigName } from '../../federation/api-generation/type-config.ts';
+import { looksFederated, typeConfigName } from '../../federation/api-generation/type-config.ts';
 import { KubeClient } from '../../kube/client.ts';
-import { isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { resourceRefOf } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
-import { listTypeConfigs } from '../enable/enable.ts';
 import { kubefedctlUserAgent } from '../host-client.ts';
-import { looksFederated } from '../orphaning-deletion/orphaning.ts';
+import { listTypeConfigs } from '../type-configs.ts';
 import { clusterStatuses } from './federated-table.ts';
 import type { MemberObjectState } from './federated-table.ts';
 import type { KubeObject } from '../../json/object.ts';
@@ -27,15 +27,6 @@ export interface FederatedTypeView {
   typeConfig?: FederatedTypeConfig;
   /** All FTCs of the KubeFed namespace (defaulted), to find the namespace type's. */
   typeConfigs: FederatedTypeConfig[];
-}
-
-export function resourceRefOf(type: APIResource): ResourceRef {
-  return {
-    group: type.group ?? '',
-    version: type.version,
-    resource: type.pluralName,
-    namespaced: type.scope === ResourceScope.Namespaced,
-  };
 }
 
 /**
@@ -60,19 +51,20 @@ export async function resolveFederatedTypeView(
   const typeConfig = asFederated ?? asTarget;
   if (typeConfig !== undefined) {
     const federated = typeConfig.spec.federatedType;
-    const ref = resourceRefOf(federated);
     // FederatedNamespace is namespaced although its target is not (old FTCs may say Cluster).
-    if (typeConfig.metadata?.name === NAMESPACES_TYPE_CONFIG) ref.namespaced = true;
-    return { ref, kind: federated.kind, typeConfig, typeConfigs };
+    const namespaced =
+      federated.scope === ResourceScope.Namespaced ||
+      typeConfig.metadata?.name === NAMESPACES_TYPE_CONFIG;
+    return {
+      ref: resourceRefOf(federated, namespaced),
+      kind: federated.kind,
+      typeConfig,
+      typeConfigs,
+    };
   }
   if (looksFederated(resource)) {
     return {
-      ref: {
-        group: resource.group,
-        version: resource.version,
-        resource: resource.pluralName,
-        namespaced: resource.scope === ResourceScope.Namespaced,
-      },
+      ref: resourceRefOf(resource, resource.scope === ResourceScope.Namespaced),
       kind: resource.kind,
       typeConfigs,
     };
@@ -125,7 +117,8 @@ export async function readMemberView(
 
   const members = new Map<string, MemberObjectState>();
   if (typeConfig === undefined) return { placement, members, warnings };
-  const target = resourceRefOf(typeConfig.spec.targetType);
+  const targetType = typeConfig.spec.targetType;
+  const target = resourceRefOf(targetType, targetType.scope === ResourceScope.Namespaced);
   const isNamespace = typeConfig.metadata?.name === NAMESPACES_TYPE_CONFIG;
   const name = fed.metadata?.name ?? '';
   const reported = new Set([...placement, ...clusterStatuses(fed).map((c) => c.name)]);
@@ -187,13 +180,7 @@ async function federatedNamespace(
 ): Promise<KubeObject | undefined> {
   const ftc = view.typeConfigs.find((t) => t.metadata?.name === NAMESPACES_TYPE_CONFIG);
   if (ftc === undefined) return undefined;
-  const ref = { ...resourceRefOf(ftc.spec.federatedType), namespaced: true };
-  try {
-    return await host.get(ref, namespace, { namespace });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return ifFound(host.get(resourceRefOf(ftc.spec.federatedType, true), namespace, { namespace }));
 }
 
 /** KubeFedConfig `scope: Namespaced`; a missing config reads as a cluster-wide control plane. */

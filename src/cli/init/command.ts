@@ -1,13 +1,13 @@
 // `kubefedctl init`: install KubeFed's CRDs, system namespace and KubeFedConfig into the host.
 import { ResourceScope } from '../../apis/constants.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
-import type { CliIO, CommandDefinition } from '../command.ts';
+import type { CommandDefinition } from '../command.ts';
 import { hostClusterFlags, kubefedNamespace, outputFlag, outputFormat } from '../flags.ts';
-import { enableDefaultTypes, summarizeApplyResults } from '../enable/default-types.ts';
+import { enableDefaultTypes, summarizeApplyResults } from '../federated-types.ts';
 import { hostClusterClient } from '../host-client.ts';
 import { renderObjects } from '../output.ts';
+import { lineProgress } from '../progress.ts';
 import { installKubeFed } from './install.ts';
-import type { InstallProgress } from './install.ts';
 import { parseScope, planInstall, planObjects } from './plan.ts';
 import { errorMessage } from '../../kube/errors.ts';
 
@@ -95,13 +95,3 @@ export const initCommand: CommandDefinition = {
     }
   },
 };
-
-/** `Installing CRDs... done (11)`: the title when the step starts, the outcome when it ends. */
-function lineProgress(io: CliIO): InstallProgress {
-  return {
-    begin(title) {
-      io.stdout(`${title}... `);
-      return (outcome) => io.stdout(`${outcome}\n`);
-    },
-  };
-}

@@ -5,9 +5,12 @@ import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import type { ResourceScope } from '../../apis/constants.ts';
 import { kubeFedConfigsResource } from '../../apis/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound } from '../../kube/errors.ts';
+import { ifFound, isAlreadyExists, isNotFound } from '../../kube/errors.ts';
 import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
-import { crdReadiness, decideKubeFedConfig, planInstall } from './plan.ts';
+import { waitForEstablished } from '../crd-readiness.ts';
+import { silentProgress } from '../progress.ts';
+import type { Progress } from '../progress.ts';
+import { decideKubeFedConfig, planInstall } from './plan.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 export interface InstallOptions {
@@ -18,13 +21,8 @@ export interface InstallOptions {
   /** How long to wait for the CRDs to be Established. Default 60 s. */
   crdEstablishTimeoutMs?: number;
   pollIntervalMs?: number;
-  progress?: InstallProgress;
+  progress?: Progress;
   signal?: AbortSignal;
-}
-
-/** Reports steps as they happen: `begin` a step, then call what it returns with the outcome. */
-export interface InstallProgress {
-  begin(title: string): (outcome: string) => void;
 }
 
 export type ObjectResult = 'created' | 'unchanged';
@@ -39,18 +37,16 @@ export interface InstallSummary {
   kubefedConfigResult: ObjectResult;
 }
 
-const silent: InstallProgress = { begin: () => () => undefined };
-
 export async function installKubeFed(
   client: KubeClient,
   options: InstallOptions,
 ): Promise<InstallSummary> {
   const { namespace, signal } = options;
-  const progress = options.progress ?? silent;
+  const progress = options.progress ?? silentProgress;
   const fieldManager = options.fieldManager ?? 'kubefedctl';
 
   // Refuse a scope change before writing anything.
-  const existingConfig = await getIfExists(() =>
+  const existingConfig = await ifFound(
     client.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace, signal }),
   );
   const decision = decideKubeFedConfig(existingConfig, options.scope, namespace);
@@ -97,49 +93,13 @@ export async function installKubeFed(
   };
 }
 
-/** Polls the named CRDs until all are Established; on timeout says which are not, and why. */
-export async function waitForEstablished(
-  client: KubeClient,
-  names: string[],
-  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignal | undefined },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let pending = names;
-  const problems = new Map<string, string>();
-  for (;;) {
-    const states = await Promise.all(
-      pending.map(async (name) => {
-        const crd = await client.get(customResourceDefinitionsResource, name, {
-          signal: options.signal,
-        });
-        return { name, ...crdReadiness(crd) };
-      }),
-    );
-    for (const state of states) {
-      if (state.problem !== undefined) problems.set(state.name, state.problem);
-    }
-    pending = states.filter((s) => !s.established).map((s) => s.name);
-    if (pending.length === 0) return;
-    if (Date.now() >= deadline) {
-      const details = pending.map((name) => {
-        const problem = problems.get(name);
-        return problem ? `${name} (${problem})` : name;
-      });
-      throw new Error(
-        `CRD${pending.length > 1 ? 's' : ''} not Established after ${formatDuration(options.timeoutMs)}: ${details.join(', ')}`,
-      );
-    }
-    await sleep(options.pollIntervalMs, undefined, { signal: options.signal });
-  }
-}
-
 async function ensureNamespace(
   client: KubeClient,
   namespaceObject: KubeObject,
   signal: AbortSignal | undefined,
 ): Promise<ObjectResult> {
   const name = namespaceObject.metadata?.name ?? '';
-  const existing = await getIfExists(() => client.get(namespacesResource, name, { signal }));
+  const existing = await ifFound(client.get(namespacesResource, name, { signal }));
   if (existing) {
     const status = existing['status'];
     if (isJsonObject(status) && status['phase'] === 'Terminating') {
@@ -183,17 +143,4 @@ async function createKubeFedConfig(
       await sleep(options.pollIntervalMs ?? 250, undefined, { signal: options.signal });
     }
   }
-}
-
-async function getIfExists(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
-  try {
-    return await get();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-function formatDuration(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -69,28 +69,3 @@ export function decideKubeFedConfig(
   }
   return { action: 'keep', scope: current };
 }
-
-export interface Condition {
-  type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-}
-
-/** A condition of an object's `status.conditions`, if present. */
-export function findCondition(obj: KubeObject, type: string): Condition | undefined {
-  const status = obj['status'];
-  const conditions = isJsonObject(status) ? status['conditions'] : undefined;
-  if (!Array.isArray(conditions)) return undefined;
-  return conditions.find((c): c is Condition => isJsonObject(c) && c['type'] === type);
-}
-
-/** CRD readiness: Established=True; or why not, when the server says (e.g. NamesAccepted=False). */
-export function crdReadiness(crd: KubeObject): { established: boolean; problem?: string } {
-  if (findCondition(crd, 'Established')?.status === 'True') return { established: true };
-  const names = findCondition(crd, 'NamesAccepted');
-  if (names?.status === 'False') {
-    return { established: false, problem: names.message ?? names.reason ?? 'names not accepted' };
-  }
-  return { established: false };
-}

@@ -1,42 +1,22 @@
 // `kubefedctl join CLUSTER_NAME` (spec §13.2).
-import { UsageError, booleanFlag, stringFlag } from '../command.ts';
-import type { CliIO, CommandDefinition, FlagSpecs, FlagValues } from '../command.ts';
-import { hostClusterFlags, kubefedNamespace, outputFormat } from '../flags.ts';
-import { renderObjects } from '../output.ts';
 import {
   closeTargets,
   clusterTarget,
   loadCommandKubeconfig,
   resolveClusterContext,
-} from './cluster-access.ts';
-import type { ClusterTarget } from './cluster-access.ts';
+} from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { UsageError, booleanFlag, stringFlag } from '../command.ts';
+import type { CommandDefinition, FlagValues } from '../command.ts';
+import { hostClusterFlags, kubefedNamespace, memberClusterFlags, outputFormat } from '../flags.ts';
+import { renderObjects } from '../output.ts';
+import { describeObject, isDns1123Subdomain } from '../names.ts';
+import { lineProgress, silentProgress } from '../progress.ts';
+import { hostClusterNameFor } from '../registration.ts';
 import { joinCluster } from './join.ts';
-import type { JoinResult, Progress } from './join.ts';
-import {
-  RBAC_MODES,
-  describeObject,
-  hostClusterNameFor,
-  isDns1123Subdomain,
-  memberObjects,
-  parseRbacMode,
-  validateJoinNames,
-} from './plan.ts';
+import type { JoinResult } from './join.ts';
+import { RBAC_MODES, memberObjects, parseRbacMode, validateJoinNames } from './plan.ts';
 import { errorMessage } from '../../kube/errors.ts';
-
-/** `--cluster-context` and `--host-cluster-name`, shared with unjoin. */
-export const memberClusterFlags: FlagSpecs = {
-  'cluster-context': {
-    type: 'string',
-    valueName: 'CONTEXT',
-    description: 'Kubeconfig context of the cluster (default: CLUSTER_NAME)',
-  },
-  'host-cluster-name': {
-    type: 'string',
-    valueName: 'NAME',
-    description:
-      'Name of the host cluster in the member\'s object names (default: the host context); required when that context contains "/" or ":"',
-  },
-};
 
 export const joinCommand: CommandDefinition = {
   name: 'join',
@@ -140,7 +120,7 @@ export const joinCommand: CommandDefinition = {
         rbac,
         dryRun,
         // Objects printed with -o must parse as they are: no progress lines between them.
-        progress: format === undefined ? lineProgress(io) : { begin: () => () => undefined },
+        progress: format === undefined ? lineProgress(io) : silentProgress,
       });
       if (dryRun) {
         if (format !== undefined) {
@@ -191,18 +171,8 @@ function dryRunSummary(result: JoinResult, member: ClusterTarget, host: ClusterT
   return `${lines.join('\n')}\n`;
 }
 
-/** `Secret kube-federation-system/x in host... created`. */
-export function lineProgress(io: CliIO): Progress {
-  return {
-    begin(title) {
-      io.stdout(`${title}... `);
-      return (outcome) => io.stdout(`${outcome}\n`);
-    },
-  };
-}
-
 /** A Go-style boolean given as a string flag: true/false, 1/0, t/f (any case). */
-export function parseBooleanFlag(flags: FlagValues, name: string, fallback: boolean): boolean {
+function parseBooleanFlag(flags: FlagValues, name: string, fallback: boolean): boolean {
   const value = stringFlag(flags, name);
   if (value === undefined) return fallback;
   const lower = value.toLowerCase();

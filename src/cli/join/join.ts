@@ -12,32 +12,27 @@ import {
   kubeFedClustersResource,
   kubeFedConfigsResource,
 } from '../../apis/resources.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { ifFound, isAlreadyExists, isNotFound, errorMessage } from '../../kube/errors.ts';
+import { secretsResource } from '../../kube/resource.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
-import { describeTarget, onCluster } from './cluster-access.ts';
-import type { ClusterTarget } from './cluster-access.ts';
+import { isJsonObject, type KubeObject } from '../../json/object.ts';
+import { describeTarget, onCluster } from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { describeObject } from '../names.ts';
+import type { Progress } from '../progress.ts';
+import { clusterSecretName, foreignRegistrationNamespace } from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 import {
   caBundleFor,
-  clusterSecretName,
-  describeObject,
-  foreignRegistrationNamespace,
   hostSecret,
   kubeFedCluster,
   memberObjects,
   planJoin,
   reconcileExisting,
   sameClusterSpec,
-  secretsResource,
   targetTypesOf,
 } from './plan.ts';
-import type { JoinPlan, MemberEndpoint, PlannedObject, RbacMode, TargetType } from './plan.ts';
-import { isJsonObject, type KubeObject } from '../../json/object.ts';
-
-/** Reports steps as they happen: `begin` a step, then call what it returns with the outcome. */
-export interface Progress {
-  begin(title: string): (outcome: string) => void;
-}
+import type { JoinPlan, MemberEndpoint, RbacMode, TargetType } from './plan.ts';
 
 export interface JoinOptions {
   clusterName: string;
@@ -203,11 +198,8 @@ async function runPreflight(options: JoinOptions): Promise<Preflight> {
   let done = progress.begin(`Checking ${describeTarget(host)} (${host.client.server})`);
   const { scope, existingCluster, targetTypes } = await onCluster(host, async () => {
     const scope = await readScope(host, namespace);
-    const existingCluster = await getIfExists(
-      host.client,
-      kubeFedClustersResource,
-      clusterName,
-      namespace,
+    const existingCluster = await ifFound(
+      host.client.get(kubeFedClustersResource, clusterName, { namespace }),
     );
     const targetTypes: TargetType[] =
       options.rbac === 'least-privilege'
@@ -234,12 +226,12 @@ async function runPreflight(options: JoinOptions): Promise<Preflight> {
     hostSecretName === undefined
       ? undefined
       : await onCluster(host, () =>
-          getIfExists(host.client, secretsResource, hostSecretName, namespace),
+          ifFound(host.client.get(secretsResource, hostSecretName, { namespace })),
         );
 
   done = progress.begin(`Checking ${describeTarget(member)} (${member.client.server})`);
   let namespaceObject = await onCluster(member, () =>
-    getIfExists(member.client, plan.namespace.ref, namespace, undefined),
+    ifFound(member.client.get(plan.namespace.ref, namespace)),
   );
   done('reachable');
   if (isTerminating(namespaceObject)) {
@@ -252,11 +244,10 @@ async function runPreflight(options: JoinOptions): Promise<Preflight> {
         .slice(1)
         .map(async (planned) => ({
           planned,
-          existing: await getIfExists(
-            member.client,
-            planned.ref,
-            planned.object.metadata?.name ?? '',
-            planned.object.metadata?.namespace,
+          existing: await ifFound(
+            member.client.get(planned.ref, planned.object.metadata?.name ?? '', {
+              namespace: planned.object.metadata?.namespace,
+            }),
           ),
         })),
     ),
@@ -355,7 +346,7 @@ async function waitWhileTerminating(
   );
   for (;;) {
     await sleep(options.pollIntervalMs ?? 1000);
-    const current = await getIfExists(member.client, plan.namespace.ref, namespace, undefined);
+    const current = await ifFound(member.client.get(plan.namespace.ref, namespace));
     if (!isTerminating(current)) {
       waiting(current ? 'active again' : 'gone');
       return current;
@@ -555,18 +546,4 @@ function memberEndpoint(member: ClusterTarget): MemberEndpoint {
     insecureSkipTLSVerify: config.insecureSkipTLSVerify,
     proxyUrl: config.proxyUrl,
   };
-}
-
-export async function getIfExists(
-  client: KubeClient,
-  ref: ResourceRef,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject | undefined> {
-  try {
-    return await client.get(ref, name, { namespace: ref.namespaced ? namespace : undefined });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
 }

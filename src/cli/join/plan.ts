@@ -1,121 +1,37 @@
-// What `kubefedctl join` creates (spec §13.2) and what `unjoin` removes: names, objects and RBAC
-// rules. Pure: no client, so every rule is unit-tested without a cluster.
+// What `kubefedctl join` creates (spec §13.2): objects and RBAC rules, and what to do with those
+// found already there. Pure: no client, so every rule is unit-tested without a cluster.
 import {
   CLUSTER_SECRET_TOKEN_KEY,
   CORE_V1BETA1,
   ResourceScope,
   TLSValidation,
+  groupQualifiedName,
 } from '../../apis/constants.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
-import { namespacesResource } from '../../kube/resource.ts';
-import type { ResourceRef } from '../../kube/resource.ts';
+import {
+  clusterRoleBindingsResource,
+  clusterRolesResource,
+  formatApiVersion,
+  namespacesResource,
+  roleBindingsResource,
+  rolesResource,
+  secretsResource,
+  serviceAccountsResource,
+} from '../../kube/resource.ts';
+import { jsonEqual } from '../../json/json-patch.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
+import { isDns1123Subdomain } from '../names.ts';
+import { healthCheckRoleName, roleName, serviceAccountName } from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 
-// --- Resources join and unjoin address ---------------------------------------------------------
-
-export const serviceAccountsResource: ResourceRef = {
-  group: '',
-  version: 'v1',
-  resource: 'serviceaccounts',
-  namespaced: true,
-};
-
-export const secretsResource: ResourceRef = {
-  group: '',
-  version: 'v1',
-  resource: 'secrets',
-  namespaced: true,
-};
-
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const RBAC_V1 = `${RBAC_GROUP}/v1`;
-
-export const clusterRolesResource: ResourceRef = {
-  group: RBAC_GROUP,
-  version: 'v1',
-  resource: 'clusterroles',
-  namespaced: false,
-};
-
-export const clusterRoleBindingsResource: ResourceRef = {
-  group: RBAC_GROUP,
-  version: 'v1',
-  resource: 'clusterrolebindings',
-  namespaced: false,
-};
-
-export const rolesResource: ResourceRef = {
-  group: RBAC_GROUP,
-  version: 'v1',
-  resource: 'roles',
-  namespaced: true,
-};
-
-export const roleBindingsResource: ResourceRef = {
-  group: RBAC_GROUP,
-  version: 'v1',
-  resource: 'rolebindings',
-  namespaced: true,
-};
-
-/** A Kubernetes object together with the resource it is written to. */
-export interface PlannedObject {
-  ref: ResourceRef;
-  object: KubeObject;
-}
+const RBAC_GROUP = rolesResource.group;
+const RBAC_V1 = formatApiVersion(rolesResource);
 
 // --- Names -------------------------------------------------------------------------------------
 
-/** Prefix of every RBAC object join creates; unjoin and `get` recognise registrations by it. */
-export const ROLE_NAME_PREFIX = 'kubefed-controller-manager:';
-
-/** `<cluster>-<hostName>`: the member ServiceAccount (and its token Secret) the host uses. */
-export function serviceAccountName(clusterName: string, hostClusterName: string): string {
-  return `${clusterName}-${hostClusterName}`;
-}
-
-/** `kubefed-controller-manager:<sa>`: the (Cluster)Role and its binding. */
-export function roleName(serviceAccount: string): string {
-  return `${ROLE_NAME_PREFIX}${serviceAccount}`;
-}
-
-/** `kubefed-controller-manager:<N>:healthcheck-<sa>`: health-check access of a Namespaced plane. */
-export function healthCheckRoleName(namespace: string, serviceAccount: string): string {
-  return `${ROLE_NAME_PREFIX}${namespace}:healthcheck-${serviceAccount}`;
-}
-
 /** The prefix of the generated host Secret name (`<cluster>-xxxxx`). */
-export function hostSecretGenerateName(clusterName: string): string {
+function hostSecretGenerateName(clusterName: string): string {
   return `${clusterName}-`;
-}
-
-// DNS-1123 subdomain: what Kubernetes accepts as the name of most objects.
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isDns1123Subdomain(name: string): boolean {
-  return name.length <= 253 && dns1123Subdomain.test(name);
-}
-
-/**
- * The name the host goes by in member object names: `--host-cluster-name`, else the host's
- * kubeconfig context. Throws a message saying which flag fixes a name that cannot be used.
- */
-export function hostClusterNameFor(explicit: string | undefined, hostContext: string): string {
-  if (explicit !== undefined) {
-    if (explicit === '' || /[/:]/.test(explicit)) {
-      throw new Error(
-        `invalid --host-cluster-name "${explicit}": it must not be empty or contain "/" or ":"`,
-      );
-    }
-    return explicit;
-  }
-  if (/[/:]/.test(hostContext)) {
-    throw new Error(
-      `the host cluster context "${hostContext}" contains "/" or ":", which cannot be part of a ` +
-        'service account name; name the host with --host-cluster-name',
-    );
-  }
-  return hostContext;
 }
 
 /** Checks the names join derives before anything is sent, so a bad name fails with advice. */
@@ -164,7 +80,7 @@ export function clusterAdminRules(): PolicyRule[] {
 }
 
 /** Scope Namespaced, as shipped: everything inside KFNS (the Role). */
-export function namespaceAdminRules(): PolicyRule[] {
+function namespaceAdminRules(): PolicyRule[] {
   return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
 }
 
@@ -173,7 +89,7 @@ export function namespaceAdminRules(): PolicyRule[] {
  * grants nothing: RBAC verbs are case-sensitive; `/healthz` is readable through the default
  * `system:public-info-viewer` role).
  */
-export function shippedHealthCheckRules(): PolicyRule[] {
+function shippedHealthCheckRules(): PolicyRule[] {
   return [
     { verbs: ['Get'], nonResourceURLs: ['/healthz'] },
     { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
@@ -181,7 +97,7 @@ export function shippedHealthCheckRules(): PolicyRule[] {
 }
 
 /** What the health checker reads: the probe and version URLs, and the node list. */
-export function healthCheckRules(): PolicyRule[] {
+function healthCheckRules(): PolicyRule[] {
   return [
     { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
     { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
@@ -240,7 +156,7 @@ export function leastPrivilegeRules(
   const skipped = new Set<string>();
   let readsPods = false;
   for (const type of targetTypes) {
-    const qualified = type.group ? `${type.pluralName}.${type.group}` : type.pluralName;
+    const qualified = groupQualifiedName(type);
     if (scope === ResourceScope.Namespaced && type.scope === ResourceScope.Cluster) {
       if (qualified !== 'namespaces') skipped.add(qualified);
       continue;
@@ -467,21 +383,6 @@ export function kubeFedCluster(options: {
   };
 }
 
-/** `spec.secretRef.name` of a KubeFedCluster, if set. */
-export function clusterSecretName(cluster: KubeObject): string | undefined {
-  const spec = cluster['spec'];
-  const ref = isJsonObject(spec) ? spec['secretRef'] : undefined;
-  const name = isJsonObject(ref) ? ref['name'] : undefined;
-  return typeof name === 'string' && name !== '' ? name : undefined;
-}
-
-/** `spec.apiEndpoint` of a KubeFedCluster, if set. */
-export function clusterApiEndpoint(cluster: KubeObject): string | undefined {
-  const spec = cluster['spec'];
-  const endpoint = isJsonObject(spec) ? spec['apiEndpoint'] : undefined;
-  return typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined;
-}
-
 // --- Existing objects --------------------------------------------------------------------------
 
 /** What to do with an object join finds already there (only with `--error-on-existing=false`). */
@@ -496,12 +397,12 @@ export type ExistingObjectAction =
 export function reconcileExisting(planned: KubeObject, existing: KubeObject): ExistingObjectAction {
   const kind = planned.kind;
   if (kind === 'ClusterRole' || kind === 'Role') {
-    if (sameJson(existing['rules'] ?? [], planned['rules'])) return { action: 'keep' };
+    if (jsonEqual(existing['rules'] ?? [], planned['rules'])) return { action: 'keep' };
     return { action: 'update', object: { ...existing, rules: planned['rules'] } };
   }
   if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') {
-    if (!sameJson(existing['roleRef'], planned['roleRef'])) return { action: 'recreate' };
-    if (sameJson(existing['subjects'] ?? [], planned['subjects'])) return { action: 'keep' };
+    if (!jsonEqual(existing['roleRef'], planned['roleRef'])) return { action: 'recreate' };
+    if (jsonEqual(existing['subjects'] ?? [], planned['subjects'])) return { action: 'keep' };
     return { action: 'update', object: { ...existing, subjects: planned['subjects'] } };
   }
   return { action: 'keep' };
@@ -513,52 +414,7 @@ export function sameClusterSpec(existing: KubeObject, desired: KubeFedCluster): 
   if (!isJsonObject(current)) return false;
   const fields = ['apiEndpoint', 'caBundle', 'secretRef', 'disabledTLSValidations'] as const;
   return (
-    fields.every((field) => sameJson(current[field], desired.spec[field])) &&
+    fields.every((field) => jsonEqual(current[field], desired.spec[field])) &&
     (current['proxyURL'] ?? '') === (desired.spec.proxyURL ?? '')
   );
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-/** Object keys sorted, so key order (the server's vs ours) does not count as a difference. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isJsonObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
-
-/**
- * The namespace of another registration a binding grants, when it binds `serviceAccount` only in
- * namespaces other than `namespace`. ClusterRole names carry no namespace, so two control planes
- * (in different namespaces of hosts with the same name) would share them.
- */
-export function foreignRegistrationNamespace(
-  binding: KubeObject,
-  serviceAccount: string,
-  namespace: string,
-): string | undefined {
-  const subjects = binding['subjects'];
-  if (!Array.isArray(subjects)) return undefined;
-  const namespaces = subjects
-    .filter(isJsonObject)
-    .filter((s) => s['kind'] === 'ServiceAccount' && s['name'] === serviceAccount)
-    .map((s) => s['namespace']);
-  if (namespaces.length === 0 || namespaces.includes(namespace)) return undefined;
-  const other = namespaces[0];
-  return typeof other === 'string' ? other : '';
-}
-
-/** `Kind ns/name` or `Kind name`: how progress and errors name an object. */
-export function describeObject(obj: KubeObject): string {
-  const name = obj.metadata?.name ?? `${obj.metadata?.generateName ?? ''}<generated>`;
-  const namespace = obj.metadata?.namespace;
-  return `${obj.kind ?? 'object'} ${namespace ? `${namespace}/` : ''}${name}`;
 }

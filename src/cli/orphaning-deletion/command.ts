@@ -1,19 +1,17 @@
 // `kubefedctl orphaning-deletion enable|disable|status TYPE NAME` (spec §13.7).
 import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, ResourceScope } from '../../apis/constants.ts';
-import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound } from '../../kube/errors.ts';
-import type { ResourceRef } from '../../kube/resource.ts';
+import { looksFederated } from '../../federation/api-generation/type-config.ts';
+import { isConflict } from '../../kube/errors.ts';
+import { resourceRefOf } from '../../kube/resource.ts';
 import { lookupAPIResource } from '../api-lookup.ts';
 import { UsageError, booleanFlag } from '../command.ts';
 import type { CommandDefinition } from '../command.ts';
 import { hostClusterFlags } from '../flags.ts';
-import { hostClusterClient } from '../host-client.ts';
-import { describeFederatedObject } from '../federate/conversion.ts';
-import { namespaceFlag, targetNamespace } from '../federate/target-namespace.ts';
+import { getFromHost, hostClusterClient } from '../host-client.ts';
+import { describeFederatedObject } from '../names.ts';
+import { namespaceFlag, targetNamespace } from '../target-namespace.ts';
 import {
   ORPHANING_ACTIONS,
-  looksFederated,
   orphaningStatus,
   parseOrphaningAction,
   withOrphaning,
@@ -57,10 +55,14 @@ export const orphaningDeletionCommand: CommandDefinition = {
       if (!looksFederated(type)) {
         io.stderr(`Warning: ${typeName} might not be a federated resource\n`);
       }
-      const ref = resourceRef(type);
+      const ref = resourceRefOf(type, type.scope === ResourceScope.Namespaced);
       const objectNamespace = ref.namespaced ? namespace : undefined;
       for (let attempt = 0; ; attempt++) {
-        const obj = await getObject(client, type, ref, name, objectNamespace);
+        const obj = await getFromHost(client, ref, {
+          kind: type.kind,
+          name,
+          namespace: objectNamespace,
+        });
         const label = describe(obj, objectNamespace);
         if (action === 'status') {
           io.stdout(`${orphaningStatus(obj)}\n`);
@@ -97,36 +99,6 @@ function hiddenHostFlags(): CommandDefinition['flags'] {
     ...(kfns ? { 'kubefed-namespace': { ...kfns, hidden: true } } : {}),
     ...(dryRun ? { 'dry-run': { ...dryRun, hidden: true } } : {}),
   };
-}
-
-function resourceRef(type: TargetAPIResource): ResourceRef {
-  return {
-    group: type.group,
-    version: type.version,
-    resource: type.pluralName,
-    namespaced: type.scope === ResourceScope.Namespaced,
-  };
-}
-
-async function getObject(
-  client: KubeClient,
-  type: TargetAPIResource,
-  ref: ResourceRef,
-  name: string,
-  namespace: string | undefined,
-): Promise<KubeObject> {
-  try {
-    return await client.get(ref, name, { namespace });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-    throw new Error(
-      `${type.kind} "${name}" not found${where} of host cluster "${client.cluster}"`,
-      {
-        cause: err,
-      },
-    );
-  }
 }
 
 function describe(obj: KubeObject, namespace: string | undefined): string {

@@ -1,6 +1,6 @@
 // The orphan annotation of a federated object (spec §1, §13.7): with `kubefed.io/orphan: "true"`
 // deleting the federated object leaves its member objects in place. Pure.
-import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE, TYPES_GROUP } from '../../apis/constants.ts';
+import { ORPHAN_ANNOTATION, ORPHAN_ANNOTATION_TRUE } from '../../apis/constants.ts';
 import type { KubeObject } from '../../json/object.ts';
 
 export const ORPHANING_ACTIONS = ['enable', 'disable', 'status'] as const;
@@ -11,7 +11,7 @@ export function parseOrphaningAction(value: string): OrphaningAction | undefined
 }
 
 /** KubeFed reads only the exact value `"true"`; any other value leaves orphaning disabled. */
-export function orphaningEnabled(obj: KubeObject): boolean {
+function orphaningEnabled(obj: KubeObject): boolean {
   return obj.metadata?.annotations?.[ORPHAN_ANNOTATION] === ORPHAN_ANNOTATION_TRUE;
 }
 
@@ -32,9 +32,4 @@ export function withOrphaning(obj: KubeObject, enable: boolean): KubeObject | un
     ? { ...annotations, [ORPHAN_ANNOTATION]: ORPHAN_ANNOTATION_TRUE }
     : Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== ORPHAN_ANNOTATION));
   return { ...obj, metadata: { ...obj.metadata, annotations: next } };
-}
-
-/** KubeFed's test for a generated federated type, to warn when the user names something else. */
-export function looksFederated(type: { group: string; kind: string }): boolean {
-  return type.group === TYPES_GROUP && type.kind.startsWith('Federated');
 }

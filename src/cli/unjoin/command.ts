@@ -1,16 +1,15 @@
 // `kubefedctl unjoin CLUSTER_NAME` (spec §13.3).
 import { booleanFlag, stringFlag } from '../command.ts';
 import type { CommandDefinition } from '../command.ts';
-import { hostClusterFlags, kubefedNamespace } from '../flags.ts';
 import {
   closeTargets,
   clusterTarget,
   loadCommandKubeconfig,
   resolveClusterContext,
-} from '../join/cluster-access.ts';
-import type { ClusterTarget } from '../join/cluster-access.ts';
-import { memberClusterFlags } from '../join/command.ts';
-import { hostClusterNameFor } from '../join/plan.ts';
+} from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { hostClusterFlags, kubefedNamespace, memberClusterFlags } from '../flags.ts';
+import { hostClusterNameFor } from '../registration.ts';
 import { unjoinCluster } from './unjoin.ts';
 import { errorMessage } from '../../kube/errors.ts';
 

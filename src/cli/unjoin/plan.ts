@@ -1,20 +1,24 @@
 // What `kubefedctl unjoin` removes (spec §13.3), and whether the member's KubeFed namespace goes
-// too. Pure: the names come from join's plan, so the two commands cannot drift apart.
+// too. Pure: the names are the registration's that join creates, so the two commands cannot drift
+// apart.
 import { normalizeServerUrl } from '../../kube/client.ts';
 import {
-  ROLE_NAME_PREFIX,
   clusterRoleBindingsResource,
   clusterRolesResource,
-  healthCheckRoleName,
+  formatApiVersion,
   roleBindingsResource,
-  roleName,
   rolesResource,
   secretsResource,
-  serviceAccountName,
   serviceAccountsResource,
-} from '../join/plan.ts';
-import type { PlannedObject } from '../join/plan.ts';
+} from '../../kube/resource.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
+import {
+  ROLE_NAME_PREFIX,
+  healthCheckRoleName,
+  roleName,
+  serviceAccountName,
+} from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 
 /**
  * Every member object a join of either scope can have created, bindings before the roles they
@@ -30,7 +34,7 @@ export function unjoinMemberObjects(
   const sa = serviceAccountName(clusterName, hostClusterName);
   const role = roleName(sa);
   const healthCheck = healthCheckRoleName(namespace, sa);
-  const rbac = 'rbac.authorization.k8s.io/v1';
+  const rbac = formatApiVersion(rolesResource);
   const cluster = (name: string, kind: string): KubeObject => ({
     apiVersion: rbac,
     kind,

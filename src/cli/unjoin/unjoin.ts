@@ -4,23 +4,25 @@
 // another cluster stops unjoin before it deletes anything, unless --force.
 import { KUBEFED_CONFIG_NAME } from '../../apis/constants.ts';
 import { kubeFedClustersResource, kubeFedConfigsResource } from '../../apis/resources.ts';
-import { isNotFound, errorMessage } from '../../kube/errors.ts';
-import { namespacesResource } from '../../kube/resource.ts';
-import { describeTarget, explainClusterError, onCluster } from '../join/cluster-access.ts';
-import type { ClusterTarget } from '../join/cluster-access.ts';
-import { getIfExists } from '../join/join.ts';
+import { ifFound, isNotFound, errorMessage } from '../../kube/errors.ts';
+import {
+  clusterRoleBindingsResource,
+  namespacesResource,
+  roleBindingsResource,
+  secretsResource,
+} from '../../kube/resource.ts';
+import type { KubeObject } from '../../json/object.ts';
+import { describeTarget, explainClusterError, onCluster } from '../cluster-access.ts';
+import type { ClusterTarget } from '../cluster-access.ts';
+import { describeObject } from '../names.ts';
 import {
   clusterApiEndpoint,
-  clusterRoleBindingsResource,
   clusterSecretName,
-  describeObject,
   foreignRegistrationNamespace,
-  roleBindingsResource,
   roleName,
-  secretsResource,
   serviceAccountName,
-} from '../join/plan.ts';
-import type { PlannedObject } from '../join/plan.ts';
+} from '../registration.ts';
+import type { PlannedObject } from '../registration.ts';
 import {
   decideMemberNamespace,
   remainingRegistrations,
@@ -28,7 +30,6 @@ import {
   unjoinMemberObjects,
 } from './plan.ts';
 import type { NamespaceDecision } from './plan.ts';
-import type { KubeObject } from '../../json/object.ts';
 
 export interface UnjoinOptions {
   clusterName: string;
@@ -94,7 +95,7 @@ export async function unjoinCluster(options: UnjoinOptions): Promise<UnjoinResul
   const { host, namespace, clusterName } = options;
   const log = new UnjoinLog(options);
   const registration = await onCluster(host, () =>
-    getIfExists(host.client, kubeFedClustersResource, clusterName, namespace),
+    ifFound(host.client.get(kubeFedClustersResource, clusterName, { namespace })),
   );
   const member = await inspectMember(options, registration, log);
   if (member) await cleanUpMember(options, member, registration !== undefined, log);
@@ -152,8 +153,8 @@ async function inspectMember(
     }
     const serviceAccount = serviceAccountName(clusterName, options.hostClusterName);
     const [namespaceObject, binding] = await Promise.all([
-      getIfExists(member.client, namespacesResource, namespace, undefined),
-      getIfExists(member.client, clusterRoleBindingsResource, roleName(serviceAccount), undefined),
+      ifFound(member.client.get(namespacesResource, namespace)),
+      ifFound(member.client.get(clusterRoleBindingsResource, roleName(serviceAccount))),
     ]);
     return {
       target: member,
@@ -163,7 +164,7 @@ async function inspectMember(
         : undefined,
     };
   } catch (err) {
-    const message = describeError(explainClusterError(err, member));
+    const message = errorMessage(explainClusterError(err, member));
     if (!options.force) {
       throw new Error(
         `${message}. To remove the registration from the host anyway, run unjoin again with ` +
@@ -208,7 +209,7 @@ async function cleanUpMember(
         log.deletedObject(description);
       }
     } catch (err) {
-      const message = describeError(explainClusterError(err, target));
+      const message = errorMessage(explainClusterError(err, target));
       log.problem(`could not delete ${description}: ${message}`, forceAdvice, err);
     }
   }
@@ -228,7 +229,7 @@ async function cleanUpMember(
     log.deletedObject(title, options.dryRun ? undefined : 'deleting (finishes in the background)');
   } catch (err) {
     if (isNotFound(err)) return;
-    const message = describeError(explainClusterError(err, target));
+    const message = errorMessage(explainClusterError(err, target));
     log.problem(`could not delete ${title}: ${message}`, forceAdvice, err);
   }
 }
@@ -241,11 +242,11 @@ async function decideNamespace(
   const { namespace, host } = options;
   const { client } = member.target;
   const [hostNamespace, clusterBindings, roleBindings, kubefedConfig] = await Promise.all([
-    onCluster(host, () => getIfExists(host.client, namespacesResource, namespace, undefined)),
+    onCluster(host, () => ifFound(host.client.get(namespacesResource, namespace))),
     client.list(clusterRoleBindingsResource),
     client.list(roleBindingsResource, { namespace }),
     // Also 404 when the member has no KubeFed CRDs at all.
-    getIfExists(client, kubeFedConfigsResource, KUBEFED_CONFIG_NAME, namespace),
+    ifFound(client.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, { namespace })),
   ]);
   // In a dry run, this registration's own bindings are still there.
   const own = new Set(
@@ -292,8 +293,4 @@ async function deleteIfExists(
     if (isNotFound(err)) return false;
     throw err;
   }
-}
-
-function describeError(err: unknown): string {
-  return errorMessage(err);
 }

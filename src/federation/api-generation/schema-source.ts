@@ -11,7 +11,7 @@ export interface GroupVersionKind {
 }
 
 /** `api/v1`, `apis/apps/v1`: the key of a group-version in the `/openapi/v3` index. */
-export function openAPIv3PathKey(gv: { group: string; version: string }): string {
+function openAPIv3PathKey(gv: { group: string; version: string }): string {
   return gv.group === '' ? `api/${gv.version}` : `apis/${gv.group}/${gv.version}`;
 }
 

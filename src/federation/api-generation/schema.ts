@@ -34,10 +34,7 @@ export function templateShape(targetSchema: OpenAPISchema | undefined): Template
 }
 
 /** The sub-schema at a path of property names, or undefined. */
-export function propertyAt(
-  node: OpenAPISchema,
-  path: readonly string[],
-): OpenAPISchema | undefined {
+function propertyAt(node: OpenAPISchema, path: readonly string[]): OpenAPISchema | undefined {
   let current: OpenAPISchema | undefined = node;
   for (const name of path) {
     const properties: unknown = current?.['properties'];
@@ -72,7 +69,7 @@ export function federatedTypeCRD(
 }
 
 /** The object schema of a federated type, without apiVersion/kind/metadata. */
-export function federatedTypeSchema(targetKind: string, shape: TemplateShape): JSONSchemaProps {
+function federatedTypeSchema(targetKind: string, shape: TemplateShape): JSONSchemaProps {
   const spec: Record<string, JSONSchemaProps> = {};
   if (shape.hasSchema) {
     spec['template'] = schema.openObject(

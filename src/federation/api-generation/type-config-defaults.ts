@@ -68,7 +68,7 @@ export function generateDefaultFederatedType(
 }
 
 /** The directive `kubefedctl enable -f` reads to enable a default type the same way. */
-export function defaultTypeDirective(type: DefaultFederatedType): EnableTypeDirective {
+function defaultTypeDirective(type: DefaultFederatedType): EnableTypeDirective {
   return enableTypeDirective(typeConfigName(type.target), {
     targetVersion: type.target.version,
   });

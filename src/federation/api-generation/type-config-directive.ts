@@ -6,7 +6,7 @@ import { DEFAULT_FEDERATED_VERSION } from './type-config.ts';
 import type { FederatedGroupVersion } from './type-config.ts';
 import { isJsonObject } from '../../json/object.ts';
 
-export const ENABLE_TYPE_DIRECTIVE_KIND = 'EnableTypeDirective';
+const ENABLE_TYPE_DIRECTIVE_KIND = 'EnableTypeDirective';
 
 export interface EnableTypeDirectiveSpec {
   /** Only the target API version of this name (`--version`). */

@@ -61,6 +61,11 @@ export function federatedAPIResource(
   };
 }
 
+/** KubeFed's test for a generated federated type: `Federated<Kind>` in the federated types group. */
+export function looksFederated(type: { group: string; kind: string }): boolean {
+  return type.group === TYPES_GROUP && type.kind.startsWith('Federated');
+}
+
 /** The core-group Namespace: the one type whose federated form changes scope. */
 export function isNamespaceTarget(
   target: Pick<TargetAPIResource, 'group' | 'pluralName'>,
@@ -107,7 +112,7 @@ export function generateTypeConfig(
  * APIs served under several groups over Kubernetes' history (spec §13.4). Federating two of a set
  * would propagate the same member objects twice, so only one of each may be enabled.
  */
-export const EQUIVALENT_API_GROUPS: Readonly<Record<string, readonly string[]>> = {
+const EQUIVALENT_API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   deployments: ['apps', 'extensions'],
   daemonsets: ['apps', 'extensions'],
   replicasets: ['apps', 'extensions'],

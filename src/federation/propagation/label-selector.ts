@@ -80,16 +80,6 @@ export function selectorMatches(
   }
 }
 
-/** Parse and match in one step, for callers that match a single label set. */
-export function labelSelectorMatches(
-  selector: LabelSelector | null | undefined,
-  labels: Readonly<Record<string, string>> | undefined,
-): { ok: true; matches: boolean } | { ok: false; errors: string[] } {
-  const parsed = parseLabelSelector(selector);
-  if (!parsed.ok) return parsed;
-  return { ok: true, matches: selectorMatches(parsed.selector, labels) };
-}
-
 // --- internals ---------------------------------------------------------------------------------
 
 function requirementMatches(

@@ -57,8 +57,6 @@ export type MemberOperation =
       kind: 'none';
       /** `''` when the member object is current. */
       status: ClusterPropagationStatus;
-      /** The live object's `.status`, for raw status collection. */
-      remoteStatus?: unknown;
       /** Warnings explaining a non-empty status. */
       events: MemberEvent[];
     };
@@ -123,7 +121,7 @@ export function planMemberOperations(input: MemberPlanInput): MemberOperation[] 
     if (!isSelected) {
       if (observed === undefined) continue;
       if (isBeingDeleted(observed)) {
-        operations.push({ ...none(name, 'WaitingForRemoval', []), ...remoteStatusOf(observed) });
+        operations.push(none(name, 'WaitingForRemoval', []));
       } else if (isHostNamespace(observed, input.hostNamespaceUid)) {
         // Deleting the host's namespace would delete the FederatedNamespace itself.
         operations.push(unlabel(name, observed));
@@ -274,7 +272,7 @@ export function planManagedLabelRemoval(
  * naming them all (`in clusters "c1", "c2"`) instead of one per cluster, which would cost the host
  * M Event writes per object and fill `kubectl describe`; failures stay one Event per cluster.
  */
-export function operationEvent(
+function operationEvent(
   kind: OperationKind,
   target: TargetRef,
   clusters: readonly string[],
@@ -321,7 +319,7 @@ export function operationFailedEvent(
 }
 
 /** The object carries `kubefed.io/managed: "false"`: KubeFed never touches it. */
-export function isExplicitlyUnmanaged(obj: KubeObject): boolean {
+function isExplicitlyUnmanaged(obj: KubeObject): boolean {
   return obj.metadata?.labels?.[MANAGED_LABEL] === MANAGED_LABEL_FALSE;
 }
 
@@ -381,10 +379,6 @@ function none(
   return { cluster, kind: 'none', status, events };
 }
 
-function remoteStatusOf(obj: KubeObject): { remoteStatus?: unknown } {
-  return obj['status'] === undefined ? {} : { remoteStatus: obj['status'] };
-}
-
 function isBeingDeleted(obj: KubeObject): boolean {
   const stamp: unknown = obj.metadata?.deletionTimestamp;
   return stamp !== undefined && stamp !== null;
@@ -441,7 +435,7 @@ function update(
     ]);
   }
   if (!objectNeedsUpdate(desired.object, live, recorded)) {
-    return { ...none(cluster, '', []), ...remoteStatusOf(live) };
+    return none(cluster, '', []);
   }
   return {
     cluster,

@@ -14,12 +14,11 @@ import type {
   PropagationCondition,
 } from '../../apis/types.ts';
 import { compareUtf8 } from '../../json/canonical-json.ts';
-import { cloneJson, jsonEqual } from '../../json/json-patch.ts';
+import { cloneJson } from '../../json/json-patch.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
 /** A cluster's slot: `''` is success (omitted on the wire). */
 export type ClusterPropagationStatus = PropagationStatusCode | '';
-export const CLUSTER_PROPAGATION_OK = '';
 
 /** The condition reason: `''` is success (condition `True`). */
 export type PropagationReason = AggregateReason | '';
@@ -28,10 +27,11 @@ export type PropagationReason = AggregateReason | '';
 export interface CollectedPropagation {
   /** One entry per cluster that got a slot (selected ones, plus pending removals). */
   statuses: ReadonlyMap<string, ClusterPropagationStatus>;
-  /** Member `.status` per cluster; only filled with raw resource status collection. */
-  remoteStatuses?: ReadonlyMap<string, unknown>;
-  /** A member object was updated in this pass. */
-  resourcesUpdated: boolean;
+  /**
+   * Ignored: an update counts only with raw resource status collection (spec §7.10, §8.2), which
+   * is not built yet. Accepted until src/controllers/sync stops passing it.
+   */
+  resourcesUpdated?: boolean;
 }
 
 export interface PropagationStatusInput {
@@ -42,8 +42,11 @@ export interface PropagationStatusInput {
    */
   reason: PropagationReason;
   collected: CollectedPropagation;
-  /** Raw resource status collection is on for this type: a cluster without one is not done. */
-  rawStatusCollection: boolean;
+  /**
+   * Raw resource status collection (spec §8.2) is not built yet, so it is always off. Accepted
+   * until src/controllers/sync stops passing it.
+   */
+  rawStatusCollection?: false;
   /** Milliseconds since the epoch. */
   now: number;
 }
@@ -69,7 +72,6 @@ export function computePropagationStatus(
     : {};
   const status: FederatedObjectStatus = previous;
   const { collected } = input;
-  const remote = collected.remoteStatuses ?? new Map<string, unknown>();
 
   const generation = fed.metadata?.generation ?? 0;
   const generationUpdated = (previous.observedGeneration ?? 0) !== generation;
@@ -78,28 +80,24 @@ export function computePropagationStatus(
 
   let reason = input.reason;
   if (reason === '') {
-    for (const [cluster, code] of collected.statuses) {
-      if (code !== '' || (input.rawStatusCollection && remote.get(cluster) === undefined)) {
+    for (const code of collected.statuses.values()) {
+      if (code !== '') {
         reason = 'CheckClusters';
         break;
       }
     }
   }
 
-  const clustersChanged = clustersDiffer(status.clusters ?? [], collected.statuses, remote);
+  const clustersChanged = clustersDiffer(status.clusters ?? [], collected.statuses);
   if (clustersChanged) {
     const clusters = [...collected.statuses]
       .sort(([a], [b]) => compareUtf8(a, b))
-      .map(([name, code]) => clusterEntry(name, code, remote.get(name)));
+      .map(([name, code]) => clusterEntry(name, code));
     if (clusters.length > 0) status.clusters = clusters;
     else delete status.clusters;
   }
 
-  // An update only counts as propagated change when remote statuses exist (KubeFed v0.10).
-  const changesPropagated =
-    clustersChanged ||
-    (collected.statuses.size > 0 && remote.size > 0 && collected.resourcesUpdated);
-  const conditionUpdated = setPropagationCondition(status, reason, changesPropagated, input.now);
+  const conditionUpdated = setPropagationCondition(status, reason, clustersChanged, input.now);
   return { status, reason, changed: generationUpdated || conditionUpdated };
 }
 
@@ -121,23 +119,16 @@ export function needsBackoff(
 
 // --- internals ---------------------------------------------------------------------------------
 
-function clusterEntry(
-  name: string,
-  code: ClusterPropagationStatus,
-  remoteStatus: unknown,
-): PropagationClusterStatus {
+function clusterEntry(name: string, code: ClusterPropagationStatus): PropagationClusterStatus {
   const entry: PropagationClusterStatus = { name };
   if (code !== '') entry.status = code;
-  if (remoteStatus !== undefined && remoteStatus !== null)
-    entry.remoteStatus = cloneJson(remoteStatus);
   return entry;
 }
 
-/** The stored entries and the collected slots are not the same set of (name, status, remote). */
+/** The stored entries and the collected slots are not the same set of (name, status). */
 function clustersDiffer(
   stored: readonly PropagationClusterStatus[],
   statuses: ReadonlyMap<string, ClusterPropagationStatus>,
-  remote: ReadonlyMap<string, unknown>,
 ): boolean {
   if (stored.length !== statuses.size) return true;
   const seen = new Set<string>();
@@ -145,7 +136,8 @@ function clustersDiffer(
     if (seen.has(entry.name) || !statuses.has(entry.name)) return true;
     seen.add(entry.name);
     if ((entry.status ?? '') !== statuses.get(entry.name)) return true;
-    if (!jsonEqual(entry.remoteStatus ?? null, remote.get(entry.name) ?? null)) return true;
+    // Left by a control plane that collected raw status: this one collects none, so it goes.
+    if (entry.remoteStatus !== undefined && entry.remoteStatus !== null) return true;
   }
   return false;
 }

@@ -2,6 +2,7 @@
 // what member controllers own, named like the federated object, typed by the FTC's target, with
 // retained live fields (update path), the cluster's overrides, and the managed label.
 import { MANAGED_LABEL, MANAGED_LABEL_TRUE } from '../../apis/constants.ts';
+import { apiVersionOf } from '../../apis/typeconfig.ts';
 import type { APIResource } from '../../apis/types.ts';
 import { cloneJson, deleteOwn, getOwn, setOwn } from '../../json/json-patch.ts';
 import { applyOverrides, overridesForCluster, type OverridesParseResult } from './overrides.ts';
@@ -46,15 +47,6 @@ export function templateWarnings(fed: KubeObject): TemplateWarning[] {
 }
 
 /**
- * `apiVersion` of a member object whose template names none: `<group>/<version>`, or the bare
- * version for the core group. (Go wrote `/v1`, which the API server reads as `v1`; the objects
- * it stores are the same.)
- */
-export function targetApiVersion(target: TargetType): string {
-  return target.group ? `${target.group}/${target.version}` : target.version;
-}
-
-/**
  * The desired member object for `clusterName`. `overrides` is the object's parsed overrides (parse
  * once per reconcile; a parse error fails every cluster with `ApplyOverridesFailed`).
  */
@@ -93,8 +85,8 @@ export function renderMemberObject(
   if (!targetIsNamespace) setOrDelete(metadata, 'namespace', fed.metadata?.namespace);
   obj.kind = target.kind;
   const apiVersion = getOwn(obj, 'apiVersion');
-  if (typeof apiVersion !== 'string' || apiVersion === '')
-    obj.apiVersion = targetApiVersion(target);
+  // Go wrote `/v1` for the core group, which the API server reads as `v1`: the same objects.
+  if (typeof apiVersion !== 'string' || apiVersion === '') obj.apiVersion = apiVersionOf(target);
 
   if (options.live !== undefined) {
     const error = retainInto(target.kind, obj, options.live, fed);
@@ -136,7 +128,7 @@ export function renderMemberObject(
  * Forces `kubefed.io/managed: "true"`, even when an override removed it: every KubeFed controller
  * and member informer selects on it. Labels that are not a string map are replaced, as Go did.
  */
-export function withManagedLabel(obj: KubeObject): KubeObject | undefined {
+function withManagedLabel(obj: KubeObject): KubeObject | undefined {
   const metadata = metadataOf(obj);
   if (metadata === undefined) return undefined;
   const labels = getOwn(metadata, 'labels');

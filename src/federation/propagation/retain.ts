@@ -4,24 +4,11 @@
 import { cloneJson, deleteOwn, getOwn, setOwn } from '../../json/json-patch.ts';
 import { isJsonObject, type KubeObject, type JsonObject } from '../../json/object.ts';
 
-export type RetainResult = { ok: true; object: KubeObject } | { ok: false; error: string };
-
 /**
- * The desired object with the live member object's cluster-owned fields copied in. Neither input
- * is modified. Errors (a live field of an unexpected type) map to `FieldRetentionFailed`.
+ * Copies the live member object's cluster-owned fields into `desired`, in place (it must be a
+ * private copy; `live` is not modified). Returns an error (a live field of an unexpected type),
+ * which maps to `FieldRetentionFailed`.
  */
-export function retainClusterFields(
-  targetKind: string,
-  desired: KubeObject,
-  live: KubeObject,
-  fed: KubeObject,
-): RetainResult {
-  const object = cloneJson(desired);
-  const error = retainInto(targetKind, object, live, fed);
-  return error === undefined ? { ok: true, object } : { ok: false, error };
-}
-
-/** As {@link retainClusterFields}, but modifies `desired` in place (it must be a private copy). */
 export function retainInto(
   targetKind: string,
   desired: KubeObject,

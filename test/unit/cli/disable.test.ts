@@ -1,7 +1,6 @@
 // The decisions of `kubefedctl disable` that need no cluster.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { federatedResourceRef } from '../../../src/cli/disable/disable.ts';
 import {
   parseTimeout,
   propagationStopped,
@@ -93,14 +92,5 @@ describe('disable', () => {
     assert.equal(parseTimeout('0.5'), 500);
     assert.throws(() => parseTimeout('0s'), /must be positive/);
     assert.throws(() => parseTimeout('soon'), /invalid duration/);
-  });
-
-  it('addresses federated objects across all namespaces by the federated type', () => {
-    assert.deepEqual(federatedResourceRef(ftc(1).spec.federatedType), {
-      group: 'types.kubefed.io',
-      version: 'v1beta1',
-      resource: 'federatedwidgets',
-      namespaced: true,
-    });
   });
 });

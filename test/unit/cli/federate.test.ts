@@ -9,7 +9,6 @@ import {
   contentSkipReason,
   contentTypes,
   convertOffline,
-  describeFederatedObject,
   federatedObjectFromTarget,
   isMadeInCluster,
   parseSkipList,
@@ -229,17 +228,6 @@ describe('namespace contents', () => {
     assert.equal(contentSkipReason(deployments, ['apps']), '--skip-api-resources apps');
     assert.equal(contentSkipReason(configMaps, ['apps']), undefined);
     assert.deepEqual(contentTypes([configMaps, namespaces, deployments], ['cm']), [deployments]);
-  });
-
-  it('names federated objects as kubectl does', () => {
-    assert.equal(
-      describeFederatedObject({
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedConfigMap',
-        metadata: { name: 'a' },
-      }),
-      'federatedconfigmap.types.kubefed.io/a',
-    );
   });
 });
 

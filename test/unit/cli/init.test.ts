@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  crdReadiness,
   decideKubeFedConfig,
   parseScope,
   planInstall,
@@ -64,21 +63,5 @@ describe('init plan', () => {
     assert.throws(() => parseScope('global'), {
       message: 'invalid scope "global": use Cluster or Namespaced',
     });
-  });
-
-  it('reads CRD readiness from its conditions', () => {
-    assert.deepEqual(
-      crdReadiness({ status: { conditions: [{ type: 'Established', status: 'True' }] } }),
-      {
-        established: true,
-      },
-    );
-    assert.deepEqual(crdReadiness({}), { established: false });
-    assert.deepEqual(
-      crdReadiness({
-        status: { conditions: [{ type: 'NamesAccepted', status: 'False', message: 'taken' }] },
-      }),
-      { established: false, problem: 'taken' },
-    );
   });
 });

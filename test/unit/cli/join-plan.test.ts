@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { describeObject } from '../../../src/cli/names.ts';
 import {
   caBundleFor,
   clusterAdminRules,
-  describeObject,
-  foreignRegistrationNamespace,
-  healthCheckRoleName,
-  hostClusterNameFor,
   hostSecret,
-  isDns1123Subdomain,
   kubeFedCluster,
   leastPrivilegeRules,
   memberObjects,
   parseRbacMode,
   planJoin,
   reconcileExisting,
-  roleName,
   sameClusterSpec,
-  serviceAccountName,
   targetTypesOf,
   validateJoinNames,
 } from '../../../src/cli/join/plan.ts';
@@ -42,31 +36,6 @@ function ftc(group: string | undefined, pluralName: string, scope: string) {
 }
 
 describe('join names', () => {
-  it('names the service account <cluster>-<host> and the roles after it, as KubeFed does', () => {
-    assert.equal(serviceAccountName('member1', 'host'), 'member1-host');
-    assert.equal(roleName('member1-host'), 'kubefed-controller-manager:member1-host');
-    assert.equal(
-      healthCheckRoleName(ns, 'member1-host'),
-      'kubefed-controller-manager:kube-federation-system:healthcheck-member1-host',
-    );
-  });
-
-  it('takes the host name from --host-cluster-name, else from the host context', () => {
-    assert.equal(hostClusterNameFor(undefined, 'host'), 'host');
-    assert.equal(hostClusterNameFor('primary', 'arn:aws:eks:eu/x'), 'primary');
-  });
-
-  it('asks for --host-cluster-name when the host context contains "/" or ":"', () => {
-    assert.throws(() => hostClusterNameFor(undefined, 'arn:aws:eks:eu-west-1:1:cluster/x'), {
-      message:
-        'the host cluster context "arn:aws:eks:eu-west-1:1:cluster/x" contains "/" or ":", which ' +
-        'cannot be part of a service account name; name the host with --host-cluster-name',
-    });
-    assert.throws(() => hostClusterNameFor('a/b', 'host'), /invalid --host-cluster-name "a\/b"/);
-    assert.throws(() => hostClusterNameFor('a:b', 'host'), /must not be empty or contain/);
-    assert.throws(() => hostClusterNameFor('', 'host'), /must not be empty/);
-  });
-
   it('refuses names Kubernetes would refuse, before anything is sent', () => {
     assert.doesNotThrow(() => validateJoinNames('member1', 'host'));
     assert.doesNotThrow(() => validateJoinNames('eu.west-1', 'kind-host'));
@@ -76,14 +45,6 @@ describe('join names', () => {
       () => validateJoinNames('member1', 'Kind_Host'),
       /service account name "member1-Kind_Host" .* pass --host-cluster-name/,
     );
-  });
-
-  it('checks DNS-1123 subdomains like the API server', () => {
-    for (const good of ['a', 'a-b', 'a.b', '0', 'x'.repeat(253)])
-      assert.ok(isDns1123Subdomain(good), good);
-    for (const bad of ['', 'A', 'a_b', '-a', 'a-', 'a..b', '.a', 'x'.repeat(254)]) {
-      assert.ok(!isDns1123Subdomain(bad), bad);
-    }
   });
 
   it('parses --rbac', () => {
@@ -554,39 +515,5 @@ describe('join on existing objects (--error-on-existing=false)', () => {
         action: 'keep',
       });
     }
-  });
-});
-
-describe('registrations of the same cluster with two control planes', () => {
-  const binding = (...namespaces: string[]) => ({
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'kubefed-controller-manager:member1-host' },
-    subjects: namespaces.map((namespace) => ({
-      kind: 'ServiceAccount',
-      name: 'member1-host',
-      namespace,
-    })),
-  });
-
-  it('sees a binding of the same service account name in another namespace as foreign', () => {
-    assert.equal(foreignRegistrationNamespace(binding('team-a'), 'member1-host', ns), 'team-a');
-  });
-
-  it('sees its own binding, or one it cannot attribute, as not foreign', () => {
-    assert.equal(foreignRegistrationNamespace(binding(ns), 'member1-host', ns), undefined);
-    assert.equal(
-      foreignRegistrationNamespace(binding('team-a', ns), 'member1-host', ns),
-      undefined,
-    );
-    assert.equal(foreignRegistrationNamespace(binding(), 'member1-host', ns), undefined);
-    assert.equal(foreignRegistrationNamespace({ metadata: {} }, 'member1-host', ns), undefined);
-    assert.equal(
-      foreignRegistrationNamespace(
-        { subjects: [{ kind: 'User', name: 'member1-host', namespace: 'x' }] },
-        'member1-host',
-        ns,
-      ),
-      undefined,
-    );
   });
 });

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  clusterApiEndpoint,
-  clusterSecretName,
-  describeObject,
-  memberObjects,
-  planJoin,
-} from '../../../src/cli/join/plan.ts';
+import { memberObjects, planJoin } from '../../../src/cli/join/plan.ts';
+import { describeObject } from '../../../src/cli/names.ts';
 import {
   decideMemberNamespace,
   remainingRegistrations,
@@ -87,15 +82,6 @@ describe('unjoin plan', () => {
         'RoleBinding kubefed-controller-manager:member1-b',
       ],
     );
-  });
-
-  it('reads the secret and endpoint of a KubeFedCluster', () => {
-    const cluster = { spec: { apiEndpoint: 'https://a', secretRef: { name: 'member1-x' } } };
-    assert.equal(clusterSecretName(cluster), 'member1-x');
-    assert.equal(clusterApiEndpoint(cluster), 'https://a');
-    assert.equal(clusterSecretName({ spec: { secretRef: { name: '' } } }), undefined);
-    assert.equal(clusterSecretName({}), undefined);
-    assert.equal(clusterApiEndpoint({ spec: 'x' }), undefined);
   });
 
   it('compares endpoints like the client does', () => {

@@ -14,6 +14,7 @@ import {
   isAlreadyExists,
   isConflict,
   isForbidden,
+  ifFound,
   isGone,
   isInvalid,
   isNotFound,
@@ -143,6 +144,12 @@ describe('KubeClient errors', () => {
       path: '/api/v1/namespaces/ns/configmaps/missing',
       server: server.url,
     });
+  });
+
+  it('reads NotFound as absent through ifFound, and passes other errors on', async () => {
+    assert.equal(await ifFound(client.get(configmaps, 'missing', { namespace: 'ns' })), undefined);
+    const err = await failure(ifFound(client.get(widgets, 'w', { namespace: 'ns' })));
+    assert.equal(isInvalid(err), true);
   });
 
   it('tells AlreadyExists from Conflict although both are 409', async () => {

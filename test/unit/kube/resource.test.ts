@@ -6,6 +6,7 @@ import {
   groupVersionPath,
   parseApiVersion,
   resourcePath,
+  resourceRefOf,
 } from '../../../src/kube/resource.ts';
 import type { ResourceRef } from '../../../src/kube/resource.ts';
 
@@ -92,6 +93,22 @@ describe('resource paths', () => {
     });
     assert.equal(formatApiVersion({ group: '', version: 'v1' }), 'v1');
     assert.equal(formatApiVersion({ group: 'apps', version: 'v1' }), 'apps/v1');
+  });
+
+  it('addresses an API resource as KubeFed describes one, the core group as ""', () => {
+    const federatedType = {
+      group: 'types.kubefed.io',
+      version: 'v1beta1',
+      kind: 'FederatedWidget',
+      pluralName: 'federatedwidgets',
+    };
+    assert.deepEqual(resourceRefOf(federatedType, true), {
+      group: 'types.kubefed.io',
+      version: 'v1beta1',
+      resource: 'federatedwidgets',
+      namespaced: true,
+    });
+    assert.deepEqual(resourceRefOf({ version: 'v1', pluralName: 'namespaces' }, false), namespaces);
   });
 
   it('normalises API server URLs like client-go (https by default, no trailing slash)', () => {

@@ -22,6 +22,7 @@ import {
   equivalentTypeConfigNames,
   federatedCRDName,
   generateTypeConfig,
+  looksFederated,
   typeConfigUpToDate,
 } from '../../../../src/federation/api-generation/type-config.ts';
 import type { TargetAPIResource } from '../../../../src/federation/api-generation/type-config.ts';
@@ -105,6 +106,14 @@ describe('generateTypeConfig', () => {
     assert.equal(ftc.spec.federatedType.group, 'fed.example.com');
     assert.equal(ftc.spec.federatedType.version, 'v1alpha1');
     assert.equal(federatedCRDName(ftc.spec.federatedType), 'federateddeployments.fed.example.com');
+  });
+});
+
+describe('looksFederated', () => {
+  it('recognises Federated<Kind> in types.kubefed.io, as KubeFed does', () => {
+    assert.equal(looksFederated({ group: 'types.kubefed.io', kind: 'FederatedConfigMap' }), true);
+    assert.equal(looksFederated({ group: '', kind: 'ConfigMap' }), false);
+    assert.equal(looksFederated({ group: 'example.com', kind: 'FederatedThing' }), false);
   });
 });
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LabelSelector } from '../../../../src/apis/types.ts';
 import {
-  labelSelectorMatches,
   parseLabelSelector,
   selectorMatches,
 } from '../../../../src/federation/propagation/label-selector.ts';
@@ -12,9 +11,9 @@ function matches(
   selector: LabelSelector | null | undefined,
   labels?: Record<string, string>,
 ): boolean {
-  const result = labelSelectorMatches(selector, labels);
-  assert.ok(result.ok, result.ok ? '' : result.errors.join('; '));
-  return result.matches;
+  const parsed = parseLabelSelector(selector);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.errors.join('; '));
+  return selectorMatches(parsed.selector, labels);
 }
 
 function invalid(selector: unknown): string[] {

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   initialStatuses,
-  isExplicitlyUnmanaged,
   isHostNamespace,
-  operationEvent,
   operationEvents,
   operationFailedEvent,
   planAdoption,
@@ -94,7 +92,7 @@ describe('planMemberOperations: selected clusters', () => {
       'update',
     );
   });
-  it('does nothing for a current object and reports its status', () => {
+  it('does nothing for a current object', () => {
     const op = only(
       plan([{ name: 'c1', ready: true, observed: live({}, { phase: 'x' }) }], ['c1'], {
         recordedVersions: new Map([['c1', 'rv:10']]),
@@ -105,7 +103,6 @@ describe('planMemberOperations: selected clusters', () => {
       kind: 'none',
       status: '',
       events: [],
-      remoteStatus: { phase: 'x' },
     });
   });
   it('reports ClusterNotReady for unready selected clusters', () => {
@@ -223,7 +220,6 @@ describe('planMemberOperations: unselected clusters', () => {
       kind: 'none',
       status: 'WaitingForRemoval',
       events: [],
-      remoteStatus: { phase: 'Terminating' },
     });
   });
   it('only unlabels the host cluster’s own namespace', () => {
@@ -459,12 +455,16 @@ describe('planManagedLabelRemoval', () => {
 describe('helpers', () => {
   it('event texts', () => {
     assert.deepEqual(
-      operationEvent('delete', { kind: 'ClusterRole', qualifiedName: 'admin' }, ['c']),
-      {
-        type: 'Normal',
-        reason: 'DeleteInCluster',
-        message: 'Deleting ClusterRole "admin" in cluster "c"',
-      },
+      operationEvents({ kind: 'ClusterRole', qualifiedName: 'admin' }, [
+        { kind: 'delete', cluster: 'c' },
+      ]),
+      [
+        {
+          type: 'Normal',
+          reason: 'DeleteInCluster',
+          message: 'Deleting ClusterRole "admin" in cluster "c"',
+        },
+      ],
     );
     assert.deepEqual(
       operationEvents(target, [
@@ -498,9 +498,7 @@ describe('helpers', () => {
       message: 'Failed to remove managed label from ConfigMap "demo/cfg" in cluster "c": boom',
     });
   });
-  it('isExplicitlyUnmanaged and isHostNamespace', () => {
-    assert.equal(isExplicitlyUnmanaged(live({ labels: { 'kubefed.io/managed': 'false' } })), true);
-    assert.equal(isExplicitlyUnmanaged(live()), false);
+  it('isHostNamespace', () => {
     assert.equal(isHostNamespace({ metadata: { uid: 'u' } }, 'u'), true);
     assert.equal(isHostNamespace({ metadata: { uid: 'u' } }, undefined), false);
     assert.equal(isHostNamespace({ metadata: {} }, ''), false);

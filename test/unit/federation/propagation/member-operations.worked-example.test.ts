@@ -72,18 +72,16 @@ class Members {
   }
 
   /** Runs the operations, returning the versions of what was written. */
-  run(ops: MemberOperation[]): { versions: Map<string, string>; updated: boolean } {
+  run(ops: MemberOperation[]): Map<string, string> {
     const versions = new Map<string, string>();
-    let updated = false;
     for (const op of ops) {
       if (op.kind === 'create' || op.kind === 'update') {
         versions.set(op.cluster, objectVersion(this.write(op.cluster, op.object)));
-        updated ||= op.kind === 'update';
       } else if (op.kind === 'delete') {
         this.objects.delete(op.cluster);
       }
     }
-    return { versions, updated };
+    return versions;
   }
 }
 
@@ -128,7 +126,7 @@ function syncPass(
     recordedVersions: recordedVersions(storedVersions, hashes.hashes),
   });
   const slots = initialStatuses(ops);
-  const { versions, updated } = members.run(ops);
+  const versions = members.run(ops);
   const statuses = settleStatuses(slots);
   const next = nextPropagatedVersionStatus(
     storedVersions,
@@ -138,8 +136,7 @@ function syncPass(
   );
   const status = computePropagationStatus(fed, {
     reason: placement.namespaceNotFederated ? 'NamespaceNotFederated' : '',
-    collected: { statuses, resourcesUpdated: updated },
-    rawStatusCollection: false,
+    collected: { statuses },
     now,
   });
   return {

@@ -24,21 +24,12 @@ function fedWith(status: FederatedObjectStatus | undefined, generation = 1): Kub
   };
 }
 
-function collected(
-  entries: [string, ClusterPropagationStatus][],
-  extra: Partial<CollectedPropagation> = {},
-): CollectedPropagation {
-  return { statuses: new Map(entries), resourcesUpdated: false, ...extra };
+function collected(entries: [string, ClusterPropagationStatus][]): CollectedPropagation {
+  return { statuses: new Map(entries) };
 }
 
-function run(
-  fed: KubeObject,
-  c: CollectedPropagation,
-  now = T0,
-  reason: PropagationReason = '',
-  rawStatusCollection = false,
-) {
-  return computePropagationStatus(fed, { reason, collected: c, rawStatusCollection, now });
+function run(fed: KubeObject, c: CollectedPropagation, now = T0, reason: PropagationReason = '') {
+  return computePropagationStatus(fed, { reason, collected: c, now });
 }
 
 describe('kubeTime', () => {
@@ -144,37 +135,6 @@ describe('computePropagationStatus', () => {
     assert.deepEqual(second.status.conditions, first.status.conditions);
   });
 
-  it('resources updated count as a propagated change only with remote statuses', () => {
-    const first = run(fedWith(undefined), collected([['c1', '']]));
-    const noRemote = run(
-      fedWith(first.status),
-      collected([['c1', '']], { resourcesUpdated: true }),
-      T1,
-    );
-    assert.equal(noRemote.changed, false);
-
-    const remote = new Map([['c1', { phase: 'ok' }]]);
-    const withRemote = run(
-      fedWith(undefined),
-      collected([['c1', '']], { remoteStatuses: remote }),
-      T0,
-      '',
-      true,
-    );
-    const updated = run(
-      fedWith(withRemote.status),
-      collected([['c1', '']], { remoteStatuses: remote, resourcesUpdated: true }),
-      T1,
-      '',
-      true,
-    );
-    assert.equal(updated.changed, true);
-    const [condition] = updated.status.conditions ?? [];
-    assert.ok(condition);
-    assert.equal(condition.lastUpdateTime, S1);
-    assert.equal(condition.lastTransitionTime, S0);
-  });
-
   it('given failure reasons stay and mark the condition False', () => {
     for (const reason of [
       'ClusterRetrievalFailed',
@@ -232,57 +192,18 @@ describe('computePropagationStatus', () => {
     assert.deepEqual(renamed.status.clusters, [{ name: 'c1' }, { name: 'c3' }]);
   });
 
-  it('raw status collection: a cluster without remote status means CheckClusters', () => {
-    const result = run(
-      fedWith(undefined),
-      collected(
-        [
-          ['c1', ''],
-          ['c2', ''],
-        ],
-        { remoteStatuses: new Map([['c1', { a: 1 }]]) },
-      ),
-      T0,
-      '',
-      true,
-    );
-    assert.equal(result.reason, 'CheckClusters');
-    assert.deepEqual(result.status.clusters, [
-      { name: 'c1', remoteStatus: { a: 1 } },
-      { name: 'c2' },
-    ]);
-  });
-
-  it('remote statuses are compared structurally', () => {
-    const remote = new Map<string, unknown>([['c1', { replicas: 2, conditions: [{ type: 'A' }] }]]);
-    const first = run(
-      fedWith(undefined),
-      collected([['c1', '']], { remoteStatuses: remote }),
-      T0,
-      '',
-      true,
-    );
-    const same = run(
-      fedWith(JSON.parse(JSON.stringify(first.status)) as FederatedObjectStatus),
-      collected([['c1', '']], {
-        remoteStatuses: new Map([['c1', { conditions: [{ type: 'A' }], replicas: 2 }]]),
-      }),
-      T1,
-      '',
-      true,
-    );
-    assert.equal(same.changed, false);
-    const changed = run(
-      fedWith(first.status),
-      collected([['c1', '']], { remoteStatuses: new Map([['c1', { replicas: 3 }]]) }),
-      T1,
-      '',
-      true,
-    );
-    assert.equal(changed.changed, true);
-    // Remote statuses left over from an earlier collection are dropped.
-    const dropped = run(fedWith(first.status), collected([['c1', '']]), T1);
-    assert.deepEqual(dropped.status.clusters, [{ name: 'c1' }]);
+  it('drops remote statuses another control plane collected', () => {
+    const stored: FederatedObjectStatus = {
+      observedGeneration: 1,
+      clusters: [{ name: 'c1', remoteStatus: { replicas: 2 } }],
+      conditions: [
+        { type: 'Propagation', status: 'True', lastTransitionTime: S0, lastUpdateTime: S0 },
+      ],
+    };
+    const result = run(fedWith(stored), collected([['c1', '']]), T1);
+    assert.deepEqual(result.status.clusters, [{ name: 'c1' }]);
+    assert.equal(result.changed, true);
+    assert.equal(result.status.conditions?.[0]?.lastUpdateTime, S1);
   });
 
   it('keeps other conditions and unknown status fields, and does not modify the input', () => {

@@ -4,10 +4,8 @@ import { cloneJson } from '../../../../src/json/json-patch.ts';
 import { parseOverrides } from '../../../../src/federation/propagation/overrides.ts';
 import {
   renderMemberObject,
-  targetApiVersion,
   templateFieldNotSupportedMessage,
   templateWarnings,
-  withManagedLabel,
   type RenderOptions,
   type RenderResult,
   type TargetType,
@@ -121,8 +119,9 @@ describe('renderMemberObject', () => {
   });
   it('emits v1, not /v1, for core types without a template apiVersion', () => {
     assert.equal(rendered(fedObject({ template: { apiVersion: '' } }), configMap).apiVersion, 'v1');
-    assert.equal(targetApiVersion({ kind: 'Pod', group: '', version: 'v1' }), 'v1');
-    assert.equal(targetApiVersion(deployment), 'apps/v1');
+    const pod = { kind: 'Pod', group: '', version: 'v1' };
+    assert.equal(rendered(fedObject({ template: {} }), pod).apiVersion, 'v1');
+    assert.equal(rendered(fedObject({ template: {} }), deployment).apiVersion, 'apps/v1');
   });
   it('drops template annotations and finalizers with warnings', () => {
     const fed = fedObject({
@@ -298,16 +297,26 @@ describe('renderMemberObject failures', () => {
   });
 });
 
-describe('withManagedLabel', () => {
-  it('adds the label, replacing labels that are not a string map', () => {
-    assert.deepEqual(
-      withManagedLabel({ metadata: { labels: { a: 1 } as unknown as Record<string, string> } })
-        ?.metadata?.labels,
-      {
-        'kubefed.io/managed': 'true',
-      },
-    );
-    assert.deepEqual(withManagedLabel({})?.metadata, { labels: { 'kubefed.io/managed': 'true' } });
-    assert.equal(withManagedLabel({ metadata: 5 } as unknown as KubeObject), undefined);
+describe('the managed label', () => {
+  const overridden = (path: string, value: unknown): KubeObject =>
+    fedObject({
+      template: { metadata: { labels: { app: 'x' } } },
+      overrides: [{ clusterName: 'c1', clusterOverrides: [{ path, value }] }],
+    });
+
+  it('is forced after overrides, replacing labels that are not a string map', () => {
+    assert.deepEqual(rendered(overridden('/metadata/labels', { a: 1 }), configMap).metadata, {
+      name: 'cfg',
+      namespace: 'demo',
+      labels: { 'kubefed.io/managed': 'true' },
+    });
+  });
+
+  it('needs metadata to stay an object', () => {
+    const result = render(overridden('/metadata', 5), configMap);
+    assert.deepEqual(result.ok ? undefined : [result.status, result.error], [
+      'ApplyOverridesFailed',
+      'metadata is not an object after applying overrides',
+    ]);
   });
 });

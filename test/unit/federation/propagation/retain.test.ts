@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cloneJson } from '../../../../src/json/json-patch.ts';
-import { retainClusterFields } from '../../../../src/federation/propagation/retain.ts';
+import { retainInto } from '../../../../src/federation/propagation/retain.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 
 function retained(
@@ -10,11 +10,12 @@ function retained(
   live: KubeObject,
   fed: KubeObject = { spec: {} },
 ): KubeObject {
-  const before = { desired: cloneJson(desired), live: cloneJson(live) };
-  const result = retainClusterFields(kind, desired, live, fed);
-  assert.ok(result.ok, result.ok ? '' : result.error);
-  assert.deepEqual({ desired, live }, before, 'inputs must not change');
-  return result.object;
+  const before = cloneJson(live);
+  const object = cloneJson(desired);
+  const error = retainInto(kind, object, live, fed);
+  assert.equal(error, undefined);
+  assert.deepEqual(live, before, 'the live object must not change');
+  return object;
 }
 
 function retainError(
@@ -23,12 +24,12 @@ function retainError(
   live: KubeObject,
   fed: KubeObject = { spec: {} },
 ): string {
-  const result = retainClusterFields(kind, desired, live, fed);
-  assert.equal(result.ok, false);
-  return result.error;
+  const error = retainInto(kind, cloneJson(desired), live, fed);
+  assert.ok(error !== undefined);
+  return error;
 }
 
-describe('retainClusterFields: every kind', () => {
+describe('retained fields: every kind', () => {
   it('takes resourceVersion, finalizers and annotations from the live object', () => {
     const desired = {
       kind: 'ConfigMap',
@@ -67,7 +68,7 @@ describe('retainClusterFields: every kind', () => {
   });
 });
 
-describe('retainClusterFields: Service', () => {
+describe('retained fields: Service', () => {
   const live = {
     metadata: { resourceVersion: '7' },
     spec: {
@@ -158,7 +159,7 @@ describe('retainClusterFields: Service', () => {
   });
 });
 
-describe('retainClusterFields: ServiceAccount', () => {
+describe('retained fields: ServiceAccount', () => {
   const live = { secrets: [{ name: 'sa-token-abc' }] };
   it('keeps generated secrets when the template has none', () => {
     assert.deepEqual(retained('ServiceAccount', {}, live).secrets, [{ name: 'sa-token-abc' }]);
@@ -180,7 +181,7 @@ describe('retainClusterFields: ServiceAccount', () => {
   });
 });
 
-describe('retainClusterFields: replicas', () => {
+describe('retained fields: replicas', () => {
   const live = { spec: { replicas: 7 } };
   it('keeps live replicas with retainReplicas: true', () => {
     assert.deepEqual(

@@ -1,9 +1,8 @@
 // What `kubefedctl enable` and `kubefedctl init` print about the writes they made.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeApplyResults } from '../../../src/cli/enable/default-types.ts';
-import { describeApplyResult } from '../../../src/cli/enable/enable.ts';
-import type { ApplyResult } from '../../../src/cli/enable/enable.ts';
+import { describeApplyResult, summarizeApplyResults } from '../../../src/cli/federated-types.ts';
+import type { ApplyResult } from '../../../src/cli/federated-types.ts';
 
 const result = (crd: ApplyResult['crd'], typeConfig: ApplyResult['typeConfig']): ApplyResult => ({
   crdName: 'federateddeployments.types.kubefed.io',

@@ -1,4 +1,4 @@
-// API type lookup (spec §13.1), as enable and disable use it, on discovery data.
+// API type lookup (spec §13.1), on discovery data.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

@@ -1,30 +1,36 @@
 // Enabling federation of a type (spec §13.4): resolve the target on the host, generate its
-// Federated<Kind> CRD and FederatedTypeConfig, and write them. `kubefedctl enable` and
-// `kubefedctl init` (for the default types) both write through `applyFederatedType`.
-import { federatedTypeConfigsResource } from '../../apis/resources.ts';
-import type { CustomResourceDefinition } from '../../apis/crds/openapi.ts';
-import type { FederatedTypeConfig } from '../../apis/types.ts';
+// Federated<Kind> CRD and FederatedTypeConfig, and write them. `kubefedctl enable`,
+// `federate --enable-type` and `init` (the default types, spec §14) all write through
+// `applyFederatedType`.
+import { federatedTypeConfigsResource } from '../apis/resources.ts';
+import type { CustomResourceDefinition } from '../apis/crds/openapi.ts';
+import type { FederatedTypeConfig } from '../apis/types.ts';
 import {
   crdUpToDate,
   federatedTypeCRD,
   templateShape,
-} from '../../federation/api-generation/schema.ts';
-import { directiveGroupVersion } from '../../federation/api-generation/type-config-directive.ts';
-import type { EnableTypeDirective } from '../../federation/api-generation/type-config-directive.ts';
+} from '../federation/api-generation/schema.ts';
+import { directiveGroupVersion } from '../federation/api-generation/type-config-directive.ts';
+import type { EnableTypeDirective } from '../federation/api-generation/type-config-directive.ts';
+import {
+  DEFAULT_FEDERATED_TYPES,
+  generateDefaultFederatedType,
+} from '../federation/api-generation/type-config-defaults.ts';
 import {
   enableConflict,
   generateTypeConfig,
   typeConfigName,
   typeConfigUpToDate,
-} from '../../federation/api-generation/type-config.ts';
-import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { isConflict, isNotFound } from '../../kube/errors.ts';
-import { customResourceDefinitionsResource, namespacesResource } from '../../kube/resource.ts';
-import { lookupAPIResource } from '../api-lookup.ts';
-import { waitForEstablished } from '../init/install.ts';
+} from '../federation/api-generation/type-config.ts';
+import type { TargetAPIResource } from '../federation/api-generation/type-config.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { ifFound, isConflict, isNotFound } from '../kube/errors.ts';
+import { customResourceDefinitionsResource, namespacesResource } from '../kube/resource.ts';
+import { lookupAPIResource } from './api-lookup.ts';
+import { waitForEstablished } from './crd-readiness.ts';
 import { fetchTargetSchema } from './target-schema.ts';
-import type { KubeObject } from '../../json/object.ts';
+import { listTypeConfigs } from './type-configs.ts';
+import type { KubeObject } from '../json/object.ts';
 
 /** The two objects that federate a type. */
 export interface FederatedTypeObjects {
@@ -177,24 +183,6 @@ async function requireNamespace(
   }
 }
 
-/** Every FTC of the namespace (a namespaced control plane sees only its own). */
-export async function listTypeConfigs(
-  client: KubeClient,
-  namespace: string,
-  signal?: AbortSignal,
-): Promise<FederatedTypeConfig[]> {
-  try {
-    const list = await client.list(federatedTypeConfigsResource, { namespace, signal });
-    return list.items as FederatedTypeConfig[];
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    throw new Error(
-      `the FederatedTypeConfig API is not installed in cluster ${client.cluster}: install KubeFed with "kubefedctl init"`,
-      { cause: err },
-    );
-  }
-}
-
 async function writeCRD(
   client: KubeClient,
   crd: CustomResourceDefinition,
@@ -202,7 +190,7 @@ async function writeCRD(
   signal: AbortSignal | undefined,
 ): Promise<WriteResult> {
   for (let attempt = 0; ; attempt++) {
-    const current = await getIfExists(() =>
+    const current = await ifFound(
       client.get(customResourceDefinitionsResource, crd.metadata.name, { signal }),
     );
     if (current === undefined) {
@@ -229,11 +217,33 @@ async function writeCRD(
   }
 }
 
-async function getIfExists(get: () => Promise<KubeObject>): Promise<KubeObject | undefined> {
-  try {
-    return await get();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
+/** The ten default federated types, as `kubefedctl init` enables them after installing KubeFed. */
+export async function enableDefaultTypes(
+  client: KubeClient,
+  options: ApplyOptions,
+): Promise<ApplyResult[]> {
+  // Independent types: write them side by side, so the CRDs establish in parallel.
+  return Promise.all(
+    DEFAULT_FEDERATED_TYPES.map((type) =>
+      applyFederatedType(client, generateDefaultFederatedType(type, options.namespace), options),
+    ),
+  );
+}
+
+/** `10 types: 2 created, 8 unchanged`; a type counts as created/updated if either object was. */
+export function summarizeApplyResults(results: readonly ApplyResult[]): string {
+  const counts = new Map<WriteResult, number>();
+  for (const result of results) {
+    const outcome: WriteResult =
+      result.crd === 'created' || result.typeConfig === 'created'
+        ? 'created'
+        : result.crd === 'updated' || result.typeConfig === 'updated'
+          ? 'updated'
+          : 'unchanged';
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   }
+  const parts = (['created', 'updated', 'unchanged'] as const)
+    .filter((outcome) => counts.has(outcome))
+    .map((outcome) => `${counts.get(outcome) ?? 0} ${outcome}`);
+  return `${results.length} type${results.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

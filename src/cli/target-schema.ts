@@ -5,12 +5,12 @@ import {
   crdVersionSchema,
   kindSchemaFromOpenAPIv3,
   openAPIv3DocumentURL,
-} from '../../federation/api-generation/schema-source.ts';
-import type { OpenAPISchema } from '../../federation/api-generation/schema.ts';
-import type { TargetAPIResource } from '../../federation/api-generation/type-config.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
-import { customResourceDefinitionsResource, formatApiVersion } from '../../kube/resource.ts';
+} from '../federation/api-generation/schema-source.ts';
+import type { OpenAPISchema } from '../federation/api-generation/schema.ts';
+import type { TargetAPIResource } from '../federation/api-generation/type-config.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
+import { customResourceDefinitionsResource, formatApiVersion } from '../kube/resource.ts';
 
 export interface TargetSchema {
   schema: OpenAPISchema | undefined;

@@ -1,13 +1,13 @@
 // The two clusters join and unjoin talk to, from one kubeconfig: contexts resolved up front (so a
 // wrong name fails before anything is written), clients named after the cluster, and errors that
 // say which cluster failed and what to check.
-import { KubeClient } from '../../kube/client.ts';
-import { isTransportError, isUnauthorized, errorMessage } from '../../kube/errors.ts';
-import { loadKubeconfig, resolveContext } from '../../kube/kubeconfig.ts';
-import type { ClusterConnectionConfig, Kubeconfig } from '../../kube/kubeconfig.ts';
-import { stringFlag } from '../command.ts';
-import type { CliIO, FlagValues } from '../command.ts';
-import { kubefedctlUserAgent } from '../host-client.ts';
+import { KubeClient } from '../kube/client.ts';
+import { isTransportError, isUnauthorized, errorMessage } from '../kube/errors.ts';
+import { loadKubeconfig, resolveContext } from '../kube/kubeconfig.ts';
+import type { ClusterConnectionConfig, Kubeconfig } from '../kube/kubeconfig.ts';
+import { stringFlag } from './command.ts';
+import type { CliIO, FlagValues } from './command.ts';
+import { kubefedctlUserAgent } from './host-client.ts';
 
 export type ClusterRole = 'host' | 'member';
 

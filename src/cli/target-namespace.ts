@@ -1,10 +1,10 @@
 // The namespace a command acts in when `-n` is not given: the host context's own, else
 // `default`, as kubectl decides it. Shared by federate, orphaning-deletion and get.
-import { loadClusterConfig } from '../../kube/kubeconfig.ts';
-import { stringFlag } from '../command.ts';
-import type { CliIO, FlagSpecs, FlagValues } from '../command.ts';
+import { loadClusterConfig } from '../kube/kubeconfig.ts';
+import { stringFlag } from './command.ts';
+import type { CliIO, FlagSpecs, FlagValues } from './command.ts';
 
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_NAMESPACE = 'default';
 
 export const namespaceFlag: FlagSpecs = {
   namespace: {
