@@ -230,13 +230,7 @@ async function syncToClusters(
   // The recorded versions and the status are independent objects: write them side by side.
   const [versions, status] = await Promise.all([
     recordVersions(),
-    writePropagationStatus(
-      ctx,
-      fed,
-      options.reason,
-      { statuses, resourcesUpdated: outcome.resourcesUpdated },
-      signal,
-    ),
+    writePropagationStatus(ctx, fed, options.reason, { statuses }, signal),
   ]);
   if (needsBackoff(options.reason, statuses)) return ReconcileResult.Error;
   if (versions === 'retry' || status === 'conflict') return requeueAfter(CONFLICT_REQUEUE_MS);
@@ -282,5 +276,5 @@ export function targetNameOf(ctx: Pick<SyncContext, 'targetIsNamespace'>, key: s
 }
 
 function emptyCollection(): CollectedPropagation {
-  return { statuses: new Map(), resourcesUpdated: false };
+  return { statuses: new Map() };
 }

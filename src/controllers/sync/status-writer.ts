@@ -26,7 +26,6 @@ export async function writePropagationStatus(
   const next = computePropagationStatus(fed, {
     reason,
     collected,
-    rawStatusCollection: false,
     now: ctx.now(),
   });
   if (!next.changed) return 'unchanged';

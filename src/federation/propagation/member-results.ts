@@ -43,8 +43,6 @@ export interface ClusterOutcome {
   status: ClusterPropagationStatus;
   /** Version of the member object this pass wrote (create or update). */
   version?: string | undefined;
-  /** An existing member object was updated. */
-  updated: boolean;
   /** Requests sent that changed (or tried to change) the member. */
   attempted: OperationKind[];
   events: MemberEvent[];
@@ -58,7 +56,6 @@ export function outcomeWithoutRequest(
   return {
     cluster: op.cluster,
     status: op.status,
-    updated: false,
     attempted: [],
     events: [...op.events],
     timedOut: false,
@@ -78,7 +75,6 @@ export function outcomeOfWrite(
   const base: ClusterOutcome = {
     cluster: op.cluster,
     status: op.pendingStatus,
-    updated: false,
     attempted: [...prior.attempted],
     events: [...prior.events],
     timedOut: false,
@@ -112,7 +108,6 @@ export function outcomeOfWrite(
   const written = result.ok ? result.object : undefined;
   return {
     ...base,
-    updated: op.kind === 'update',
     ...(written !== undefined && (op.kind === 'create' || op.kind === 'update')
       ? { version: objectVersion(written) }
       : {}),
@@ -130,7 +125,6 @@ export function outcomeOfFailedAdoptionRead(
     return {
       cluster,
       status: 'CreationTimedOut',
-      updated: false,
       attempted,
       events: [],
       timedOut: true,
@@ -139,7 +133,6 @@ export function outcomeOfFailedAdoptionRead(
   return {
     cluster,
     status: 'RetrievalFailed',
-    updated: false,
     attempted,
     events: [
       {
@@ -158,7 +151,6 @@ export interface PassOutcome {
   statuses: Map<string, ClusterPropagationStatus>;
   /** Version of each member object written in this pass. */
   versions: Map<string, string>;
-  resourcesUpdated: boolean;
   timedOut: boolean;
   /** Member writes issued. */
   writes: number;
@@ -177,7 +169,6 @@ export function foldOutcomes(
   const pass: PassOutcome = {
     statuses: new Map(),
     versions: new Map(),
-    resourcesUpdated: false,
     timedOut: false,
     writes: 0,
     events: [],
@@ -186,7 +177,6 @@ export function foldOutcomes(
   for (const outcome of outcomes) {
     pass.statuses.set(outcome.cluster, outcome.status);
     if (outcome.version !== undefined) pass.versions.set(outcome.cluster, outcome.version);
-    pass.resourcesUpdated ||= outcome.updated;
     pass.timedOut ||= outcome.timedOut;
     pass.writes += outcome.attempted.length;
     pass.events.push(...outcome.events);

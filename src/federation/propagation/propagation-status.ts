@@ -27,11 +27,6 @@ export type PropagationReason = AggregateReason | '';
 export interface CollectedPropagation {
   /** One entry per cluster that got a slot (selected ones, plus pending removals). */
   statuses: ReadonlyMap<string, ClusterPropagationStatus>;
-  /**
-   * Ignored: an update counts only with raw resource status collection (spec §7.10, §8.2), which
-   * is not built yet. Accepted until src/controllers/sync stops passing it.
-   */
-  resourcesUpdated?: boolean;
 }
 
 export interface PropagationStatusInput {
@@ -42,11 +37,6 @@ export interface PropagationStatusInput {
    */
   reason: PropagationReason;
   collected: CollectedPropagation;
-  /**
-   * Raw resource status collection (spec §8.2) is not built yet, so it is always off. Accepted
-   * until src/controllers/sync stops passing it.
-   */
-  rawStatusCollection?: false;
   /** Milliseconds since the epoch. */
   now: number;
 }

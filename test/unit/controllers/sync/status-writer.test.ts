@@ -14,7 +14,6 @@ import { fastest, NO_WAIT_MARGIN_MS } from './timing.ts';
 const statusPath = '/apis/types.kubefed.io/v1beta1/namespaces/demo/federatedconfigmaps/cfg/status';
 const collected: CollectedPropagation = {
   statuses: new Map([['a', '']]),
-  resourcesUpdated: false,
 };
 const fed: KubeObject = {
   apiVersion: 'types.kubefed.io/v1beta1',
@@ -48,7 +47,6 @@ describe('writePropagationStatus', () => {
     const current = computePropagationStatus(fed, {
       reason: '',
       collected,
-      rawStatusCollection: false,
       now: world.ctx.now(),
     });
     const upToDate = { ...fed, status: current.status };

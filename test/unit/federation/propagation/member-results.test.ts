@@ -70,7 +70,6 @@ function outcome(cluster: string, fields: Partial<ClusterOutcome> = {}): Cluster
   return {
     cluster,
     status: 'CreationTimedOut',
-    updated: false,
     attempted: ['create'],
     events: [],
     timedOut: false,
@@ -88,7 +87,6 @@ describe('outcomeWithoutRequest', () => {
       {
         cluster: 'a',
         status: 'ClusterNotReady',
-        updated: false,
         attempted: [],
         events,
         timedOut: false,
@@ -104,7 +102,6 @@ describe('outcomeOfWrite', () => {
       {
         cluster: 'a',
         status: 'ClientRetrievalFailed',
-        updated: false,
         attempted: [],
         events: [
           {
@@ -124,7 +121,6 @@ describe('outcomeOfWrite', () => {
       {
         cluster: 'a',
         status: 'UpdateTimedOut',
-        updated: false,
         attempted: ['update'],
         events: [],
         timedOut: true,
@@ -141,7 +137,6 @@ describe('outcomeOfWrite', () => {
     assert.deepEqual(outcome, {
       cluster: 'a',
       status: 'UpdateTimedOut',
-      updated: false,
       attempted: [],
       events: [],
       timedOut: true,
@@ -161,7 +156,6 @@ describe('outcomeOfWrite', () => {
         {
           cluster: 'a',
           status: op.pendingStatus,
-          updated: false,
           attempted: [op.kind],
           events: [],
           timedOut: false,
@@ -209,7 +203,6 @@ describe('outcomeOfWrite', () => {
         {
           cluster: 'a',
           status,
-          updated: false,
           attempted: [op.kind],
           events: [{ type: 'Warning', reason, message }],
           timedOut: false,
@@ -238,7 +231,6 @@ describe('outcomeOfWrite', () => {
       {
         cluster: 'a',
         status: 'CreationTimedOut',
-        updated: false,
         attempted: ['create'],
         events: [],
         timedOut: false,
@@ -247,14 +239,13 @@ describe('outcomeOfWrite', () => {
     );
   });
 
-  it('an update records the generation of the object written and marks it updated', () => {
+  it('an update records the generation of the object written', () => {
     const result = outcomeOfWrite(
       update('a'),
       { ok: true, object: configMap({ resourceVersion: '9', generation: 3 }) },
       target,
     );
     assert.equal(result.version, 'gen:3');
-    assert.equal(result.updated, true);
     assert.equal(result.status, 'UpdateTimedOut');
   });
 
@@ -263,7 +254,6 @@ describe('outcomeOfWrite', () => {
     const written = { ok: true as const, object: configMap({ resourceVersion: '9' }) };
     assert.equal(outcomeOfWrite(deletion('a'), written, target).version, undefined);
     assert.equal(outcomeOfWrite(unlabel('a'), written, target).version, undefined);
-    assert.equal(outcomeOfWrite(deletion('a'), written, target).updated, false);
   });
 
   it('keeps what earlier steps (adoption) recorded in front', () => {
@@ -298,7 +288,6 @@ describe('outcomeOfFailedAdoptionRead', () => {
       {
         cluster: 'a',
         status: 'RetrievalFailed',
-        updated: false,
         attempted: ['create'],
         events: [
           {
@@ -323,7 +312,6 @@ describe('outcomeOfFailedAdoptionRead', () => {
       {
         cluster: 'a',
         status: 'CreationTimedOut',
-        updated: false,
         attempted: ['create'],
         events: [],
         timedOut: true,
@@ -333,14 +321,13 @@ describe('outcomeOfFailedAdoptionRead', () => {
 });
 
 describe('foldOutcomes', () => {
-  it('collects statuses, versions, writes and whether anything was updated', () => {
+  it('collects statuses, versions and writes', () => {
     const pass = foldOutcomes(
       [
         outcome('a', { version: 'rv:1' }),
         outcome('b', {
           status: 'UpdateTimedOut',
           attempted: ['update'],
-          updated: true,
           version: 'gen:2',
         }),
         outcome('c', { status: 'ClusterNotReady', attempted: [] }),
@@ -364,16 +351,11 @@ describe('foldOutcomes', () => {
       ]),
     );
     assert.equal(pass.writes, 2);
-    assert.equal(pass.resourcesUpdated, true);
     assert.equal(pass.timedOut, false);
   });
 
   it('counts every request of an adoption (create, then update)', () => {
-    const pass = foldOutcomes(
-      [outcome('a', { attempted: ['create', 'update'], updated: true })],
-      target,
-      30_000,
-    );
+    const pass = foldOutcomes([outcome('a', { attempted: ['create', 'update'] })], target, 30_000);
     assert.equal(pass.writes, 2);
     assert.deepEqual(
       pass.events.map((e) => e.message),
@@ -436,7 +418,6 @@ describe('foldOutcomes', () => {
     assert.deepEqual(foldOutcomes([], target, 30_000), {
       statuses: new Map(),
       versions: new Map(),
-      resourcesUpdated: false,
       timedOut: false,
       writes: 0,
       events: [],
