@@ -15,7 +15,7 @@ import type { ClusterRegistry } from './cluster-registry.ts';
 import { qualifiedName, type KubeObject } from '../json/object.ts';
 import { errorMessage } from '../kube/errors.ts';
 
-export const MANAGED_SELECTOR = `${MANAGED_LABEL}=${MANAGED_LABEL_TRUE}`;
+const MANAGED_SELECTOR = `${MANAGED_LABEL}=${MANAGED_LABEL_TRUE}`;
 
 export interface FederatedInformerOptions {
   clusters: ClusterRegistry;

@@ -5,19 +5,9 @@ import { CLUSTER_SECRET_TOKEN_KEY } from '../apis/constants.ts';
 import type { KubeFedCluster } from '../apis/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ClusterConnectionConfig } from '../kube/kubeconfig.ts';
-import type { ResourceRef } from '../kube/resource.ts';
+import { secretsResource } from '../kube/resource.ts';
 
-const secretsResource: ResourceRef = {
-  group: '',
-  version: 'v1',
-  resource: 'secrets',
-  namespaced: true,
-};
-
-export function memberConnectionConfig(
-  cluster: KubeFedCluster,
-  token: string,
-): ClusterConnectionConfig {
+function memberConnectionConfig(cluster: KubeFedCluster, token: string): ClusterConnectionConfig {
   const { apiEndpoint, caBundle, proxyURL, disabledTLSValidations } = cluster.spec;
   if (!apiEndpoint) throw new Error('spec.apiEndpoint is empty');
   const config: ClusterConnectionConfig = { server: apiEndpoint, token };

@@ -9,7 +9,7 @@ export interface BackoffOptions {
 }
 
 /** KubeFed's worker backoff: 5 s, x2, at most 60 s. */
-export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
+const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   initialMs: 5_000,
   maxMs: 60_000,
   factor: 2,

@@ -27,7 +27,7 @@ export interface LoggerOptions {
 export type LogFormat = 'json' | 'text';
 
 /** Writes to the process's stderr. */
-export function stderrSink(): LogSink {
+function stderrSink(): LogSink {
   return (line) => {
     process.stderr.write(`${line}\n`);
   };

@@ -277,7 +277,7 @@ export class ReconcileWorker {
 }
 
 /** The queue's reports, as client-go workqueue metrics labelled with the queue's name. */
-export function workQueueMetrics(metrics: ControllerMetrics, name: string): WorkQueueMetrics {
+function workQueueMetrics(metrics: ControllerMetrics, name: string): WorkQueueMetrics {
   const depth = metrics.workQueueDepth.labels({ name });
   const adds = metrics.workQueueAddsTotal.labels({ name });
   const queueDuration = metrics.workQueueQueueDurationSeconds.labels({ name });

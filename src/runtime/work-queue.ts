@@ -25,7 +25,7 @@ export interface WorkQueueMetrics {
   countRetry(): void;
 }
 
-export function noWorkQueueMetrics(): WorkQueueMetrics {
+function noWorkQueueMetrics(): WorkQueueMetrics {
   return {
     setDepth: () => undefined,
     countAdd: () => undefined,

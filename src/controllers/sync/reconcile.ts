@@ -39,7 +39,7 @@ import { errorMessage } from '../../kube/errors.ts';
 const CONFLICT_REQUEUE_MS = 200;
 
 /** Everything the informers must have loaded before a pass can decide anything. */
-export function cachesSynced(ctx: SyncContext): boolean {
+function cachesSynced(ctx: SyncContext): boolean {
   return (
     ctx.federated.hasSynced() &&
     (ctx.federatedNamespaces?.hasSynced() ?? true) &&
