@@ -10,6 +10,8 @@ import { errorMessage } from '../src/kube/errors.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sandboxDir = `${root}.sandbox-test`;
 const tapFile = `${sandboxDir}-results.tap`;
+/** Per test and per hook, unit tests included (`npm run test:unit` alone uses 10 s). */
+const TEST_TIMEOUT_MS = 180_000;
 const print = (line: string): void => {
   console.error(line);
 };
@@ -60,6 +62,10 @@ try {
       '--test',
       // Integration tests share one sandbox and some stop and start its members: one file at a time.
       '--test-concurrency=1',
+      // A hanging test fails instead of hanging the run. The slowest test or hook takes about
+      // 30 s on an idle 2-core machine (the no-write resync check, the 100-object bulk test);
+      // a test that legitimately waits longer sets its own `{ timeout }`.
+      `--test-timeout=${String(TEST_TIMEOUT_MS)}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',

@@ -181,31 +181,73 @@ export async function createFederatedNamespace(sandbox: TestSandbox, ns: string)
   );
 }
 
+/** The namespaced federated resources the host serves (`federatedconfigmaps.types.kubefed.io`, ...). */
+async function namespacedFederatedResources(sandbox: TestSandbox): Promise<string[]> {
+  const out = await kubectl(sandbox, [
+    '--context',
+    'host',
+    'api-resources',
+    '--api-group=types.kubefed.io',
+    '--namespaced=true',
+    '-o',
+    'name',
+  ]);
+  return out.split('\n').filter((r) => r !== '');
+}
+
 /**
- * Deletes the FederatedNamespace `ns` and waits until the sync controller has removed it (and
- * the member namespaces), then deletes the host namespace.
+ * Deletes every federated object in namespace `ns` of the host (every type, FederatedNamespaces
+ * included when `withNamespace`) and waits until they are gone. Their finalizers belong to the
+ * sync controllers, so a controller manager must still run: call this before stopping it.
+ */
+export async function deleteFederatedObjects(
+  sandbox: TestSandbox,
+  ns: string,
+  { withNamespace = false, timeoutMs = 90_000 } = {},
+): Promise<void> {
+  const resources = (await namespacedFederatedResources(sandbox)).filter(
+    (r) => withNamespace || !r.startsWith('federatednamespaces.'),
+  );
+  if (resources.length === 0) return;
+  const args = ['--context', 'host', '-n', ns];
+  await kubectl(sandbox, [...args, 'delete', resources.join(','), '--all', '--wait=false']);
+  await eventually(async () => {
+    const left = await kubectl(sandbox, [...args, 'get', resources.join(','), '-o', 'name']);
+    return left.trim() === '' ? true : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Removes what `createFederatedNamespace` started: the federated objects in `ns`, then the
+ * FederatedNamespace (the sync controller deletes the member namespaces), then the host namespace;
+ * returns once `ns` is gone from every cluster of the sandbox, so that nothing of this test is
+ * still being deleted when the next one measures. A controller manager must still run.
  */
 export async function deleteFederatedNamespace(sandbox: TestSandbox, ns: string): Promise<void> {
-  const args = ['--context', 'host', '-n', ns];
-  await kubectl(sandbox, [
-    ...args,
-    'delete',
-    'federatednamespace',
-    ns,
-    '--ignore-not-found',
-    '--wait=false',
-  ]);
+  await deleteFederatedObjects(sandbox, ns);
+  await deleteFederatedObjects(sandbox, ns, { withNamespace: true });
+  await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--ignore-not-found']);
+  for (const context of sandbox.clusters) await waitForNamespaceGone(sandbox, context, ns);
+}
+
+/** Waits until namespace `ns` no longer exists in cluster `context` (deleted by someone else). */
+export async function waitForNamespaceGone(
+  sandbox: TestSandbox,
+  context: string,
+  ns: string,
+  timeoutMs = 90_000,
+): Promise<void> {
   await eventually(async () => {
     const left = await kubectl(sandbox, [
-      ...args,
+      '--context',
+      context,
       'get',
-      'federatednamespace',
+      'namespace',
       ns,
       '--ignore-not-found',
       '-o',
       'name',
     ]);
     return left.trim() === '' ? true : undefined;
-  }, 90_000);
-  await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', ns, '--wait=false']);
+  }, timeoutMs);
 }

@@ -1,7 +1,7 @@
 // The KubeFed APIs on a real kube-apiserver: `kubefedctl init` installs them, the CRDs enforce
 // their schemas, and valid objects of every kind round-trip unchanged. Checked with kubectl.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { kubefedCRDs } from '../../src/apis/crds.ts';
 import { defaultKubeFedConfig } from '../../src/apis/kubefedconfig.ts';
@@ -110,6 +110,22 @@ describe('KubeFed CRD schemas on the real apiserver', () => {
     const result = await init();
     assert.equal(result.code, 0, result.stderr);
     await kubectl(sandbox, [...host, 'create', 'namespace', namespace]);
+  });
+  after(async () => {
+    // The samples are plain objects (no controller watches this namespace): deleting the
+    // namespace removes the namespaced ones; the ClusterPropagatedVersion goes by name.
+    const clusterScoped = sampleObjects(namespace).filter((o) => !o.metadata?.namespace);
+    for (const o of clusterScoped) {
+      const resource = `${String(o.kind).toLowerCase()}.${String(o.apiVersion).split('/')[0]}`;
+      await kubectl(sandbox, [
+        ...host,
+        'delete',
+        resource,
+        o.metadata?.name ?? '',
+        '--ignore-not-found',
+      ]);
+    }
+    await kubectl(sandbox, [...host, 'delete', 'namespace', namespace, '--ignore-not-found']);
   });
 
   for (const sample of sampleObjects(namespace)) {

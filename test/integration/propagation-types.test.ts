@@ -24,6 +24,7 @@ const clusters = ['host', 'member1', 'member2'];
 const stamp = Date.now().toString(36);
 const ns = `types-${stamp}`;
 const group = `bolts${stamp}.example.com`;
+const clusterRoleName = `types-${stamp}-reader`;
 
 async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
   const out = await kubectl(sandbox, [
@@ -157,7 +158,7 @@ const cases: Case[] = [
   {
     kind: 'FederatedClusterRole',
     resource: 'clusterroles.rbac.authorization.k8s.io',
-    name: `types-${stamp}-reader`,
+    name: clusterRoleName,
     namespaced: false,
     template: (version) => ({
       metadata: { labels: labels(version) },
@@ -217,6 +218,16 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
 
   after(async () => {
     try {
+      // Left behind only if its test failed half-way; the others are in `ns`.
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        'delete',
+        'federatedclusterrole',
+        clusterRoleName,
+        '--ignore-not-found',
+        '--timeout=90s',
+      ]);
       await deleteFederatedNamespace(sandbox, ns);
       await runCli('kubefedctl', ['disable', `bolts.${group}`, '--delete-crd', ...common]);
     } finally {
