@@ -14,7 +14,7 @@ import {
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import type { FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { Informer, stripManagedFields, type InformerEventHandlers } from '../../kube/informer.ts';
+import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { namespacesResource, resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import type { EventSink } from '../../runtime/events.ts';
 import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
@@ -99,12 +99,20 @@ export async function startSyncController(
     worker.enqueue(qualifiedName(obj));
   };
 
-  const federated = new Informer({
-    client: deps.host,
-    resource: federatedResource,
-    namespace: deps.targetNamespace,
-    transform: stripManagedFields,
-    logger,
+  // Every host informer is shared (the FederatedNamespaces, for instance, are this type's own for
+  // the namespace type and every other type's namespace filter): this controller adds its
+  // handlers, and on stop removes them and releases the informers.
+  const followed: { informer: Informer; removeHandlers: () => void }[] = [];
+  const follow = (
+    resource: ResourceRef,
+    namespace: string | undefined,
+    handlers: InformerEventHandlers,
+  ): Informer => {
+    const informer = deps.informers.informer(resource, namespace);
+    followed.push({ informer, removeHandlers: informer.addEventHandler(handlers) });
+    return informer;
+  };
+  const federated = follow(federatedResource, deps.targetNamespace, {
     onAdd: enqueueObject,
     onUpdate: (old, obj) => {
       if (updateNeedsSync(old, obj)) enqueueObject(obj);
@@ -118,16 +126,10 @@ export async function startSyncController(
     const ns = obj.metadata?.namespace ?? '';
     enqueueAll((key) => key.startsWith(`${ns}/`));
   };
-  // Shared host informers: this controller only adds its handlers (and removes them on stop).
-  const removeHandlers: (() => void)[] = [];
-  const follow = (informer: Informer, handlers: InformerEventHandlers): Informer => {
-    removeHandlers.push(informer.addEventHandler(handlers));
-    return informer;
-  };
   const federatedNamespaces =
     fedNamespaceResource === undefined
       ? undefined
-      : follow(deps.informers.informer(fedNamespaceResource, deps.targetNamespace), {
+      : follow(fedNamespaceResource, deps.targetNamespace, {
           onAdd: enqueueNamespace,
           onUpdate: (_old, obj) => enqueueNamespace(obj),
           onDelete: enqueueNamespace,
@@ -136,7 +138,7 @@ export async function startSyncController(
     worker.enqueue(federatedKey(obj.metadata?.name ?? ''));
   };
   const hostNamespaces = targetIsNamespace
-    ? follow(deps.informers.informer(namespacesResource), {
+    ? follow(namespacesResource, undefined, {
         onAdd: enqueueHostNamespace,
         onUpdate: (_old, obj) => enqueueHostNamespace(obj),
         onDelete: enqueueHostNamespace,
@@ -212,17 +214,20 @@ export async function startSyncController(
 
   const stop = new AbortController();
   const loading = versions.load(AbortSignal.any([stop.signal, deps.term.signal]));
-  federated.start();
   members.start();
   worker.start();
   return {
     async stop() {
       stop.abort();
-      for (const remove of removeHandlers) remove();
+      for (const { removeHandlers } of followed) removeHandlers();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await worker.stop();
-      await Promise.all([loading, federated.stop(), members.stop()]);
+      await Promise.all([
+        loading,
+        members.stop(),
+        ...followed.map(({ informer }) => deps.informers.release(informer)),
+      ]);
     },
   };
 }
