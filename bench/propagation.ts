@@ -30,7 +30,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(repoRoot, 'bench', 'results');
 const sandboxDir = join(resultsDir, '.sandbox-bench');
 
-// The member clients of the controller manager (src/controllers/federated-informer-clients.ts):
+// The member clients of the controller manager (src/multicluster/cluster-registry.ts):
 // 100 QPS / 200 burst per cluster, no connection limit. Concurrency per cluster: at most one
 // write per sync worker in flight, so the raw client uses as many.
 const MEMBER_QPS = 100;
