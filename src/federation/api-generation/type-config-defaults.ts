@@ -79,7 +79,8 @@ export const ENABLE_TYPE_DIRECTIVES_DIR = 'enabletypedirectives';
 
 /** Path relative to config/ → content of every default type's EnableTypeDirective file. */
 export function renderDefaultTypeDirectiveFiles(): Map<string, string> {
-  const header = '# Generated from src/federation/api-generation/type-config-defaults.ts. Do not edit.\n';
+  const header =
+    '# Generated from src/federation/api-generation/type-config-defaults.ts. Do not edit.\n';
   return new Map(
     DEFAULT_FEDERATED_TYPES.map((type) => [
       `${ENABLE_TYPE_DIRECTIVES_DIR}/${typeConfigName(type.target)}.yaml`,
