@@ -11,6 +11,7 @@ import type { ClusterConnectionConfig } from './kubeconfig.ts';
 import type { KubeList, Status } from './object.ts';
 import { describeResource, resourcePath } from './resource.ts';
 import type { ResourceRef } from './resource.ts';
+import { scopedSignal } from './scoped-signal.ts';
 import { ConcurrencyLimit, TokenBucket } from './throttle.ts';
 import { WatchDecoder } from './watch.ts';
 import type { DecodedWatchLine, WatchEvent } from './watch.ts';
@@ -599,16 +600,14 @@ export class KubeClient {
   async #send(request: OutgoingRequest): Promise<{ statusCode: number; body: unknown }> {
     const { url, method, headers, body, dispatcher, timeoutMs, context } = request;
     const callerSignal = request.signal;
-    const timeoutSignal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-    const signals = [callerSignal, timeoutSignal].filter((s) => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const scoped = scopedSignal([callerSignal], timeoutMs);
     try {
       const response = await undiciRequest(url, {
         method,
         headers,
         dispatcher,
         ...(body !== undefined ? { body } : {}),
-        ...(signal ? { signal } : {}),
+        signal: scoped.signal,
       });
       const text = await response.body.text();
       const contentType = headerValue(response.headers['content-type']);
@@ -616,8 +615,10 @@ export class KubeClient {
     } catch (err) {
       // The caller's own abort is not a cluster failure: let it through unchanged.
       if (callerSignal?.aborted) throw callerSignal.reason;
-      if (timeoutSignal?.aborted) throw TransportError.timeout(timeoutMs, context);
+      if (scoped.timedOut()) throw TransportError.timeout(timeoutMs, context);
       throw TransportError.from(err, context);
+    } finally {
+      scoped.dispose();
     }
   }
 }

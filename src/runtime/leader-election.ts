@@ -5,6 +5,7 @@
 // Updates carry the resourceVersion read, so two candidates can never both win.
 
 import { kubeMicroTime } from '../apis/time.ts';
+import { scopedSignal } from '../kube/scoped-signal.ts';
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -239,11 +240,9 @@ export class LeaderElector {
       await this.#sleep(retryPeriodMs);
       if (!term.isLeading()) return;
       const attemptedAt = this.#monotonicNow();
-      const signal = AbortSignal.any([
-        term.signal,
-        AbortSignal.timeout(Math.ceil(term.remainingMs())),
-      ]);
-      if (await this.#tryAcquireOrRenew(signal)) term.renewed(attemptedAt, renewDeadlineMs);
+      const renewal = scopedSignal([term.signal], Math.ceil(term.remainingMs()));
+      const renewed = await this.#tryAcquireOrRenew(renewal.signal).finally(renewal.dispose);
+      if (renewed) term.renewed(attemptedAt, renewDeadlineMs);
     }
   }
 

@@ -16,6 +16,7 @@ import {
   type TargetRef,
 } from '../../federation/propagation/member-operations.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
+import { scopedSignal } from '../../kube/scoped-signal.ts';
 import { errorMessage } from '../../kube/errors.ts';
 import { ReconcileResult } from '../../runtime/reconcile-worker.ts';
 import type { SyncContext } from './context.ts';
@@ -108,10 +109,10 @@ async function clustersStillHolding(
   hostNamespaceUid: string | undefined,
   signal: AbortSignal,
 ): Promise<string[] | undefined> {
-  const budget = AbortSignal.any([signal, AbortSignal.timeout(ctx.operationTimeoutMs)]);
+  const budget = scopedSignal([signal], ctx.operationTimeoutMs);
   const results = await Promise.all(
     targeted.map(async (cluster): Promise<boolean | undefined> => {
-      const read = await ctx.writer.get(cluster, target, budget);
+      const read = await ctx.writer.get(cluster, target, budget.signal);
       if (!read.ok) {
         // Not ready (planDeletion reported it) or already gone.
         if (read.reason === 'NoClient' || read.reason === 'NotFound') return false;
@@ -125,6 +126,7 @@ async function clustersStillHolding(
       return !(isHostNamespace(live, hostNamespaceUid) && live.metadata.deletionTimestamp);
     }),
   );
+  budget.dispose();
   if (results.includes(undefined)) return undefined;
   return targeted.filter((_, i) => results[i] === true);
 }

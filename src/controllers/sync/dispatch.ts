@@ -20,6 +20,7 @@ import {
 } from '../../federation/propagation/member-results.ts';
 import type { RenderResult } from '../../federation/propagation/render.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
+import { scopedSignal } from '../../kube/scoped-signal.ts';
 import type { SyncContext } from './context.ts';
 import type { TargetName } from './member-writer.ts';
 import { createCollided } from './namespace-rules.ts';
@@ -56,20 +57,20 @@ export async function dispatchOperations(
   signal: AbortSignal,
 ): Promise<PassOutcome> {
   const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: input.target.key };
-  const budget = AbortSignal.any([signal, AbortSignal.timeout(ctx.operationTimeoutMs)]);
+  const budget = scopedSignal([signal], ctx.operationTimeoutMs);
   const outcomes = await Promise.all(
     input.operations.map(async (op) => {
       if (op.kind === 'none') return outcomeWithoutRequest(op);
       const started = performance.now();
       try {
-        return await runInCluster(ctx, input, op, targetRef, budget);
+        return await runInCluster(ctx, input, op, targetRef, budget.signal);
       } finally {
         ctx.metrics.dispatchOperationDuration
           .labels({ action: op.kind })
           .observe((performance.now() - started) / 1000);
       }
     }),
-  );
+  ).finally(budget.dispose);
   const pass = foldOutcomes(outcomes, targetRef, ctx.operationTimeoutMs);
   const fed = input.fed;
   if (fed !== undefined && !signal.aborted) {
