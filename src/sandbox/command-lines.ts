@@ -99,7 +99,7 @@ export function kwokArgs(opts: { paths: ClusterPaths; configFile: string }): str
     '--manage-all-nodes=false',
     `--manage-nodes-with-label-selector=${SIMULATED_NODE_LABEL}=true`,
     `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
-    // Its start-up lines and errors; INFO logs every node and pod it plays a stage on.
+    // Warnings and errors only: INFO logs every patch and delete it makes to a node or pod.
     '--v=WARN',
   ];
 }

@@ -62,6 +62,11 @@ async function main(argv: string[]): Promise<void> {
         print(
           `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); nothing changed.`,
         );
+        if (values.nodes.length > 0 || values['node-capacity'].length > 0) {
+          print(
+            `--nodes and --node-capacity only shape a new sandbox: 'kubefed-sandbox down${dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`}' first.`,
+          );
+        }
       } else {
         print(`Sandbox ready: ${result.clusters.join(', ')}`);
       }
