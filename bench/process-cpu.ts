@@ -1,10 +1,11 @@
 // CPU seconds per process of the benchmark's machine, grouped by role: etcd, the host's and the
-// members' apiservers and kube-controller-managers, the controller manager, and the benchmark
-// itself. Read before and after a phase, it shows where the machine's CPU went: whether the
-// controller manager, the host's writes, or the benchmark's own watching is what costs.
+// members' apiservers, the kube-controller-managers, kube-schedulers and kwoks, the controller
+// manager, and the benchmark itself. Read before and after a phase, it shows where the machine's
+// CPU went: whether the controller manager, the host's writes, or the benchmark's own watching
+// is what costs.
 import { readFileSync } from 'node:fs';
 import { sandboxPaths } from '../src/sandbox/layout.ts';
-import { readState } from '../src/sandbox/state.ts';
+import { clusterComponents, readState } from '../src/sandbox/state.ts';
 
 const clockTicks = 100; // USER_HZ on Linux
 
@@ -25,14 +26,27 @@ export function processCpuSeconds(pid: number): number | undefined {
 /** The sandbox's processes by role, plus `extra` (e.g. the manager), plus this process. */
 export function cpuByRole(sandboxDir: string, extra: Record<string, number> = {}): CpuByRole {
   const state = readState(sandboxPaths(sandboxDir).state);
-  const roles: CpuByRole = { etcd: 0, host_apiserver: 0, member_apiservers: 0, kcms: 0 };
+  const roles: CpuByRole = {
+    etcd: 0,
+    host_apiserver: 0,
+    member_apiservers: 0,
+    kcms: 0,
+    schedulers: 0,
+    kwoks: 0,
+  };
+  const componentRole = {
+    'kube-controller-manager': 'kcms',
+    'kube-scheduler': 'schedulers',
+    kwok: 'kwoks',
+  } as const;
+  const add = (role: string, pid: number): void => {
+    roles[role] = (roles[role] ?? 0) + (processCpuSeconds(pid) ?? 0);
+  };
   if (state) {
-    roles['etcd'] = processCpuSeconds(state.etcd.pid) ?? 0;
+    add('etcd', state.etcd.pid);
     for (const c of state.clusters) {
-      const key = c.name === 'host' ? 'host_apiserver' : 'member_apiservers';
-      roles[key] = (roles[key] ?? 0) + (processCpuSeconds(c.apiserver.pid) ?? 0);
-      if (c.controllerManager)
-        roles['kcms'] = (roles['kcms'] ?? 0) + (processCpuSeconds(c.controllerManager.pid) ?? 0);
+      add(c.name === 'host' ? 'host_apiserver' : 'member_apiservers', c.apiserver.pid);
+      for (const { name, process } of clusterComponents(c)) add(componentRole[name], process.pid);
     }
   }
   const self = process.cpuUsage();

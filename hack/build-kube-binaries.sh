@@ -5,7 +5,7 @@
 #   hack/build-kube-binaries.sh        build if needed; the last line of stdout is the bin dir
 #
 # Environment: KUBEFED_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/kubefed-ts),
-# KUBE_VERSIONS / ETCD_VERSION (override hack/kube-versions.env).
+# KUBE_VERSIONS_OVERRIDE (instead of KUBE_VERSIONS in hack/kube-versions.env).
 #
 # k8s.io/kubernetes cannot be built with `go install pkg@version`: its go.mod replaces every
 # k8s.io staging module with ./staging/src/..., and replace directives only count in the main
@@ -15,19 +15,10 @@ set -euo pipefail
 # Note: inside the build functions (called from `if`), set -e is off, so each step says `|| return 1`.
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=kube-versions.env
-source "$here/kube-versions.env"
+build_name=build-kube-binaries
+# shellcheck source=build-lib.sh
+source "$here/build-lib.sh"
 KUBE_VERSIONS=${KUBE_VERSIONS_OVERRIDE:-$KUBE_VERSIONS}
-cache=${KUBEFED_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefed-ts}
-mkdir -p "$cache"
-
-log() { echo "[build-kube-binaries] $*" >&2; }
-
-command -v go >/dev/null || { log "Go is required to build the sandbox's Kubernetes binaries (apt-get install golang, or see go.dev)."; exit 1; }
-
-# Only one build at a time per cache: parallel test processes may all ask for the binaries.
-exec 9>"$cache/.build.lock"
-flock 9
 
 build_etcd() {
   local out=$1 src="$cache/src/etcd-$ETCD_VERSION"

@@ -1,9 +1,10 @@
 // `npm run demo`: the whole story on the sandbox. Brings up host + 2 members (built on first
 // use), installs KubeFed with `kubefedctl init`, starts the controller manager, joins all three
 // clusters, federates a namespace with a ConfigMap, Secret, Deployment, Service and
-// ServiceAccount (one per-cluster override), shows the propagation table, then moves member2 out
-// of the namespace's placement and shows the objects leave it. Each step prints the command a
-// user would type.
+// ServiceAccount (one per-cluster override), shows the propagation table and the Deployment's 2
+// replicas ready in every cluster (scheduled to the sandbox's simulated nodes), then moves member2
+// out of the namespace's placement and shows the objects leave it. Each step prints the command
+// a user would type.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -271,6 +272,30 @@ try {
       'get',
       'deployments,replicasets,services,serviceaccounts',
     );
+
+    // The propagated Deployment really runs: kube-scheduler places its pods on each cluster's
+    // simulated nodes and kwok, their stand-in kubelet, reports them Running and Ready.
+    await waitUntil('the Deployment web is 2/2 ready in every cluster', async () => {
+      for (const cluster of sandbox.clusters) {
+        const ready = await quietly(
+          '--context',
+          cluster,
+          '-n',
+          'demo',
+          'get',
+          'deployment',
+          'web',
+          '-o',
+          'jsonpath={.status.readyReplicas}',
+        );
+        if (ready !== '2') return false;
+      }
+      return true;
+    });
+    for (const cluster of sandbox.clusters) {
+      await kubectl('--context', cluster, '-n', 'demo', 'get', 'deployments');
+    }
+    await kubectl('--context', 'member1', '-n', 'demo', 'get', 'pods', '-o', 'wide');
 
     // Placement: take member2 out of the namespace; everything in it leaves member2.
     await kubectl(

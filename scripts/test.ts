@@ -1,6 +1,6 @@
 // `npm test`: typecheck, lint, then every unit and integration test. Integration tests run on a
-// fresh sandbox (host + 2 members) started here and always stopped again, also when a test fails
-// or the run is interrupted. Fails when no test ran.
+// fresh sandbox (host + 2 members, each with the default 2 simulated nodes) started here and
+// always stopped again, also when a test fails or the run is interrupted. Fails when no test ran.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,7 @@ try {
   await step('lint', `${root}node_modules/.bin/eslint`, ['.']);
   await step('format', `${root}node_modules/.bin/prettier`, ['--check', '.']);
 
-  print('\n== sandbox (host + 2 members) for the integration tests');
+  print('\n== sandbox (host + 2 members, 2 simulated nodes each) for the integration tests');
   await down({ dir: sandboxDir, print });
   const sandbox = await up({ dir: sandboxDir, members: 2, print });
 

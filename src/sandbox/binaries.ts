@@ -1,6 +1,6 @@
-// The sandbox's Kubernetes binaries are built from the Go module proxy by
-// hack/build-kube-binaries.sh and cached outside the repo. The script is idempotent: once the
-// binaries exist it only prints their directory, so calling it on every `up` costs milliseconds.
+// The sandbox's binaries are built from the Go module proxy by the scripts in hack/ and cached
+// outside the repo, keyed by version. The scripts are idempotent: once a binary exists they only
+// print where it is, so calling them on every `up` costs milliseconds.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,8 @@ export interface KubeBinaries {
   kubectl: string;
 }
 
-const buildScript = fileURLToPath(new URL('../../hack/build-kube-binaries.sh', import.meta.url));
+const hack = (script: string): string =>
+  fileURLToPath(new URL(`../../hack/${script}`, import.meta.url));
 
 function binariesIn(dir: string): KubeBinaries {
   return {
@@ -26,9 +27,19 @@ function binariesIn(dir: string): KubeBinaries {
   };
 }
 
-/** Builds the binaries if needed, streaming the build's progress to our stderr. */
+/** Builds etcd and the Kubernetes binaries if needed. */
 export async function ensureKubeBinaries(): Promise<KubeBinaries> {
-  const child = spawn('bash', [buildScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return binariesIn(await runBuildScript(hack('build-kube-binaries.sh'), 'Kubernetes binaries'));
+}
+
+/** Builds kwok if needed; resolves to the path of the binary. */
+export function ensureKwok(): Promise<string> {
+  return runBuildScript(hack('build-kwok.sh'), 'kwok');
+}
+
+/** Runs a build script, streaming its progress to our stderr; its last line of stdout is the result. */
+async function runBuildScript(script: string, what: string): Promise<string> {
+  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (stdout += chunk));
@@ -38,10 +49,10 @@ export async function ensureKubeBinaries(): Promise<KubeBinaries> {
   });
   if (code !== 0) {
     throw new Error(
-      `building the sandbox's Kubernetes binaries failed (${buildScript} exited ${String(code)}); see the output above`,
+      `building the sandbox's ${what} failed (${script} exited ${String(code)}); see the output above`,
     );
   }
-  const dir = stdout.trim().split('\n').pop();
-  if (!dir) throw new Error(`${buildScript} printed no binary directory`);
-  return binariesIn(dir);
+  const result = stdout.trim().split('\n').pop();
+  if (!result) throw new Error(`${script} printed no path`);
+  return result;
 }

@@ -1,5 +1,6 @@
 // Command lines of the sandbox's processes. Pure, so the flags can be read and tested in one place.
 import type { ClusterPaths } from './layout.ts';
+import { SIMULATED_NODE_LABEL } from './nodes.ts';
 
 export function etcdArgs(opts: {
   dataDir: string;
@@ -58,7 +59,7 @@ export function apiserverArgs(opts: {
 export function controllerManagerArgs(opts: { paths: ClusterPaths }): string[] {
   const { paths } = opts;
   return [
-    `--kubeconfig=${paths.controllerManagerKubeconfig}`,
+    `--kubeconfig=${paths.adminKubeconfig}`,
     // Signs service-account token Secrets (used by `kubefedctl join`) with ca.crt in them.
     `--service-account-private-key-file=${paths.serviceAccountKey}`,
     `--root-ca-file=${paths.caFile}`,
@@ -68,5 +69,37 @@ export function controllerManagerArgs(opts: { paths: ClusterPaths }): string[] {
     '--controllers=*',
     '--profiling=false',
     '--v=1',
+  ];
+}
+
+export function schedulerArgs(opts: { paths: ClusterPaths }): string[] {
+  return [
+    `--kubeconfig=${opts.paths.adminKubeconfig}`,
+    '--leader-elect=false',
+    // No serving: nothing scrapes it, and it would need certificates and a port of its own.
+    '--secure-port=0',
+    '--profiling=false',
+    // --v=2 would log every binding.
+    '--v=1',
+  ];
+}
+
+/**
+ * A kubelet renews its node Lease every quarter of this (kwok does the same); it must stay well
+ * under kube-controller-manager's --node-monitor-grace-period (50 s) or nodes turn NotReady.
+ * 100 s gives one renewal per node every 25 s, against a kubelet's 10 s.
+ */
+export const NODE_LEASE_SECONDS = 100;
+
+export function kwokArgs(opts: { paths: ClusterPaths; configFile: string }): string[] {
+  return [
+    `--kubeconfig=${opts.paths.adminKubeconfig}`,
+    `--config=${opts.configFile}`,
+    // Only the sandbox's own nodes: a node someone else adds to a cluster is left alone.
+    '--manage-all-nodes=false',
+    `--manage-nodes-with-label-selector=${SIMULATED_NODE_LABEL}=true`,
+    `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
+    // Warnings and errors only: INFO logs every patch and delete it makes to a node or pod.
+    '--v=WARN',
   ];
 }

@@ -8,9 +8,14 @@ export interface ClusterPaths {
   serviceAccountPub: string;
   tokenFile: string;
   caFile: string;
-  controllerManagerKubeconfig: string;
+  /** The admin credentials kube-controller-manager, kube-scheduler and kwok use. */
+  adminKubeconfig: string;
   apiserverLog: string;
   controllerManagerLog: string;
+  schedulerLog: string;
+  kwokLog: string;
+  /** kwok's KWOK_WORKDIR: kept empty, so no ~/.kwok/kwok.yaml of the user's mixes into ours. */
+  kwokWorkDir: string;
 }
 
 export interface SandboxPaths {
@@ -20,6 +25,8 @@ export interface SandboxPaths {
   binDir: string;
   etcdData: string;
   etcdLog: string;
+  /** kwok's config (its stages), shared by every cluster's kwok. */
+  kwokConfig: string;
   cluster(name: string): ClusterPaths;
 }
 
@@ -34,6 +41,7 @@ export function sandboxPaths(dir: string): SandboxPaths {
     binDir: join(root, 'bin'),
     etcdData: join(root, 'etcd', 'data'),
     etcdLog: join(root, 'etcd', 'etcd.log'),
+    kwokConfig: join(root, 'kwok.yaml'),
     cluster(name: string): ClusterPaths {
       const clusterDir = join(root, 'clusters', name);
       return {
@@ -43,9 +51,12 @@ export function sandboxPaths(dir: string): SandboxPaths {
         serviceAccountPub: join(clusterDir, 'sa.pub'),
         tokenFile: join(clusterDir, 'tokens.csv'),
         caFile: join(clusterDir, 'ca.crt'),
-        controllerManagerKubeconfig: join(clusterDir, 'controller-manager.kubeconfig'),
+        adminKubeconfig: join(clusterDir, 'admin.kubeconfig'),
         apiserverLog: join(clusterDir, 'kube-apiserver.log'),
         controllerManagerLog: join(clusterDir, 'kube-controller-manager.log'),
+        schedulerLog: join(clusterDir, 'kube-scheduler.log'),
+        kwokLog: join(clusterDir, 'kwok.log'),
+        kwokWorkDir: join(clusterDir, 'kwok'),
       };
     },
   };

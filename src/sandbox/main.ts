@@ -1,19 +1,29 @@
-// kubefed-sandbox: a local federation (one etcd, a host and N member kube-apiservers) for the
-// demo, the tests and the benchmarks.
+// kubefed-sandbox: a local federation (one etcd, a host and N member clusters with simulated
+// nodes) for the demo, the tests and the benchmarks.
 import { parseArgs } from 'node:util';
 import { DEFAULT_SANDBOX_DIR } from './layout.ts';
+import { DEFAULT_NODE_CAPACITY, DEFAULT_NODE_COUNT, formatCapacity } from './nodes.ts';
 import { down, env, startCluster, status, stopCluster, up } from './sandbox.ts';
 import { errorMessage } from '../kube/errors.ts';
 
 const usage = `Usage: kubefed-sandbox <command> [flags]
 
 Commands:
-  up [--members N] [--dir DIR]   start etcd, host and N member clusters (default 2) and wait until ready
+  up [--members N] [--nodes [CLUSTER:]N]... [--node-capacity [CLUSTER:]RESOURCE=QUANTITY,...]... [--dir DIR]
+                                 start etcd, host and N member clusters (default 2), each with
+                                 simulated nodes, and wait until ready
   down [--dir DIR]               stop every process the sandbox started and remove its data
-  status [--dir DIR]             show each cluster and whether it answers
+  status [--dir DIR]             show each cluster, whether it answers, its nodes and pods
   env [--dir DIR]                print shell exports: eval "$(npx kubefed-sandbox env)"
   stop CLUSTER [--dir DIR]       stop one cluster's kube-apiserver (keeps its port and data)
   start CLUSTER [--dir DIR]      start a stopped cluster's kube-apiserver again
+
+Nodes (kwok plays their kubelets; kube-scheduler places pods on them):
+  --nodes N                      nodes per cluster (default ${DEFAULT_NODE_COUNT}); --nodes member2:1 for one cluster
+  --node-capacity SPEC           capacity of each node, RESOURCE one of cpu, memory, pods
+                                 (default ${formatCapacity(DEFAULT_NODE_CAPACITY)}); a cluster's own value
+                                 sets only what it names: --node-capacity member2:cpu=500m,pods=4
+  Both repeat; a cluster's own values win over the all-cluster ones.
 
 DIR defaults to ${DEFAULT_SANDBOX_DIR} in the current directory.
 `;
@@ -25,6 +35,8 @@ async function main(argv: string[]): Promise<void> {
     options: {
       dir: { type: 'string', default: DEFAULT_SANDBOX_DIR },
       members: { type: 'string', default: '2' },
+      nodes: { type: 'string', multiple: true, default: [] },
+      'node-capacity': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -40,11 +52,21 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up': {
       const members = Number(values.members);
-      const result = await up({ dir, members, print });
+      const result = await up({
+        dir,
+        members,
+        nodeFlags: { nodes: values.nodes, nodeCapacity: values['node-capacity'] },
+        print,
+      });
       if (result.alreadyRunning) {
         print(
           `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); nothing changed.`,
         );
+        if (values.nodes.length > 0 || values['node-capacity'].length > 0) {
+          print(
+            `--nodes and --node-capacity only shape a new sandbox: 'kubefed-sandbox down${dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`}' first.`,
+          );
+        }
       } else {
         print(`Sandbox ready: ${result.clusters.join(', ')}`);
       }
@@ -64,14 +86,32 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = 1;
         return;
       }
+      const state = (running: boolean): string => (running ? 'running' : 'stopped');
       const rows = [
-        ['CLUSTER', 'SERVER', 'APISERVER', 'READY', 'CONTROLLER-MANAGER', 'VERSION'],
+        [
+          'CLUSTER',
+          'SERVER',
+          'APISERVER',
+          'READY',
+          'CONTROLLER-MANAGER',
+          'SCHEDULER',
+          'KWOK',
+          'NODES-READY',
+          'PODS',
+          'VERSION',
+        ],
         ...result.clusters.map((c) => [
           c.name,
           c.server,
-          c.apiserverRunning ? 'running' : 'stopped',
+          state(c.apiserverRunning),
           c.ready ? 'yes' : 'no',
-          c.controllerManagerRunning ? 'running' : 'stopped',
+          state(c.controllerManagerRunning),
+          state(c.schedulerRunning),
+          state(c.kwokRunning),
+          c.nodes ? `${c.nodes.ready}/${c.nodes.total}` : '-',
+          c.pods
+            ? `${c.pods.running} running, ${c.pods.pending} pending, ${c.pods.other} other`
+            : '-',
           c.version ?? '-',
         ]),
       ];

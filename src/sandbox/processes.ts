@@ -9,10 +9,20 @@ export interface StartedProcess {
   log: string;
 }
 
-export function startDetached(command: string, args: string[], log: string): StartedProcess {
+/** `env` is added to our own environment. */
+export function startDetached(
+  command: string,
+  args: string[],
+  log: string,
+  env: Record<string, string> = {},
+): StartedProcess {
   const fd = openSync(log, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...env },
+    });
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     child.unref();
     return { pid: child.pid, log };

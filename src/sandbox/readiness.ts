@@ -1,5 +1,6 @@
-// Waiting for a sandbox cluster to answer. The CA only exists once kube-apiserver has written
-// its serving bundle, so we wait for that file first, then for an authenticated `/readyz` = ok.
+// Talking to a sandbox cluster as its admin, and waiting for it to answer. The CA only exists
+// once kube-apiserver has written its serving bundle, so we wait for that file first, then for an
+// authenticated `/readyz` = ok.
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,26 +19,42 @@ export function probe(
   path: string,
   timeoutMs = 2000,
 ): Promise<{ status: number; body: string }> {
+  return apiRequest(target, 'GET', path, undefined, timeoutMs);
+}
+
+/** One request as the cluster's admin, with a JSON body if given; any status resolves. */
+export function apiRequest(
+  target: ProbeTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 2000,
+): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, target.server),
       {
+        method,
         ca: target.caPem,
-        headers: { Authorization: `Bearer ${target.token}` },
+        headers: {
+          Authorization: `Bearer ${target.token}`,
+          ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         timeout: timeoutMs,
       },
       (res) => {
-        let body = '';
+        let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          body += chunk;
+          text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
 

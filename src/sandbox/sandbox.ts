@@ -1,19 +1,51 @@
 // A local federation on real Kubernetes: one etcd, and per cluster (host, member1..N) one
 // kube-apiserver with its own etcd prefix, port, certificates and keys, plus one
-// kube-controller-manager. Processes run detached; state.json records what was started.
+// kube-controller-manager, one kube-scheduler and one kwok that plays the kubelet of the cluster's
+// simulated nodes. Processes run detached; state.json records what was started.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureKubeBinaries } from './binaries.ts';
-import { apiserverArgs, controllerManagerArgs, etcdArgs } from './command-lines.ts';
+import { ensureKubeBinaries, ensureKwok } from './binaries.ts';
+import {
+  apiserverArgs,
+  controllerManagerArgs,
+  etcdArgs,
+  kwokArgs,
+  schedulerArgs,
+} from './command-lines.ts';
 import { writeClusterCredentials } from './credentials.ts';
 import { renderKubeconfig, caFromServingBundle } from './kubeconfig.ts';
+import { renderKwokConfig } from './kwok-stages.ts';
 import { clusterNames, sandboxPaths, type SandboxPaths } from './layout.ts';
+import {
+  countNodes,
+  countPods,
+  formatCapacity,
+  nodeManifests,
+  planNodes,
+  schedulableNodes,
+  SIMULATED_NODE_LABEL,
+  type ClusterNodes,
+  type NodeCounts,
+  type NodeFlags,
+  type NodeList,
+  type PodCounts,
+  type PodList,
+} from './nodes.ts';
 import { freePorts } from './ports.ts';
 import { isAlive, logTail, startDetached, stopProcess } from './processes.ts';
-import { assertRunning, isReady, probe, waitForServingCA, waitUntilReady } from './readiness.ts';
+import {
+  apiRequest,
+  assertRunning,
+  isReady,
+  probe,
+  waitForServingCA,
+  waitUntilReady,
+  type ProbeTarget,
+} from './readiness.ts';
 import {
   allProcesses,
+  clusterComponents,
   readState,
   writeState,
   type ClusterRecord,
@@ -31,7 +63,13 @@ export interface UpResult {
   clusters: string[];
 }
 
-export async function up(opts: { dir: string; members: number; print: Print }): Promise<UpResult> {
+export async function up(opts: {
+  dir: string;
+  members: number;
+  /** `--nodes` and `--node-capacity` as given; without them every cluster gets the defaults. */
+  nodeFlags?: NodeFlags;
+  print: Print;
+}): Promise<UpResult> {
   const paths = sandboxPaths(opts.dir);
   const existing = readState(paths.state);
   if (existing) {
@@ -48,8 +86,10 @@ export async function up(opts: { dir: string; members: number; print: Print }): 
   if (!Number.isInteger(opts.members) || opts.members < 0) {
     throw new Error(`--members must be a whole number >= 0, got ${String(opts.members)}`);
   }
-  const binaries = await ensureKubeBinaries();
   const names = clusterNames(opts.members);
+  const nodePlan = planNodes(opts.nodeFlags ?? { nodes: [], nodeCapacity: [] }, names);
+  const binaries = await ensureKubeBinaries();
+  const kwok = await ensureKwok();
   mkdirSync(paths.dir, { recursive: true });
   mkdirSync(join(paths.dir, 'etcd'), { recursive: true });
 
@@ -90,12 +130,13 @@ export async function up(opts: { dir: string; members: number; print: Print }): 
     }
     await Promise.all(state.clusters.map((c) => waitForApiserver(paths, c)));
 
-    opts.print('Starting kube-controller-manager for each cluster');
+    opts.print('Starting kube-controller-manager, kube-scheduler and kwok for each cluster');
+    writeFileSync(paths.kwokConfig, renderKwokConfig());
     for (const c of state.clusters) {
       const cluster = paths.cluster(c.name);
       const caPem = readFileSync(cluster.caFile, 'utf8');
       writeFileSync(
-        cluster.controllerManagerKubeconfig,
+        cluster.adminKubeconfig,
         renderKubeconfig([{ name: c.name, server: c.server, caPem, token: c.token }], c.name),
         { mode: 0o600 },
       );
@@ -104,14 +145,46 @@ export async function up(opts: { dir: string; members: number; print: Print }): 
         controllerManagerArgs({ paths: cluster }),
         cluster.controllerManagerLog,
       );
+      c.scheduler = launch(
+        binaries.kubeScheduler,
+        schedulerArgs({ paths: cluster }),
+        cluster.schedulerLog,
+      );
+      c.kwok = launch(
+        kwok,
+        kwokArgs({ paths: cluster, configFile: paths.kwokConfig }),
+        cluster.kwokLog,
+        { KWOK_WORKDIR: cluster.kwokWorkDir },
+      );
       writeState(paths.state, state);
     }
     writeKubeconfig(paths, state);
     mkdirSync(paths.binDir, { recursive: true });
     symlinkSync(binaries.kubectl, join(paths.binDir, 'kubectl'));
+
+    opts.print(
+      `Creating simulated nodes: ${state.clusters
+        .map((c) => {
+          const nodes = nodePlan.get(c.name);
+          return nodes ? `${c.name} ${nodes.count} x ${formatCapacity(nodes.capacity)}` : '';
+        })
+        .join('; ')}`,
+    );
+    for (const c of state.clusters) {
+      const nodes = nodePlan.get(c.name);
+      if (!nodes) continue;
+      await createNodes(paths, c, nodes);
+      c.nodes = nodes;
+      writeState(paths.state, state);
+    }
     // The default ServiceAccount appears once the controller manager works: pods and
-    // `kubefedctl join` (token Secrets) depend on it, so "up" means it is there.
+    // `kubefedctl join` (token Secrets) depend on it, so "up" means it is there; and so are
+    // nodes a pod can be scheduled to.
     await Promise.all(state.clusters.map((c) => waitForControllerManager(paths, c)));
+    await Promise.all(state.clusters.map((c) => waitForNodes(paths, c)));
+    for (const c of state.clusters) {
+      if (c.scheduler) assertRunning(c.scheduler.pid, `${c.name} kube-scheduler`, c.scheduler.log);
+    }
   } catch (error) {
     opts.print(
       `Sandbox start failed; stopping what was started (logs stay in ${paths.dir}; 'kubefed-sandbox down' removes them)`,
@@ -173,9 +246,14 @@ export interface ClusterStatus {
   apiserverRunning: boolean;
   ready: boolean;
   controllerManagerRunning: boolean;
-  /** The tail of the log of a process that should run and does not (a crash, not a `stop`). */
+  schedulerRunning: boolean;
+  kwokRunning: boolean;
+  /** The tail of the log of each process that should run and does not (a crash, not a `stop`). */
   crashLog?: string;
   version?: string;
+  /** Read from the cluster when it answers. */
+  nodes?: NodeCounts;
+  pods?: PodCounts;
 }
 
 export async function status(opts: {
@@ -193,21 +271,32 @@ export async function status(opts: {
         : '';
       const target = { server: c.server, caPem, token: c.token };
       const ready = caPem !== '' && (await isReady(target));
+      const running = (p: ProcessRecord | undefined): boolean => p !== undefined && isAlive(p.pid);
       const result: ClusterStatus = {
         name: c.name,
         server: c.server,
         apiserverRunning: isAlive(c.apiserver.pid),
         ready,
-        controllerManagerRunning:
-          c.controllerManager !== undefined && isAlive(c.controllerManager.pid),
+        controllerManagerRunning: running(c.controllerManager),
+        schedulerRunning: running(c.scheduler),
+        kwokRunning: running(c.kwok),
       };
-      if (c.controllerManager && !result.controllerManagerRunning) {
-        result.crashLog = `kube-controller-manager exited; last lines of ${c.controllerManager.log}:\n${logTail(c.controllerManager.log, 10)}`;
-      }
+      const crashes = clusterComponents(c)
+        .filter(({ process }) => !isAlive(process.pid))
+        .map(
+          ({ name, process }) =>
+            `${name} exited; last lines of ${process.log}:\n${logTail(process.log, 10)}`,
+        );
+      if (crashes.length > 0) result.crashLog = crashes.join('\n\n');
       if (ready) {
-        const version = await probe(target, '/version').catch(() => undefined);
-        if (version?.status === 200)
-          result.version = (JSON.parse(version.body) as { gitVersion: string }).gitVersion;
+        const [version, nodes, pods] = await Promise.all([
+          getJson<{ gitVersion: string }>(target, '/version'),
+          getJson<NodeList>(target, '/api/v1/nodes'),
+          getJson<PodList>(target, '/api/v1/pods'),
+        ]);
+        if (version) result.version = version.gitVersion;
+        if (nodes) result.nodes = countNodes(nodes);
+        if (pods) result.pods = countPods(pods);
       }
       return result;
     }),
@@ -227,18 +316,21 @@ export function env(opts: { dir: string }): string {
   return `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n`;
 }
 
-function launch(command: string, args: string[], log: string): ProcessRecord {
-  const { pid } = startDetached(command, args, log);
-  return { pid, command, args, log };
+function launch(
+  command: string,
+  args: string[],
+  log: string,
+  env?: Record<string, string>,
+): ProcessRecord {
+  const { pid } = startDetached(command, args, log, env);
+  return { pid, command, args, log, ...(env ? { env } : {}) };
 }
 
 async function stopAll(state: SandboxState): Promise<void> {
-  // Controller managers first (they would only log errors once their apiserver is gone), then
-  // apiservers, then the etcd they share.
+  // The apiservers' clients first (they would only log errors once their apiserver is gone),
+  // then the apiservers, then the etcd they share.
   await Promise.all(
-    state.clusters.flatMap((c) =>
-      c.controllerManager ? [stopProcess(c.controllerManager.pid)] : [],
-    ),
+    state.clusters.flatMap((c) => clusterComponents(c).map((x) => stopProcess(x.process.pid))),
   );
   await Promise.all(state.clusters.map((c) => stopProcess(c.apiserver.pid)));
   await stopProcess(state.etcd.pid);
@@ -297,14 +389,58 @@ async function waitForApiserver(paths: SandboxPaths, c: ClusterRecord): Promise<
   );
 }
 
-async function waitForControllerManager(paths: SandboxPaths, c: ClusterRecord): Promise<void> {
-  const kcm = c.controllerManager;
-  if (!kcm) return;
-  const target = {
+function clusterTarget(paths: SandboxPaths, c: ClusterRecord): ProbeTarget {
+  return {
     server: c.server,
     caPem: readFileSync(paths.cluster(c.name).caFile, 'utf8'),
     token: c.token,
   };
+}
+
+/** A GET whose JSON body is wanted only if it comes: status shows what it can get. */
+async function getJson<T>(target: ProbeTarget, path: string): Promise<T | undefined> {
+  const res = await probe(target, path, 5000).catch(() => undefined);
+  return res?.status === 200 ? (JSON.parse(res.body) as T) : undefined;
+}
+
+async function createNodes(
+  paths: SandboxPaths,
+  c: ClusterRecord,
+  nodes: ClusterNodes,
+): Promise<void> {
+  const target = clusterTarget(paths, c);
+  for (const node of nodeManifests(c.name, nodes)) {
+    const res = await apiRequest(target, 'POST', '/api/v1/nodes', node, 10_000);
+    if (res.status !== 201) {
+      throw new Error(`${c.name}: creating a node failed (HTTP ${res.status}): ${res.body}`);
+    }
+  }
+}
+
+/** Until every simulated node is Ready and untainted (kwok plays its kubelet). */
+async function waitForNodes(paths: SandboxPaths, c: ClusterRecord): Promise<void> {
+  const { kwok, nodes } = c;
+  if (!kwok || !nodes) return;
+  const target = clusterTarget(paths, c);
+  const path = `/api/v1/nodes?labelSelector=${encodeURIComponent(`${SIMULATED_NODE_LABEL}=true`)}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    assertRunning(kwok.pid, `${c.name} kwok`, kwok.log);
+    const list = await getJson<NodeList>(target, path);
+    if (list && schedulableNodes(list) === nodes.count) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${c.name}: the simulated nodes did not become Ready and schedulable in time; kwok log ${kwok.log}:\n${logTail(kwok.log)}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+async function waitForControllerManager(paths: SandboxPaths, c: ClusterRecord): Promise<void> {
+  const kcm = c.controllerManager;
+  if (!kcm) return;
+  const target = clusterTarget(paths, c);
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     assertRunning(kcm.pid, `${c.name} kube-controller-manager`, kcm.log);

@@ -1,12 +1,15 @@
 // The sandbox's record of what it started: ports, PIDs and the exact command lines, so that
 // `down` stops exactly these processes and `start CLUSTER` relaunches an apiserver unchanged.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ClusterNodes } from './nodes.ts';
 
 export interface ProcessRecord {
   pid: number;
   command: string;
   args: string[];
   log: string;
+  /** Environment variables set for it, beyond the starting shell's. */
+  env?: Record<string, string>;
 }
 
 export interface ClusterRecord {
@@ -15,6 +18,10 @@ export interface ClusterRecord {
   token: string;
   apiserver: ProcessRecord;
   controllerManager?: ProcessRecord;
+  scheduler?: ProcessRecord;
+  kwok?: ProcessRecord;
+  /** The simulated nodes `up` created (absent in a sandbox from before nodes existed). */
+  nodes?: ClusterNodes;
 }
 
 export interface SandboxState {
@@ -32,11 +39,20 @@ export function writeState(file: string, state: SandboxState): void {
   writeFileSync(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
 }
 
+/** The processes that run beside a cluster's kube-apiserver and only talk to it. */
+export function clusterComponents(
+  c: ClusterRecord,
+): { name: 'kube-controller-manager' | 'kube-scheduler' | 'kwok'; process: ProcessRecord }[] {
+  return [
+    { name: 'kube-controller-manager' as const, process: c.controllerManager },
+    { name: 'kube-scheduler' as const, process: c.scheduler },
+    { name: 'kwok' as const, process: c.kwok },
+  ].flatMap(({ name, process }) => (process ? [{ name, process }] : []));
+}
+
 export function allProcesses(state: SandboxState): ProcessRecord[] {
   return [
     state.etcd,
-    ...state.clusters.flatMap((c) =>
-      c.controllerManager ? [c.apiserver, c.controllerManager] : [c.apiserver],
-    ),
+    ...state.clusters.flatMap((c) => [c.apiserver, ...clusterComponents(c).map((x) => x.process)]),
   ];
 }

@@ -107,15 +107,134 @@ describe('the shared test sandbox (host + 2 members)', () => {
   });
 });
 
-describe('a sandbox of its own (host + 1 member): stop, start, status and down', () => {
+describe('a sandbox of its own (host + 1 tiny member): capacity, stop, start, status and down', () => {
   let dir = '';
   before(async () => {
     dir = join(await mkdtemp(join(tmpdir(), 'kubefed-sandbox-test-')), 'sandbox');
-    const result = await runCli('kubefed-sandbox', ['up', '--members', '1', '--dir', dir]);
+    const result = await runCli('kubefed-sandbox', [
+      'up',
+      '--members',
+      '1',
+      '--nodes',
+      '1',
+      // member1: one node with room for two pods of 200m.
+      '--node-capacity',
+      'member1:cpu=500m,memory=512Mi',
+      '--node-capacity',
+      'pods=4',
+      '--dir',
+      dir,
+    ]);
     assert.equal(result.code, 0, result.stderr);
   });
   after(async () => {
     await runCli('kubefed-sandbox', ['down', '--dir', dir]);
+  });
+
+  it('gives each node the capacity asked for, allocatable to pods', async () => {
+    const sandbox = sandboxAt(dir);
+    const capacity = async (context: string): Promise<string> =>
+      kubectl(sandbox, [
+        '--context',
+        context,
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name} {.status.allocatable.cpu} {.status.allocatable.memory} {.status.allocatable.pods}{end}',
+      ]);
+    assert.equal(await capacity('member1'), 'member1-node-1 500m 512Mi 4');
+    assert.equal(await capacity('host'), 'host-node-1 4 8Gi 4');
+  });
+
+  it('leaves pods Pending and Unschedulable where they do not fit, and runs them where they do', async () => {
+    const sandbox = sandboxAt(dir);
+    const deployment = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'big', namespace: 'default' },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'big' } },
+        template: {
+          metadata: { labels: { app: 'big' } },
+          spec: {
+            containers: [
+              {
+                name: 'big',
+                image: 'registry.k8s.io/pause:3.10',
+                resources: { requests: { cpu: '200m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    interface Pod {
+      status: {
+        phase: string;
+        conditions?: { type: string; status: string; reason?: string; message?: string }[];
+      };
+    }
+    const podsIn = async (context: string): Promise<Pod[]> =>
+      (
+        JSON.parse(
+          await kubectl(sandbox, [
+            '--context',
+            context,
+            'get',
+            'pods',
+            '-l',
+            'app=big',
+            '-o',
+            'json',
+          ]),
+        ) as { items: Pod[] }
+      ).items;
+    for (const context of ['host', 'member1']) {
+      await kubectl(sandbox, ['--context', context, 'apply', '-f', '-'], deployment);
+    }
+    try {
+      // The host's node has room for all three; member1's 500m fits two.
+      await eventually(async () => {
+        const pods = await podsIn('host');
+        return pods.length === 3 && pods.every((p) => p.status.phase === 'Running')
+          ? true
+          : undefined;
+      });
+      const pending = await eventually(async () => {
+        const pods = await podsIn('member1');
+        const unschedulable = pods.filter((p) =>
+          p.status.conditions?.some(
+            (c) =>
+              c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+          ),
+        );
+        return pods.filter((p) => p.status.phase === 'Running').length === 2 &&
+          unschedulable.length === 1
+          ? unschedulable
+          : undefined;
+      });
+      const [stuck] = pending;
+      assert.equal(stuck?.status.phase, 'Pending');
+      assert.match(
+        stuck.status.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? '',
+        /Insufficient cpu/,
+      );
+      const status = await runCli('kubefed-sandbox', ['status', '--dir', dir]);
+      assert.match(status.stdout, /^host\s.*\s1\/1\s+3 running, 0 pending, 0 other\s/m);
+      assert.match(status.stdout, /^member1\s.*\s1\/1\s+2 running, 1 pending, 0 other\s/m);
+    } finally {
+      for (const context of ['host', 'member1']) {
+        await kubectl(sandbox, [
+          '--context',
+          context,
+          'delete',
+          'deployment',
+          'big',
+          '--ignore-not-found',
+        ]);
+      }
+    }
   });
 
   it('stops and restarts one cluster on the same port with the same data', async () => {

@@ -4,6 +4,9 @@ import {
   apiserverArgs,
   controllerManagerArgs,
   etcdArgs,
+  kwokArgs,
+  NODE_LEASE_SECONDS,
+  schedulerArgs,
 } from '../../../src/sandbox/command-lines.ts';
 import { clusterNames, sandboxPaths } from '../../../src/sandbox/layout.ts';
 
@@ -42,6 +45,32 @@ describe('sandbox command lines', () => {
     assert.equal(flag(args, 'service-account-private-key-file'), paths.serviceAccountKey);
     assert.equal(flag(args, 'root-ca-file'), paths.caFile);
     assert.equal(flag(args, 'leader-elect'), 'false');
+  });
+
+  it('runs one kube-scheduler per cluster without leader election or a serving port', () => {
+    const args = schedulerArgs({ paths });
+    assert.equal(flag(args, 'kubeconfig'), paths.adminKubeconfig);
+    assert.equal(flag(args, 'leader-elect'), 'false');
+    assert.equal(flag(args, 'secure-port'), '0');
+    assert.equal(flag(args, 'profiling'), 'false');
+  });
+
+  it("lets kwok manage only the nodes labelled as the sandbox's own", () => {
+    const args = kwokArgs({ paths, configFile: '/tmp/sb/kwok.yaml' });
+    assert.equal(flag(args, 'kubeconfig'), paths.adminKubeconfig);
+    assert.equal(flag(args, 'config'), '/tmp/sb/kwok.yaml');
+    assert.equal(flag(args, 'manage-all-nodes'), 'false');
+    assert.equal(
+      flag(args, 'manage-nodes-with-label-selector'),
+      'sandbox.kubefed.io/simulated-node=true',
+    );
+  });
+
+  it("renews node leases well within the node lifecycle controller's 50 s grace period", () => {
+    const args = kwokArgs({ paths, configFile: '/c' });
+    assert.equal(flag(args, 'node-lease-duration-seconds'), String(NODE_LEASE_SECONDS));
+    // kwok renews every quarter of the lease duration, like a kubelet.
+    assert.ok(NODE_LEASE_SECONDS / 4 <= 30);
   });
 
   it('keeps etcd on loopback', () => {

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from '../../../src/sandbox/processes.ts';
+import { isAlive, startDetached } from '../../../src/sandbox/processes.ts';
 
 describe('isAlive', () => {
   it('is true for a running process and false for one that is gone', () => {
@@ -27,6 +31,22 @@ describe('isAlive', () => {
       assert.equal(isAlive(pid), false);
     } finally {
       parent.kill();
+    }
+  });
+});
+
+describe('startDetached', () => {
+  it('adds the given environment to ours and writes the output to the log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubefed-processes-'));
+    try {
+      const log = join(dir, 'out.log');
+      const { pid } = startDetached('sh', ['-c', 'echo "$KWOK_WORKDIR $HOME"'], log, {
+        KWOK_WORKDIR: '/sandbox/kwok',
+      });
+      while (isAlive(pid)) await sleep(20);
+      assert.equal(readFileSync(log, 'utf8'), `/sandbox/kwok ${process.env.HOME ?? ''}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
