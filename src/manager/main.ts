@@ -43,8 +43,8 @@ const version = (
     version: string;
   }
 ).version;
-/** After the lease is lost, how long aborted work may take to return before the process exits. */
-const LOST_LEASE_GRACE_MS = 2_000;
+/** How long aborted work and closing caches may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 async function main(argv: string[]): Promise<number> {
   const options = parseManagerOptions(argv);
@@ -179,7 +179,7 @@ async function runControllers(
       logger.error('leader election lost');
       logger.error('lost lease');
       // Everything was aborted with the term; do not wait on anything that still hangs.
-      await Promise.race([stopping, sleep(LOST_LEASE_GRACE_MS)]);
+      await Promise.race([stopping, sleep(SHUTDOWN_GRACE_MS)]);
       return 1;
     }
     await stopping;
@@ -188,7 +188,7 @@ async function runControllers(
   } finally {
     await Promise.race([
       Promise.all([informers.stop(), clusters.close()]),
-      sleep(LOST_LEASE_GRACE_MS),
+      sleep(SHUTDOWN_GRACE_MS),
     ]);
     await Promise.all([host.close(), eventsClient.close(), leaseClient.close()]);
   }

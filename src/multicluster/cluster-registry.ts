@@ -38,8 +38,6 @@ interface Entry {
   connection: ClusterConnectionConfig;
   client: KubeClient;
   users: number;
-  /** Increases with each client built for the cluster: a user that holds an older one moves over. */
-  generation: number;
 }
 
 export class ClusterRegistry {
@@ -128,6 +126,7 @@ export class ClusterRegistry {
       cluster: name,
     });
     this.#retire(name);
+    for (const listener of this.#listeners) listener(name);
     return true;
   }
 
@@ -149,13 +148,13 @@ export class ClusterRegistry {
     for (const listener of this.#listeners) listener(name);
   }
 
+  /** The cluster's client is superseded; the caller tells the listeners. */
   #retire(name: string): void {
     const entry = this.#entries.get(name);
     if (entry === undefined) return;
     this.#entries.delete(name);
     this.#generations.set(name, this.generation(name) + 1);
     if (entry.users <= 0) this.#close(entry);
-    for (const listener of this.#listeners) listener(name);
   }
 
   #isCurrent(entry: Entry): boolean {
@@ -197,7 +196,7 @@ export class ClusterRegistry {
       burst: this.#options.burst ?? 200,
     });
     this.#options.observeConnection?.((performance.now() - started) / 1000);
-    const entry: Entry = { spec, connection, client, users: 0, generation };
+    const entry: Entry = { spec, connection, client, users: 0 };
     this.#byClient.set(client, entry);
     // Closed, or the cluster changed while its Secret was being read: this client is already stale.
     const stale =

@@ -112,6 +112,7 @@ async function reconcileExisting(
       current = patched;
     }
   } catch (error) {
+    // Cancelled with the term: not the object's failure, so no Event on it.
     if (signal.aborted) return ReconcileResult.Error;
     ctx.events.record(
       fed,

@@ -104,10 +104,10 @@ export class VersionStore {
     const unsaved = this.#unsaved.get(key);
     const next = nextPropagatedVersionStatus(this.#status(fed), hashes, selected, newVersions);
     if (!next.write && unsaved === undefined) return 'unchanged';
-    const status = next.write ? next.status : (unsaved ?? next.status);
     // Unsaved until written: whatever the write meets, the next pass knows what the members hold.
-    this.#unsaved.set(key, status);
-    const written = await this.#write(fed, this.#own(fed), status, signal);
+    // (Without a change, next.status is the unsaved status itself, computed from it.)
+    this.#unsaved.set(key, next.status);
+    const written = await this.#write(fed, this.#own(fed), next.status, signal);
     if (written === undefined) return 'retry';
     this.#unsaved.delete(key);
     this.#remember(key, written);
@@ -126,8 +126,8 @@ export class VersionStore {
   /**
    * Creates the record of a federated object that has none yet (a status-less PropagatedVersion,
    * as `update` would before writing the status), so that a pass can create it while its member
-   * writes are in flight rather than after them. A failure is left to `update`, which retries and
-   * sorts out AlreadyExists, NotFound and Forbidden.
+   * writes are in flight rather than after them. A failure is left to `update`, which meets it
+   * again and reports it (a conflict or a race: `retry`; anything else: an error).
    */
   async prepare(fed: KubeObject, signal: AbortSignal): Promise<void> {
     if (!this.#loaded || this.#own(fed) !== undefined) return;
