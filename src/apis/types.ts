@@ -254,10 +254,70 @@ export interface PropagationClusterStatus {
   [key: string]: unknown;
 }
 
+/**
+ * kubefed-ts, additive: the `Ready` condition of a workload type (Deployment, ReplicaSet,
+ * StatefulSet, DaemonSet, Job): True when the workload is ready (Job: complete) in every cluster
+ * it is placed in. KubeFed clients ignore it; kstatus-style tools read it.
+ */
+export interface WorkloadReadyCondition {
+  type: 'Ready';
+  status: 'True' | 'False';
+  /** `WorkloadReady`, `ClustersNotReady`, `JobFailed`, `NotPlaced`. */
+  reason: string;
+  message?: string;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * kubefed-ts, additive: one member cluster's workload in `status.workload.clusters[]`. Replica
+ * kinds fill the replica counts (DaemonSet: desired/updated/ready/available number scheduled);
+ * Job fills completions/succeeded/failed/active.
+ */
+export interface ClusterWorkloadStatus {
+  name: string;
+  /** Ready (Job: complete) in this cluster. */
+  ready: boolean;
+  /** Why not ready: `ClusterNotReady`, `NotFound`, `Progressing`, `JobFailed`. */
+  reason?: string;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  completions?: number;
+  succeeded?: number;
+  failed?: number;
+  active?: number;
+  [key: string]: unknown;
+}
+
+/** kubefed-ts, additive: `status.workload`, the aggregate over the clusters the object is placed in. */
+export interface WorkloadStatus {
+  /** `ready/desired` replicas summed over the clusters (Job: `succeeded/completions`); printer column READY (Job: COMPLETIONS). */
+  ready: string;
+  /** `clusters ready/clusters placed`; printer column CLUSTERS. */
+  readyClusters: string;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  completions?: number;
+  succeeded?: number;
+  failed?: number;
+  active?: number;
+  /** Sorted by name: every placed cluster. */
+  clusters: ClusterWorkloadStatus[];
+  [key: string]: unknown;
+}
+
 export interface FederatedObjectStatus {
   observedGeneration?: number;
-  conditions?: PropagationCondition[];
+  /** `Propagation` (KubeFed) and, for workload types, `Ready` (kubefed-ts). */
+  conditions?: (PropagationCondition | WorkloadReadyCondition)[];
   clusters?: PropagationClusterStatus[];
+  /** kubefed-ts, additive: workload types only. */
+  workload?: WorkloadStatus;
   [key: string]: unknown;
 }
 

@@ -142,7 +142,9 @@ function setPropagationCondition(
   const conditions = status.conditions ?? [];
   const wantedStatus = reason === '' ? 'True' : 'False';
   // Stored statuses may hold other condition types, whatever the declared type says.
-  let condition = conditions.find((c: { type: string }) => c.type === PROPAGATION_CONDITION_TYPE);
+  let condition = conditions.find(
+    (c): c is PropagationCondition => c.type === PROPAGATION_CONDITION_TYPE,
+  );
   const isNew = condition === undefined;
   if (condition === undefined) {
     condition = { type: PROPAGATION_CONDITION_TYPE, status: wantedStatus };
