@@ -27,6 +27,8 @@ export interface SharedContext {
   metrics: KubeFedMetrics;
   informers: HostInformers;
   clusters: ClusterRegistry;
+  /** `--status-collection-window`: member status changes of one object within it make one write. */
+  statusCollectionWindowMs: number;
 }
 
 /** The shared context of one leadership term. */
@@ -99,6 +101,9 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             skipAdoptingResources: config.skipAdoptingResources,
             clusterAvailableDelayMs: config.clusterAvailableDelayMs,
             clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
+            rawResourceStatusCollection:
+              config.featureGates.get('RawResourceStatusCollection') === true,
+            statusCollectionWindowMs: ctx.statusCollectionWindowMs,
           }),
       });
       controller.start();

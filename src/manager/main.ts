@@ -134,6 +134,7 @@ async function runControllers(
       metrics,
       informers,
       clusters,
+      statusCollectionWindowMs: options.statusCollectionWindowMs,
     };
     // A standby keeps the caches the controllers read in sync, so that it starts warm.
     for (const name of controllers) controllerRegistry[name]?.warm?.(shared);

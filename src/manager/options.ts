@@ -1,5 +1,6 @@
 // kubefed-controller-manager flags (spec §3.2), parsed into plain options. Pure.
 import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../apis/duration.ts';
 import type { LogFormat } from '../runtime/logger.ts';
 
 export interface ManagerOptions {
@@ -12,6 +13,8 @@ export interface ManagerOptions {
   restConfigQps: number;
   restConfigBurst: number;
   controllers: string;
+  /** Milliseconds: member status changes of one federated object within it make one write. */
+  statusCollectionWindowMs: number;
   verbosity: number;
   loggingFormat: LogFormat;
   version: boolean;
@@ -35,6 +38,9 @@ Flags:
   --rest-config-burst N      host client burst (default 2000; KubeFed's was 200)
   --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
                              (default '*'; known: kubefedcluster, federatedtypeconfig)
+  --status-collection-window DURATION
+                             member status changes of one federated object within this time
+                             are collected into one status write (default 1s; 0 for none)
   --v N                      log verbosity (default 0)
   --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
   --version                  print the version and exit
@@ -58,6 +64,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       'rest-config-qps': { type: 'string', default: '1000' },
       'rest-config-burst': { type: 'string', default: '2000' },
       controllers: { type: 'string', default: '*' },
+      'status-collection-window': { type: 'string', default: '1s' },
       v: { type: 'string', default: '0' },
       'logging-format': { type: 'string', default: 'json' },
       version: { type: 'boolean', default: false },
@@ -71,6 +78,10 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
     restConfigQps: nonNegative('--rest-config-qps', values['rest-config-qps']),
     restConfigBurst: nonNegative('--rest-config-burst', values['rest-config-burst']),
     controllers: values.controllers,
+    statusCollectionWindowMs: duration(
+      '--status-collection-window',
+      values['status-collection-window'],
+    ),
     verbosity: nonNegative('--v', values.v),
     loggingFormat: loggingFormat(values['logging-format']),
     version: values.version,
@@ -86,6 +97,17 @@ function loggingFormat(text: string): LogFormat {
   if (text !== 'json' && text !== 'text')
     throw new Error(`--logging-format must be json or text, got "${text}"`);
   return text;
+}
+
+function duration(flag: string, text: string): number {
+  let ms: number;
+  try {
+    ms = parseGoDuration(text);
+  } catch (error) {
+    throw new Error(`${flag} must be a duration such as 500ms or 2s: ${String(error)}`);
+  }
+  if (ms < 0) throw new Error(`${flag} must not be negative, got "${text}"`);
+  return ms;
 }
 
 function nonNegative(flag: string, text: string): number {

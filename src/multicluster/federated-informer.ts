@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MANAGED_LABEL, MANAGED_LABEL_TRUE } from '../apis/constants.ts';
 import type { KubeFedCluster } from '../apis/types.ts';
 import { isClusterReady } from '../federation/cluster-health.ts';
+import { statusOnlyChange } from '../federation/propagation/update-filter.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Informer, stripManagedFields } from '../kube/informer.ts';
 import type { ResourceRef } from '../kube/resource.ts';
@@ -27,8 +28,11 @@ export interface FederatedInformerOptions {
   /** The cluster became usable (its member cache synced, or it failed for good reasons to report). */
   onClusterAvailable: (cluster: string) => void;
   onClusterUnavailable: (cluster: string) => void;
-  /** A managed member object was added, changed or deleted; `key` is its `ns/name` (or `name`). */
-  onMemberEvent: (key: string, cluster: string) => void;
+  /**
+   * A managed member object was added, changed or deleted; `key` is its `ns/name` (or `name`).
+   * `statusOnly`: an update that changed nothing but the object's status.
+   */
+  onMemberEvent: (key: string, cluster: string, statusOnly: boolean) => void;
   /** Retry delay after a member client could not be built. Default 10 s. */
   clientRetryMs?: number;
 }
@@ -185,8 +189,8 @@ export class FederatedInformer {
       this.#registry.release(member.client);
       return;
     }
-    const onEvent = (obj: KubeObject): void => {
-      this.#options.onMemberEvent(qualifiedName(obj), name);
+    const onEvent = (obj: KubeObject, statusOnly = false): void => {
+      this.#options.onMemberEvent(qualifiedName(obj), name, statusOnly);
     };
     let reported = false;
     const client = member.client;
@@ -198,8 +202,8 @@ export class FederatedInformer {
       transform: stripManagedFields,
       logger,
       onAdd: onEvent,
-      onUpdate: (_old, obj) => onEvent(obj),
-      onDelete: onEvent,
+      onUpdate: (old, obj) => onEvent(obj, statusOnlyChange(old, obj)),
+      onDelete: (obj) => onEvent(obj),
       onError: (error) => {
         // Before the first sync, a failure (e.g. the member does not serve the type) is worth
         // reporting on the federated objects: reconcile them once so they say so.

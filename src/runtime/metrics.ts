@@ -257,6 +257,13 @@ export interface KubeFedMetrics extends ControllerMetrics {
   dispatchOperationDuration: LabelledHistogram<'action'>;
   /** Deprecated in KubeFed, replaced by controller_runtime_reconcile_time_seconds. */
   controllerReconcileDuration: LabelledHistogram<'controller'>;
+  /** kubefed-ts: status subresource writes of federated objects, per sync controller. */
+  federatedStatusWrites: LabelledCounter<'controller'>;
+  /**
+   * kubefed-ts: from the first member status change a pass had not collected yet to the end of the
+   * pass that collected it (written, or found unchanged).
+   */
+  statusCollectionDuration: LabelledHistogram<'controller'>;
 }
 
 /**
@@ -311,6 +318,20 @@ export function registerKubeFedMetrics(registry: Registry): KubeFedMetrics {
       {
         name: 'controller_runtime_reconcile_duration_seconds',
         help: '[Deprecated] Time taken by various parts of Kubefed controllers reconciliation loops. Replaced by controller_runtime_reconcile_time_seconds.',
+        labelNames: ['controller'],
+      },
+      KUBEFED_DURATION_BUCKETS,
+    ),
+    federatedStatusWrites: labelledCounter(registry, {
+      name: 'federated_status_writes_total',
+      help: 'Number of status updates of federated objects written by the sync controllers.',
+      labelNames: ['controller'],
+    }),
+    statusCollectionDuration: labelledHistogram(
+      registry,
+      {
+        name: 'status_collection_duration_seconds',
+        help: "Time from a member object's status change to the sync pass that collected it into the federated object's status.",
         labelNames: ['controller'],
       },
       KUBEFED_DURATION_BUCKETS,

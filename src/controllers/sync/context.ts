@@ -10,9 +10,12 @@ import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { MemberWriter } from './member-writer.ts';
+import type { StatusCollection } from './status-collection.ts';
 import type { VersionStore } from './versions.ts';
 
 export interface SyncContext {
+  /** The worker's name, the lower-case federated kind: the `controller` label of metrics. */
+  controllerName: string;
   host: KubeClient;
   kubefedNamespace: string;
   /** The federated type on the host. */
@@ -34,6 +37,8 @@ export interface SyncContext {
   /** Every member request goes through it. */
   writer: MemberWriter;
   versions: VersionStore;
+  /** What passes collect from the member objects into the status, and the changes not yet collected. */
+  statusCollection: StatusCollection;
   events: EventRecorder;
   logger: Logger;
   metrics: KubeFedMetrics;

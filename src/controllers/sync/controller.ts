@@ -29,7 +29,10 @@ import { errorMessage } from '../../kube/errors.ts';
 import type { RunningTypeController } from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
+import { StatusCollection } from './status-collection.ts';
 import { VersionStore } from './versions.ts';
+import { Toggle } from '../../apis/constants.ts';
+import { workloadKindOf } from '../../federation/status/workload-kinds.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 export interface SyncControllerDeps {
@@ -59,6 +62,10 @@ export interface SyncControllerDeps {
   retryDelayMs?: number;
   /** Budget of one pass's member operations; default 30 s. */
   operationTimeoutMs?: number;
+  /** The RawResourceStatusCollection feature gate. */
+  rawResourceStatusCollection: boolean;
+  /** Member status changes of one object within this time make one status write. */
+  statusCollectionWindowMs: number;
 }
 
 /** How often a key waits for caches to sync (NotSynced). */
@@ -166,8 +173,15 @@ export async function startSyncController(
       logger.v(2).info('Member cluster unavailable', { cluster });
       afterDelay(deps.clusterUnavailableDelayMs, () => enqueueAll());
     },
-    onMemberEvent: (key) => {
-      worker.enqueueForRetry(federatedKey(key));
+    onMemberEvent: (key, _cluster, statusOnly) => {
+      const fedKey = federatedKey(key);
+      if (statusOnly && statusCollection.collects) {
+        // Behind propagation work, once per window however often the member's status changes.
+        statusCollection.noteMemberChange(fedKey, Date.now());
+        worker.enqueueLowPriority(fedKey, statusCollection.windowMs);
+        return;
+      }
+      worker.enqueueForRetry(fedKey);
     },
   });
   const versions = new VersionStore({
@@ -185,7 +199,13 @@ export async function startSyncController(
   });
   let lastLoadError: string | undefined;
 
+  const statusCollection = new StatusCollection({
+    raw: deps.rawResourceStatusCollection && ftc.spec.statusCollection === Toggle.Enabled,
+    workload: workloadKindOf(targetType),
+    windowMs: deps.statusCollectionWindowMs,
+  });
   const ctx: SyncContext = {
+    controllerName: name,
     host: deps.host,
     kubefedNamespace: deps.kubefedNamespace,
     federatedResource,
@@ -204,6 +224,7 @@ export async function startSyncController(
       isLeading: deps.term.isLeading,
     }),
     versions,
+    statusCollection,
     events: deps.events.recorder(`${name}-controller`),
     logger,
     metrics: deps.metrics,

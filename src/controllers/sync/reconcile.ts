@@ -31,7 +31,8 @@ import type { TargetName } from './member-writer.ts';
 import { ensureDeletion } from './deletion.ts';
 import { dispatchOperations } from './dispatch.ts';
 import { memberStates, withClientFailures } from './member-states.ts';
-import { writePropagationStatus } from './status-writer.ts';
+import { collectMemberStatus } from './status-collection.ts';
+import { writePropagationStatus, type StatusWrite } from './status-writer.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
 import { errorMessage } from '../../kube/errors.ts';
 
@@ -228,14 +229,34 @@ async function syncToClusters(
     }
   };
   const statuses = outcome.timedOut ? outcome.statuses : settleStatuses(outcome.statuses);
+  const member = collectMemberStatus(ctx.statusCollection, {
+    slots: statuses.keys(),
+    selected,
+    states: states.clusters,
+    written: outcome.written,
+    render: (cluster) => desired.get(cluster) ?? render(cluster, undefined),
+  });
+  const collected: CollectedPropagation = { statuses };
+  if (member.remoteStatuses !== undefined) collected.remoteStatuses = member.remoteStatuses;
   // The recorded versions and the status are independent objects: write them side by side.
   const [versions, status] = await Promise.all([
     recordVersions(),
-    writePropagationStatus(ctx, fed, options.reason, { statuses }, signal),
+    writePropagationStatus(ctx, fed, options.reason, collected, signal, member.workload),
   ]);
+  recordCollection(ctx, qualifiedName(fed), status);
   if (needsBackoff(options.reason, statuses)) return ReconcileResult.Error;
   if (versions === 'retry' || status === 'conflict') return requeueAfter(CONFLICT_REQUEUE_MS);
   return ReconcileResult.AllOK;
+}
+
+/** A pass that got its status through has collected every member change seen before it began. */
+function recordCollection(ctx: SyncContext, key: string, write: StatusWrite): void {
+  if (write !== 'written' && write !== 'unchanged') return;
+  const since = ctx.statusCollection.takeMemberChange(key);
+  if (since === undefined) return;
+  ctx.metrics.statusCollectionDuration
+    .labels({ controller: ctx.controllerName })
+    .observe((ctx.now() - since) / 1000);
 }
 
 /** A managed member object without a federated object (spec §7.8): it loses the managed label. */

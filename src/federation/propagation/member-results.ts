@@ -43,6 +43,8 @@ export interface ClusterOutcome {
   status: ClusterPropagationStatus;
   /** Version of the member object this pass wrote (create or update). */
   version?: string | undefined;
+  /** The member object as the write answered it (create or update): newer than the cache. */
+  written?: KubeObject | undefined;
   /** Requests sent that changed (or tried to change) the member. */
   attempted: OperationKind[];
   events: MemberEvent[];
@@ -109,7 +111,7 @@ export function outcomeOfWrite(
   return {
     ...base,
     ...(written !== undefined && (op.kind === 'create' || op.kind === 'update')
-      ? { version: objectVersion(written) }
+      ? { version: objectVersion(written), written }
       : {}),
   };
 }
@@ -151,6 +153,8 @@ export interface PassOutcome {
   statuses: Map<string, ClusterPropagationStatus>;
   /** Version of each member object written in this pass. */
   versions: Map<string, string>;
+  /** Each member object written in this pass, as the member answered. */
+  written: Map<string, KubeObject>;
   timedOut: boolean;
   /** Member writes issued. */
   writes: number;
@@ -169,6 +173,7 @@ export function foldOutcomes(
   const pass: PassOutcome = {
     statuses: new Map(),
     versions: new Map(),
+    written: new Map(),
     timedOut: false,
     writes: 0,
     events: [],
@@ -177,6 +182,7 @@ export function foldOutcomes(
   for (const outcome of outcomes) {
     pass.statuses.set(outcome.cluster, outcome.status);
     if (outcome.version !== undefined) pass.versions.set(outcome.cluster, outcome.version);
+    if (outcome.written !== undefined) pass.written.set(outcome.cluster, outcome.written);
     pass.timedOut ||= outcome.timedOut;
     pass.writes += outcome.attempted.length;
     pass.events.push(...outcome.events);

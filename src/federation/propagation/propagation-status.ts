@@ -1,6 +1,7 @@
 // The status a federated object reports after a sync pass (spec §7.10): per-cluster propagation
 // codes, the `Propagation` condition with its time rules, and whether anything changed enough to
 // write. Time is passed in; nothing here reads a clock.
+import { isDeepStrictEqual } from 'node:util';
 import { kubeTime } from '../../apis/time.ts';
 import {
   PROPAGATION_CONDITION_TYPE,
@@ -27,6 +28,12 @@ export type PropagationReason = AggregateReason | '';
 export interface CollectedPropagation {
   /** One entry per cluster that got a slot (selected ones, plus pending removals). */
   statuses: ReadonlyMap<string, ClusterPropagationStatus>;
+  /**
+   * With raw status collection (spec §8.2) only: each slot's member object `.status`, for the
+   * members that have one. Unlike KubeFed, a slot without one (a ConfigMap, an object not created
+   * yet) does not hold the condition at CheckClusters: propagation status is about propagation.
+   */
+  remoteStatuses?: ReadonlyMap<string, unknown>;
 }
 
 export interface PropagationStatusInput {
@@ -78,11 +85,11 @@ export function computePropagationStatus(
     }
   }
 
-  const clustersChanged = clustersDiffer(status.clusters ?? [], collected.statuses);
+  const clustersChanged = clustersDiffer(status.clusters ?? [], collected);
   if (clustersChanged) {
     const clusters = [...collected.statuses]
       .sort(([a], [b]) => compareUtf8(a, b))
-      .map(([name, code]) => clusterEntry(name, code));
+      .map(([name, code]) => clusterEntry(name, code, collected.remoteStatuses?.get(name)));
     if (clusters.length > 0) status.clusters = clusters;
     else delete status.clusters;
   }
@@ -109,25 +116,32 @@ export function needsBackoff(
 
 // --- internals ---------------------------------------------------------------------------------
 
-function clusterEntry(name: string, code: ClusterPropagationStatus): PropagationClusterStatus {
+function clusterEntry(
+  name: string,
+  code: ClusterPropagationStatus,
+  remoteStatus: unknown,
+): PropagationClusterStatus {
   const entry: PropagationClusterStatus = { name };
   if (code !== '') entry.status = code;
+  if (remoteStatus !== undefined) entry.remoteStatus = cloneJson(remoteStatus);
   return entry;
 }
 
-/** The stored entries and the collected slots are not the same set of (name, status). */
+/** The stored entries and the collected slots are not the same set of (name, status, remoteStatus). */
 function clustersDiffer(
   stored: readonly PropagationClusterStatus[],
-  statuses: ReadonlyMap<string, ClusterPropagationStatus>,
+  collected: CollectedPropagation,
 ): boolean {
+  const { statuses, remoteStatuses } = collected;
   if (stored.length !== statuses.size) return true;
   const seen = new Set<string>();
   for (const entry of stored) {
     if (seen.has(entry.name) || !statuses.has(entry.name)) return true;
     seen.add(entry.name);
     if ((entry.status ?? '') !== statuses.get(entry.name)) return true;
-    // Left by a control plane that collected raw status: this one collects none, so it goes.
-    if (entry.remoteStatus !== undefined && entry.remoteStatus !== null) return true;
+    // Without collection, a remote status left by a control plane that collected one goes.
+    const stale = entry.remoteStatus ?? undefined;
+    if (!isDeepStrictEqual(stale, remoteStatuses?.get(entry.name))) return true;
   }
   return false;
 }

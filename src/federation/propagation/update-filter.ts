@@ -18,6 +18,17 @@ export function updateNeedsSync(old: KubeObject, current: KubeObject): boolean {
   );
 }
 
+/**
+ * True when a member object changed only in its status (and so its resourceVersion): nothing the
+ * sync controller wrote moved, only what the member's own controllers report.
+ */
+export function statusOnlyChange(old: KubeObject, current: KubeObject): boolean {
+  return (
+    !isDeepStrictEqual(old['status'], current['status']) &&
+    isDeepStrictEqual(withoutBookkeeping(old, false), withoutBookkeeping(current, false))
+  );
+}
+
 function withoutBookkeeping(obj: KubeObject, dropOwnFinalizer: boolean): unknown {
   const metadata = { ...obj.metadata };
   delete metadata.resourceVersion;

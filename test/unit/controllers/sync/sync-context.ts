@@ -7,6 +7,7 @@
 import { kubeFedClustersResource } from '../../../../src/apis/resources.ts';
 import type { SyncContext } from '../../../../src/controllers/sync/context.ts';
 import { VersionStore } from '../../../../src/controllers/sync/versions.ts';
+import { StatusCollection } from '../../../../src/controllers/sync/status-collection.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 import type { KubeClient, WatchStream } from '../../../../src/kube/client.ts';
 import { Informer, type ListerWatcher } from '../../../../src/kube/informer.ts';
@@ -129,6 +130,7 @@ export async function syncWorld(
   const sink = new EventSink(host, logger);
   const writer = new RecordingWriter();
   const ctx: SyncContext = {
+    controllerName: `federated${type.kind.toLowerCase()}`,
     host,
     kubefedNamespace: KUBEFED_NAMESPACE,
     federatedResource: type.federated,
@@ -143,6 +145,7 @@ export async function syncWorld(
     members,
     writer,
     versions,
+    statusCollection: new StatusCollection({ raw: false, workload: undefined, windowMs: 1000 }),
     events: sink.recorder(`federated${type.kind.toLowerCase()}-controller`),
     logger,
     metrics: registerKubeFedMetrics(new MetricsRegistry()),

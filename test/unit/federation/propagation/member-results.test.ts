@@ -235,6 +235,7 @@ describe('outcomeOfWrite', () => {
         events: [],
         timedOut: false,
         version: 'rv:7',
+        written: configMap({ resourceVersion: '7' }),
       },
     );
   });
@@ -418,6 +419,7 @@ describe('foldOutcomes', () => {
     assert.deepEqual(foldOutcomes([], target, 30_000), {
       statuses: new Map(),
       versions: new Map(),
+      written: new Map(),
       timedOut: false,
       writes: 0,
       events: [],

@@ -206,6 +206,34 @@ describe('computePropagationStatus', () => {
     assert.equal(result.status.conditions?.[0]?.lastUpdateTime, S1);
   });
 
+  it("with raw collection, records each slot's member status and writes when one changes", () => {
+    const withRemote = (remote: Record<string, unknown>): CollectedPropagation => ({
+      statuses: new Map<string, ClusterPropagationStatus>([
+        ['c1', ''],
+        ['c2', ''],
+      ]),
+      remoteStatuses: new Map([['c1', remote]]),
+    });
+    const first = run(fedWith(undefined), withRemote({ replicas: 2 }), T0);
+    assert.deepEqual(first.status.clusters, [
+      { name: 'c1', remoteStatus: { replicas: 2 } },
+      { name: 'c2' },
+    ]);
+    // c2 has no status (a ConfigMap, say): unlike KubeFed, propagation still succeeded.
+    assert.equal(first.reason, '');
+    const stored = fedWith(JSON.parse(JSON.stringify(first.status)) as FederatedObjectStatus);
+    const same = run(stored, withRemote({ replicas: 2 }), T1);
+    assert.equal(same.changed, false);
+    const changed = run(stored, withRemote({ replicas: 2, readyReplicas: 2 }), T1);
+    assert.equal(changed.changed, true);
+    assert.deepEqual(changed.status.clusters?.[0], {
+      name: 'c1',
+      remoteStatus: { replicas: 2, readyReplicas: 2 },
+    });
+    assert.equal(changed.status.conditions?.[0]?.lastUpdateTime, S1);
+    assert.equal(changed.status.conditions?.[0]?.lastTransitionTime, S0);
+  });
+
   it('keeps other conditions and unknown status fields, and does not modify the input', () => {
     const stored = {
       extra: 'kept',

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { updateNeedsSync } from '../../../../src/federation/propagation/update-filter.ts';
+import {
+  statusOnlyChange,
+  updateNeedsSync,
+} from '../../../../src/federation/propagation/update-filter.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 
 const base: KubeObject = {
@@ -91,5 +94,29 @@ describe('updateNeedsSync', () => {
       ),
       false,
     );
+  });
+});
+
+describe('statusOnlyChange', () => {
+  const member: KubeObject = {
+    metadata: { name: 'web', namespace: 'demo', generation: 2, resourceVersion: '10' },
+    spec: { replicas: 2 },
+    status: { readyReplicas: 1 },
+  };
+  it('is true when only the status (and resourceVersion) moved', () => {
+    const next = {
+      ...member,
+      metadata: { ...member.metadata, resourceVersion: '11' },
+      status: { readyReplicas: 2 },
+    };
+    assert.equal(statusOnlyChange(member, next), true);
+  });
+  it('is false when anything else moved too, or the status did not', () => {
+    const spec = { ...member, spec: { replicas: 3 }, status: { readyReplicas: 2 } };
+    assert.equal(statusOnlyChange(member, spec), false);
+    const labels = { ...member, metadata: { ...member.metadata, labels: { a: 'b' } }, status: {} };
+    assert.equal(statusOnlyChange(member, labels), false);
+    const rvOnly = { ...member, metadata: { ...member.metadata, resourceVersion: '12' } };
+    assert.equal(statusOnlyChange(member, rvOnly), false);
   });
 });
