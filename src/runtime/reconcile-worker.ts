@@ -193,6 +193,15 @@ export class ReconcileWorker {
     this.#queue.addAfter(key, delayMs);
   }
 
+  /**
+   * Reconcile `key` after `delayMs`, behind every ordinary key: for passes that only collect
+   * status. An ordinary enqueue of the key before it runs makes that run ordinary; resets its
+   * backoff.
+   */
+  enqueueLowPriority(key: string, delayMs: number): void {
+    this.#queue.addLowPriority(key, delayMs);
+  }
+
   /** Reconcile `key` after its next backoff delay. */
   enqueueForError(key: string): void {
     this.#queue.addRateLimited(key);

@@ -5,6 +5,10 @@
 // Scheduling keeps the earliest time per key: adding a key now drops its later delayed entry, and a
 // delay for a key that is already ready is ignored. Backoff is per key; any enqueue that is not
 // `addRateLimited` resets it, as in KubeFed's worker.
+//
+// Ready keys wait in two lanes, each first in first out: workers take a low-priority key only when
+// no ordinary key is ready, so passes that only collect status never delay propagation. Requests
+// for a key merge into one run, so the key is low only while every request pending for it is.
 import { PerKeyBackoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { systemClock } from './clock.ts';
@@ -43,32 +47,62 @@ export interface WorkQueueOptions {
   backoffGcIntervalMs?: number;
 }
 
-/** First-in first-out keys; an array with a moving head so that taking the first key is O(1). */
+type Priority = 'ordinary' | 'low';
+
+interface Slot {
+  readonly key: string;
+}
+
+/**
+ * First-in first-out keys, each at most once. An array with a moving head makes taking the first
+ * key O(1); removing a key is O(1) too: its slot stays behind, and `shift` skips slots that are no
+ * longer the live one of their key.
+ */
 class KeyFifo {
-  #items: string[] = [];
+  #slots: Slot[] = [];
   #head = 0;
+  readonly #live = new Map<string, Slot>();
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#live.size;
   }
 
   push(key: string): void {
-    this.#items.push(key);
+    const slot = { key };
+    this.#slots.push(slot);
+    this.#live.set(key, slot);
+  }
+
+  /** Removes `key`; returns whether it was there. */
+  delete(key: string): boolean {
+    if (!this.#live.delete(key)) return false;
+    this.#compact();
+    return true;
   }
 
   shift(): string | undefined {
-    const key = this.#items[this.#head];
-    if (key === undefined) return undefined;
-    this.#head++;
-    if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+    for (let slot = this.#slots[this.#head]; slot !== undefined; slot = this.#slots[this.#head]) {
+      this.#head++;
+      this.#compact();
+      if (this.#live.get(slot.key) === slot) {
+        this.#live.delete(slot.key);
+        return slot.key;
+      }
     }
-    return key;
+    return undefined;
   }
 
   clear(): void {
-    this.#items = [];
+    this.#slots = [];
+    this.#head = 0;
+    this.#live.clear();
+  }
+
+  // Drops taken and removed slots once they are half the array, so memory follows the live keys
+  // (amortized O(1): at least as many slots died since the last copy as this one copies).
+  #compact(): void {
+    if (this.#slots.length < 1024 || this.#live.size * 2 > this.#slots.length) return;
+    this.#slots = this.#slots.slice(this.#head).filter((slot) => this.#live.get(slot.key) === slot);
     this.#head = 0;
   }
 }
@@ -78,10 +112,14 @@ export class WorkQueue {
   readonly #metrics: WorkQueueMetrics;
   readonly #backoff: PerKeyBackoff;
   readonly #backoffGcIntervalMs: number;
-  /** Ready keys that are not being processed, in the order they became ready. */
+  /** Ready ordinary keys that are not being processed, in the order they became ready. */
   readonly #ready = new KeyFifo();
+  /** Ready low-priority keys that are not being processed; handed out when `#ready` is empty. */
+  readonly #readyLow = new KeyFifo();
   /** Keys that need a run, with the time they became due. */
   readonly #dirty = new Map<string, number>();
+  /** Delayed or dirty keys whose every pending request is low-priority. */
+  readonly #lowPriority = new Set<string>();
   /** Keys handed to a worker, with the time they were picked up. */
   readonly #processing = new Map<string, number>();
   readonly #delayed = new DelayHeap();
@@ -98,7 +136,7 @@ export class WorkQueue {
     this.#backoffGcIntervalMs = options.backoffGcIntervalMs ?? 60_000;
   }
 
-  /** Keys that need a run (ready, or re-added while being processed). */
+  /** Keys that need a run (ready in either lane, or re-added while being processed). */
   get depth(): number {
     return this.#dirty.size;
   }
@@ -131,14 +169,25 @@ export class WorkQueue {
   add(key: string): void {
     if (this.#shuttingDown) return;
     this.#backoff.forget(key);
-    this.#schedule(key, 0);
+    this.#schedule(key, 0, 'ordinary');
   }
 
   /** Makes `key` ready after `delayMs`, unless it is already due earlier; resets its backoff. */
   addAfter(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
     this.#backoff.forget(key);
-    this.#schedule(key, delayMs);
+    this.#schedule(key, delayMs, 'ordinary');
+  }
+
+  /**
+   * Makes `key` ready after `delayMs`, unless it is already due earlier, behind every ordinary key.
+   * It stays low only while no ordinary add of it is pending: the one run serves both requests.
+   * Resets the backoff, as every add that does not report a failure does.
+   */
+  addLowPriority(key: string, delayMs: number): void {
+    if (this.#shuttingDown) return;
+    this.#backoff.forget(key);
+    this.#schedule(key, delayMs, 'low');
   }
 
   /** Counts a failure of `key` and makes it ready after its backoff delay. */
@@ -146,7 +195,7 @@ export class WorkQueue {
     if (this.#shuttingDown) return;
     const delayMs = this.#backoff.next(key, this.#clock.now());
     this.#metrics.countRetry();
-    this.#schedule(key, delayMs);
+    this.#schedule(key, delayMs, 'ordinary');
     this.#armBackoffGc();
   }
 
@@ -161,7 +210,7 @@ export class WorkQueue {
    */
   get(): Promise<string | undefined> {
     if (this.#shuttingDown) return Promise.resolve(undefined);
-    if (this.#ready.length > 0) return Promise.resolve(this.#take());
+    if (this.#readyCount > 0) return Promise.resolve(this.#take());
     return new Promise((resolve) => {
       this.#getters.push(resolve);
     });
@@ -174,7 +223,7 @@ export class WorkQueue {
     this.#processing.delete(key);
     this.#metrics.observeWorkDuration(seconds(this.#clock.now() - pickedUp));
     if (!this.#shuttingDown && this.#dirty.has(key)) {
-      this.#ready.push(key);
+      this.#pushReady(key);
       this.#handOut();
     }
     if (this.#processing.size === 0) {
@@ -196,7 +245,9 @@ export class WorkQueue {
       this.#gcTimer = undefined;
       this.#delayed.clear();
       this.#ready.clear();
+      this.#readyLow.clear();
       this.#dirty.clear();
+      this.#lowPriority.clear();
       this.#backoff.clear();
       this.#metrics.setDepth(0);
       for (const resolve of this.#getters.splice(0)) resolve(undefined);
@@ -207,30 +258,52 @@ export class WorkQueue {
     });
   }
 
-  #schedule(key: string, delayMs: number): void {
+  #schedule(key: string, delayMs: number, priority: Priority): void {
+    this.#mergePriority(key, priority);
     const now = this.#clock.now();
     if (delayMs <= 0) {
       // Due now: any later delivery of this key is superseded by the run this one causes.
       if (this.#delayed.delete(key)) this.#armDelayTimer();
       this.#markReady(key, now);
+      this.#handOut();
       return;
     }
     if (this.#dirty.has(key)) return;
     if (this.#delayed.schedule(key, now + delayMs)) this.#armDelayTimer();
   }
 
+  // A low request only marks a key that has nothing pending yet; an ordinary one upgrades it
+  // wherever it waits (delayed, ready in the low lane, or dirty while processed).
+  #mergePriority(key: string, priority: Priority): void {
+    if (priority === 'low') {
+      if (!this.#dirty.has(key) && this.#delayed.dueOf(key) === undefined) {
+        this.#lowPriority.add(key);
+      }
+      return;
+    }
+    if (this.#lowPriority.delete(key) && this.#readyLow.delete(key)) this.#ready.push(key);
+  }
+
+  // The caller hands out afterwards, so that keys falling due together are all in their lanes
+  // before a waiting worker picks one.
   #markReady(key: string, dueAt: number): void {
     if (this.#dirty.has(key)) return;
     this.#dirty.set(key, dueAt);
     this.#metrics.countAdd();
     this.#metrics.setDepth(this.#dirty.size);
-    if (this.#processing.has(key)) return;
-    this.#ready.push(key);
-    this.#handOut();
+    if (!this.#processing.has(key)) this.#pushReady(key);
+  }
+
+  #pushReady(key: string): void {
+    (this.#lowPriority.has(key) ? this.#readyLow : this.#ready).push(key);
+  }
+
+  get #readyCount(): number {
+    return this.#ready.length + this.#readyLow.length;
   }
 
   #handOut(): void {
-    while (this.#ready.length > 0) {
+    while (this.#readyCount > 0) {
       const resolve = this.#getters.shift();
       if (resolve === undefined) return;
       resolve(this.#take());
@@ -238,11 +311,13 @@ export class WorkQueue {
   }
 
   #take(): string | undefined {
-    const key = this.#ready.shift();
+    const key = this.#ready.shift() ?? this.#readyLow.shift();
     if (key === undefined) return undefined;
     const now = this.#clock.now();
     const dueAt = this.#dirty.get(key) ?? now;
     this.#dirty.delete(key);
+    // The run serves every pending request; the set holds only pending keys, so it does not grow.
+    this.#lowPriority.delete(key);
     this.#processing.set(key, now);
     this.#metrics.setDepth(this.#dirty.size);
     this.#metrics.observeQueueDuration(seconds(now - dueAt));
@@ -262,6 +337,7 @@ export class WorkQueue {
       for (const entry of this.#delayed.popDue(this.#clock.now())) {
         this.#markReady(entry.key, entry.due);
       }
+      this.#handOut();
       this.#armDelayTimer();
     }, due - this.#clock.now());
     this.#delayTimer = { handle, due };

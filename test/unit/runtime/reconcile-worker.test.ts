@@ -280,6 +280,32 @@ describe('ReconcileWorker', () => {
     await worker.stop();
   });
 
+  it('runs a low-priority key after the ordinary keys enqueued with it', async () => {
+    const gate = deferred<ReconcileResult>();
+    const calls: string[] = [];
+    const { worker, clock } = setup((key) => {
+      calls.push(key);
+      return key === 'ns/busy' ? gate.promise : Promise.resolve(ReconcileResult.AllOK);
+    });
+    worker.start();
+    worker.enqueue('ns/busy');
+    await settle();
+    worker.enqueueLowPriority('ns/status', 0);
+    worker.enqueue('ns/a');
+    worker.enqueueWithDelay('ns/b', 0);
+    gate.resolve(ReconcileResult.AllOK);
+    await settle();
+    assert.deepEqual(calls, ['ns/busy', 'ns/a', 'ns/b', 'ns/status']);
+
+    // Due at the same time, with the worker idle: the timer readies both before one is taken.
+    worker.enqueueLowPriority('ns/status', 1_000);
+    worker.enqueueWithDelay('ns/a', 1_000);
+    clock.advance(1_000);
+    await settle();
+    assert.deepEqual(calls.slice(4), ['ns/a', 'ns/status']);
+    await worker.stop();
+  });
+
   it('keys enqueued before start run once started', async () => {
     const reconcile = scripted();
     const { worker } = setup(reconcile);

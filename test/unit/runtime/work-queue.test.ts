@@ -234,6 +234,170 @@ describe('WorkQueue', () => {
   });
 });
 
+describe('WorkQueue low-priority lane', () => {
+  /** Takes every ready key, marking each done, in the order workers would get them. */
+  async function drain(queue: WorkQueue): Promise<string[]> {
+    const keys: string[] = [];
+    while (queue.depth > 0) {
+      const key = await queue.get();
+      assert.ok(key !== undefined);
+      keys.push(key);
+      queue.done(key);
+    }
+    return keys;
+  }
+
+  it('hands out ordinary keys before low ones, first in first out within each lane', async () => {
+    const { queue, metrics } = setup();
+    queue.addLowPriority('low1', 0);
+    queue.add('ord1');
+    queue.addLowPriority('low2', 0);
+    queue.add('ord2');
+    queue.addLowPriority('low1', 0);
+    assert.equal(queue.depth, 4, 'depth counts both lanes');
+    assert.equal(metrics.depth, 4);
+    assert.equal(metrics.adds, 4);
+    assert.deepEqual(await drain(queue), ['ord1', 'ord2', 'low1', 'low2']);
+    assert.equal(metrics.depth, 0);
+  });
+
+  it('upgrades a ready low key on any ordinary add, moving it behind the ordinary keys', async () => {
+    const { queue, metrics } = setup();
+    queue.addLowPriority('low', 0);
+    queue.addLowPriority('a', 0);
+    queue.addLowPriority('b', 0);
+    queue.addLowPriority('c', 0);
+    queue.add('ord');
+    queue.addAfter('b', 5_000);
+    queue.addRateLimited('c');
+    queue.add('a');
+    assert.equal(queue.scheduledAt('b'), undefined, 'already due now, which is earlier');
+    assert.equal(queue.scheduledAt('c'), undefined);
+    assert.equal(queue.failures('c'), 1);
+    assert.equal(queue.depth, 5, 'an upgrade is not another add');
+    assert.equal(metrics.adds, 5);
+    assert.deepEqual(await drain(queue), ['ord', 'b', 'c', 'a', 'low']);
+  });
+
+  it('keeps a key ordinary when a low add joins an ordinary one, ready or delayed', async () => {
+    const { clock, queue } = setup();
+    queue.addLowPriority('low', 0);
+    queue.add('ready');
+    queue.addLowPriority('ready', 0);
+    queue.addLowPriority('ready', 1_000);
+    assert.deepEqual(await drain(queue), ['ready', 'low']);
+
+    queue.addLowPriority('low', 500);
+    queue.addAfter('delayed', 2_000);
+    queue.addLowPriority('delayed', 500);
+    assert.equal(queue.scheduledAt('delayed'), clock.now() + 500, 'the earlier time wins');
+    clock.advance(500);
+    assert.deepEqual(await drain(queue), ['delayed', 'low']);
+  });
+
+  it('upgrades a delayed low key and keeps its earliest time', async () => {
+    const { clock, queue } = setup();
+    const t0 = clock.now();
+    queue.addLowPriority('low', 5_000);
+    queue.addLowPriority('k', 5_000);
+    queue.addLowPriority('k', 8_000);
+    assert.equal(queue.scheduledAt('k'), t0 + 5_000, 'a later low request never postpones');
+    queue.addAfter('k', 10_000);
+    assert.equal(queue.scheduledAt('k'), t0 + 5_000, 'nor does a later ordinary one');
+    queue.addLowPriority('k', 3_000);
+    assert.equal(queue.scheduledAt('k'), t0 + 3_000);
+    clock.advance(3_000);
+    queue.addLowPriority('other', 0);
+    clock.advance(2_000);
+    assert.deepEqual(await drain(queue), ['k', 'other', 'low']);
+
+    queue.addLowPriority('low', 1_000);
+    queue.addLowPriority('k', 1_000);
+    queue.addAfter('k', 500);
+    assert.equal(queue.scheduledAt('k'), clock.now() + 500, 'an earlier ordinary request wins');
+    clock.advance(1_000);
+    assert.deepEqual(await drain(queue), ['k', 'low']);
+  });
+
+  it('gives a waiting worker the ordinary key among keys that fall due together', async () => {
+    const { clock, queue } = setup();
+    queue.addLowPriority('low', 1_000);
+    queue.addAfter('ord', 1_000);
+    const waiting = pendingGet(queue);
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    assert.equal(waiting.result(), 'ord');
+    queue.done('ord');
+    assert.equal(await queue.get(), 'low');
+  });
+
+  it('puts a key re-added while processed in the lane of its merged priority after done', async () => {
+    const { queue } = setup();
+    queue.add('k');
+    assert.equal(await queue.get(), 'k');
+    queue.addLowPriority('k', 0);
+    queue.addLowPriority('low', 0);
+    const next = pendingGet(queue);
+    await settle();
+    assert.equal(next.result(), 'low', 'k is not handed out while processed');
+    queue.add('ord');
+    queue.done('low');
+    queue.done('k');
+    assert.deepEqual(await drain(queue), ['ord', 'k'], 'k runs again, as a low key');
+
+    queue.add('k');
+    assert.equal(await queue.get(), 'k');
+    queue.addLowPriority('k', 0);
+    queue.add('k');
+    queue.addLowPriority('low', 0);
+    queue.done('k');
+    assert.deepEqual(await drain(queue), ['k', 'low'], 'the ordinary re-add upgraded it');
+  });
+
+  it('places a low key upgraded, run and added low again at its new turn', async () => {
+    const { queue } = setup();
+    queue.addLowPriority('first', 0);
+    queue.addLowPriority('k', 0);
+    queue.addLowPriority('second', 0);
+    queue.add('k');
+    assert.equal(await queue.get(), 'k');
+    queue.done('k');
+    queue.addLowPriority('k', 0);
+    assert.deepEqual(await drain(queue), ['first', 'second', 'k']);
+  });
+
+  it('keeps both lanes first in first out through many upgrades', async () => {
+    const { queue } = setup();
+    const keys = Array.from({ length: 3_000 }, (_, i) => `k${i}`);
+    for (const key of keys) queue.addLowPriority(key, 0);
+    const upgraded = keys.filter((_, i) => i % 3 === 0);
+    for (const key of upgraded) queue.add(key);
+    const order = await drain(queue);
+    assert.deepEqual(order, [...upgraded, ...keys.filter((_, i) => i % 3 !== 0)]);
+  });
+
+  it('drops low keys on shutdown like ordinary ones', async () => {
+    const { clock, queue, metrics } = setup();
+    queue.add('busy');
+    assert.equal(await queue.get(), 'busy');
+    queue.addLowPriority('busy', 0);
+    queue.addLowPriority('ready', 0);
+    queue.addLowPriority('later', 1_000);
+    const stopping = queue.shutDown();
+    assert.equal(queue.depth, 0);
+    assert.equal(queue.delayedCount, 0);
+    assert.equal(metrics.depth, 0);
+    assert.equal(clock.pendingTimers, 0);
+    queue.addLowPriority('new', 0);
+    assert.equal(queue.depth, 0);
+    assert.equal(await queue.get(), undefined);
+    queue.done('busy');
+    await stopping;
+    assert.equal(queue.depth, 0, 'the key re-added while processed does not come back');
+  });
+});
+
 describe('DelayHeap', () => {
   it('pops keys in due order whatever the insertion order, ties first in first out', () => {
     const heap = new DelayHeap();
