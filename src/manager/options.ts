@@ -104,7 +104,9 @@ function duration(flag: string, text: string): number {
   try {
     ms = parseGoDuration(text);
   } catch (error) {
-    throw new Error(`${flag} must be a duration such as 500ms or 2s: ${String(error)}`);
+    throw new Error(`${flag} must be a duration such as 500ms or 2s, got "${text}"`, {
+      cause: error,
+    });
   }
   if (ms < 0) throw new Error(`${flag} must not be negative, got "${text}"`);
   return ms;

@@ -5,6 +5,9 @@ import {
   computePropagationStatus,
   type CollectedPropagation,
 } from '../../../../src/federation/propagation/propagation-status.ts';
+import type { FederatedObjectStatus } from '../../../../src/apis/types.ts';
+import { StatusCollection } from '../../../../src/controllers/sync/status-collection.ts';
+import { aggregateWorkload } from '../../../../src/federation/status/workload-status.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 import { KubeClient } from '../../../../src/kube/client.ts';
 import { startServer, statusReply, type Reply, type TestServer } from '../../kube/test-server.ts';
@@ -117,5 +120,62 @@ describe('writePropagationStatus', () => {
       writePropagationStatus(world.ctx, fed, '', collected, AbortSignal.timeout(5000)),
       /etcd is down/,
     );
+  });
+
+  describe('with a workload status', () => {
+    const workload = {
+      kind: 'Deployment' as const,
+      status: aggregateWorkload('Deployment', [
+        {
+          name: 'a',
+          ready: true,
+          replicas: 2,
+          updatedReplicas: 2,
+          readyReplicas: 2,
+          availableReplicas: 2,
+        },
+      ]),
+    };
+
+    it('writes it with the Ready condition, and nothing when it is stored already', async () => {
+      const collection = new StatusCollection({ raw: false, workload: 'Deployment', windowMs: 0 });
+      const ctx = { ...world.ctx, statusCollection: collection };
+      reply = () => ({ body: JSON.parse(server.requests.at(-1)?.body ?? '{}') as KubeObject });
+      const signal = AbortSignal.timeout(5000);
+      assert.equal(
+        await writePropagationStatus(ctx, fed, '', collected, signal, workload),
+        'written',
+      );
+      const sent = JSON.parse(server.requests[0]?.body ?? '{}') as KubeObject;
+      const status = sent['status'] as FederatedObjectStatus;
+      assert.equal(status.workload?.ready, '2/2');
+      assert.deepEqual(
+        status.conditions?.map((c) => `${c.type}=${c.status}`),
+        ['Propagation=True', 'Ready=True'],
+      );
+      assert.equal(collection.workload, 'Deployment');
+      assert.equal(
+        await writePropagationStatus(ctx, sent, '', collected, signal, workload),
+        'unchanged',
+      );
+      assert.equal(server.requests.length, 1);
+    });
+
+    it('stops writing it when the CRD prunes it (a CRD generated before it existed)', async () => {
+      const collection = new StatusCollection({ raw: false, workload: 'Deployment', windowMs: 0 });
+      const ctx = { ...world.ctx, statusCollection: collection };
+      reply = () => {
+        const sent = JSON.parse(server.requests.at(-1)?.body ?? '{}') as KubeObject;
+        const status = { ...(sent['status'] as FederatedObjectStatus) };
+        delete status.workload;
+        return { body: { ...sent, status } };
+      };
+      const signal = AbortSignal.timeout(5000);
+      assert.equal(
+        await writePropagationStatus(ctx, fed, '', collected, signal, workload),
+        'written',
+      );
+      assert.equal(collection.workload, undefined);
+    });
   });
 });

@@ -230,8 +230,8 @@ describe('computePropagationStatus', () => {
       name: 'c1',
       remoteStatus: { replicas: 2, readyReplicas: 2 },
     });
-    assert.equal(changed.status.conditions?.[0]?.lastUpdateTime, S1);
-    assert.equal(changed.status.conditions?.[0]?.lastTransitionTime, S0);
+    const condition = changed.status.conditions?.[0];
+    assert.deepEqual([condition?.lastUpdateTime, condition?.lastTransitionTime], [S1, S0]);
   });
 
   it('keeps other conditions and unknown status fields, and does not modify the input', () => {
