@@ -1,7 +1,8 @@
 // Federated types on the sandbox: `kubefedctl init` enables the ten default types, `kubefedctl
 // enable` generates a FederatedTypeConfig and a Federated<Kind> CRD the apiserver accepts (for a
-// CRD target present in every cluster, and for built-in types), lookup errors read as KubeFed's,
-// and `kubefedctl disable` stops, checks and cleans up.
+// CRD target present in every cluster, and for built-in types) and brings a CRD of an older
+// generator up to date, the workload status and printer columns work on a real apiserver, lookup
+// errors read as KubeFed's, and `kubefedctl disable` stops, checks and cleans up.
 //
 // The widget tests use a KubeFed namespace of their own, so no controller manager that another
 // test runs against kube-federation-system reacts to them. That is also why `disable` can only
@@ -13,10 +14,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { FederatedObjectStatus } from '../../src/apis/types.ts';
 import {
   DEFAULT_FEDERATED_TYPES,
   generateDefaultFederatedType,
 } from '../../src/federation/api-generation/type-config-defaults.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { loadClusterConfig } from '../../src/kube/kubeconfig.ts';
+import { resourcePath, resourceRefOf } from '../../src/kube/resource.ts';
 import { eventually, kubectl, runCli, testSandbox } from './fixture.ts';
 
 const sandbox = testSandbox();
@@ -30,6 +35,8 @@ const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'h
 const inTestNs = [...common, '--kubefed-namespace', testNs];
 const host = ['--context', 'host'];
 const memberContexts = sandbox.clusters;
+/** Where the workload status tests create FederatedDeployments and FederatedJobs. */
+const workloadNs = `type-config-workloads-${stamp}`;
 
 function widgetCRD(group: string): Record<string, unknown> {
   return {
@@ -188,6 +195,151 @@ describe('kubefedctl init enables the default federated types', () => {
     assert.match(
       applied,
       /customresourcedefinition\.apiextensions\.k8s\.io\/federateddeployments\.types\.kubefed\.io (unchanged|configured|created) \(server dry run\)/,
+    );
+  });
+});
+
+describe('the workload status of the generated CRDs (kubefed-ts, additive)', () => {
+  let client: KubeClient;
+  const asTable = { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+
+  before(async () => {
+    const result = await kubefedctl('init', ...common);
+    assert.equal(result.code, 0, result.stderr);
+    client = new KubeClient(loadClusterConfig({ path: sandbox.kubeconfig, context: 'host' }), {
+      cluster: 'host',
+    });
+    await kubectl(sandbox, [...host, 'create', 'namespace', workloadNs]);
+  });
+
+  after(async () => {
+    await client.close();
+    await kubectl(sandbox, [...host, 'delete', 'namespace', workloadNs, '--wait=false']).catch(
+      () => undefined,
+    );
+  });
+
+  /** Creates `name` of a default type, writes `status` through the status subresource. */
+  async function withStatus(typeConfigName: string, name: string, status: FederatedObjectStatus) {
+    const type = DEFAULT_FEDERATED_TYPES.find(
+      (t) => generateDefaultFederatedType(t, kfns).typeConfig.metadata?.name === typeConfigName,
+    );
+    assert.ok(type);
+    const federatedType = generateDefaultFederatedType(type, kfns).typeConfig.spec.federatedType;
+    const ref = resourceRefOf(federatedType, true);
+    const created = await client.create(ref, {
+      apiVersion: `${federatedType.group ?? ''}/${federatedType.version}`,
+      kind: federatedType.kind,
+      metadata: { name, namespace: workloadNs },
+      spec: {},
+    });
+    await client.updateStatus(ref, { ...created, status });
+    return { ref, stored: await client.get(ref, name, { namespace: workloadNs }) };
+  }
+
+  it('keeps a FederatedDeployment’s workload status and Ready condition, and prints them', async () => {
+    const status: FederatedObjectStatus = {
+      observedGeneration: 1,
+      conditions: [
+        { type: 'Propagation', status: 'True', lastUpdateTime: '2026-01-10T11:00:00Z' },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ClustersNotReady',
+          message: 'not ready in member2: Progressing',
+          lastUpdateTime: '2026-01-10T11:00:00Z',
+          lastTransitionTime: '2026-01-10T11:00:00Z',
+        },
+      ],
+      clusters: [{ name: 'member1' }, { name: 'member2' }],
+      workload: {
+        ready: '3/4',
+        readyClusters: '1/2',
+        replicas: 4,
+        updatedReplicas: 4,
+        readyReplicas: 3,
+        availableReplicas: 3,
+        clusters: [
+          {
+            name: 'member1',
+            ready: true,
+            replicas: 2,
+            updatedReplicas: 2,
+            readyReplicas: 2,
+            availableReplicas: 2,
+          },
+          {
+            name: 'member2',
+            ready: false,
+            reason: 'Progressing',
+            replicas: 2,
+            updatedReplicas: 2,
+            readyReplicas: 1,
+            availableReplicas: 1,
+          },
+        ],
+      },
+    };
+    const { ref, stored } = await withStatus('deployments.apps', 'web', status);
+    assert.deepEqual(stored['status'], status, 'nothing pruned');
+
+    const table = (await client.request('GET', resourcePath(ref, { namespace: workloadNs }), {
+      headers: asTable,
+    })) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    assert.deepEqual(
+      table.columnDefinitions.map((c) => c.name),
+      ['Name', 'Ready', 'Clusters', 'Propagation', 'Age'],
+    );
+    assert.deepEqual(table.rows[0]?.cells.slice(0, 4), ['web', '3/4', '1/2', 'True']);
+    const printed = await kubectl(sandbox, [...host, '-n', workloadNs, 'get', 'fdeploy', 'web']);
+    assert.match(
+      printed,
+      /^NAME\s+READY\s+CLUSTERS\s+PROPAGATION\s+AGE\nweb\s+3\/4\s+1\/2\s+True\s+\S+\n$/,
+    );
+  });
+
+  it('heads a FederatedJob’s column COMPLETIONS, and a FederatedConfigMap gets PROPAGATION and AGE', async () => {
+    const { ref } = await withStatus('jobs.batch', 'migrate', {
+      conditions: [
+        { type: 'Propagation', status: 'True' },
+        { type: 'Ready', status: 'True', reason: 'WorkloadReady' },
+      ],
+      workload: {
+        ready: '1/1',
+        readyClusters: '1/1',
+        completions: 1,
+        succeeded: 1,
+        failed: 0,
+        active: 0,
+        clusters: [{ name: 'member1', ready: true, completions: 1, succeeded: 1 }],
+      },
+    });
+    const table = (await client.request('GET', resourcePath(ref, { namespace: workloadNs }), {
+      headers: asTable,
+    })) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    assert.deepEqual(
+      table.columnDefinitions.map((c) => c.name),
+      ['Name', 'Completions', 'Clusters', 'Propagation', 'Age'],
+    );
+    assert.deepEqual(table.rows[0]?.cells.slice(0, 4), ['migrate', '1/1', '1/1', 'True']);
+
+    await withStatus('configmaps', 'settings', {
+      conditions: [{ type: 'Propagation', status: 'False', reason: 'CheckClusters' }],
+    });
+    const printed = await kubectl(sandbox, [...host, '-n', workloadNs, 'get', 'fcm', 'settings']);
+    assert.match(printed, /^NAME\s+PROPAGATION\s+AGE\nsettings\s+False\s+\S+\n$/);
+  });
+
+  it('rejects a workload status the schema does not allow', async () => {
+    await assert.rejects(
+      withStatus('replicasets.apps', 'bad', {
+        workload: {
+          ready: '1/1',
+          readyClusters: '1/1',
+          clusters: [{ ready: true } as unknown as { name: string; ready: boolean }],
+        },
+      }),
+      /clusters\[0\]\.name: Required value/,
     );
   });
 });
@@ -398,6 +550,45 @@ describe('kubefedctl enable and disable of a CRD type', () => {
     const fromFile = await kubefedctl('enable', '-f', file, ...inTestNs);
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.match(fromFile.stdout, /widgets\.example\.com unchanged in namespace/);
+  });
+
+  it('updates a CRD generated without the workload status and columns (KubeFed’s enable)', async () => {
+    const crdName = 'federatedwidgets.types.kubefed.io';
+    type Version = {
+      additionalPrinterColumns?: unknown;
+      schema: { openAPIV3Schema: { properties: { status: JsonSchema } } };
+    };
+    type JsonSchema = { properties: Record<string, JsonSchema>; items: JsonSchema };
+    const current = await getJSON<{ spec: { versions: Version[] } }>([
+      ...host,
+      'get',
+      'crd',
+      crdName,
+    ]);
+    const generated = structuredClone(current.spec.versions[0]);
+    assert.ok(generated?.additionalPrinterColumns, 'enable wrote printer columns');
+    const version = current.spec.versions[0];
+    assert.ok(version);
+    // What KubeFed's kubefedctl enable writes: no columns, no workload, no condition message.
+    delete version.additionalPrinterColumns;
+    const status = version.schema.openAPIV3Schema.properties.status;
+    delete status.properties['workload'];
+    delete status.properties['conditions']?.items.properties['message'];
+    await kubectl(sandbox, [...host, 'replace', '-f', '-'], JSON.stringify(current));
+
+    const result = await kubefedctl('enable', 'widgets.example.com', ...inTestNs);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`^customresourcedefinition\\.apiextensions\\.k8s\\.io/${crdName} updated\\n`),
+    );
+    const updated = await getJSON<{ spec: { versions: Version[] } }>([
+      ...host,
+      'get',
+      'crd',
+      crdName,
+    ]);
+    assert.deepEqual(updated.spec.versions[0], generated);
   });
 
   it('reports unknown and ambiguous names with KubeFed’s messages', async () => {

@@ -2,6 +2,7 @@
 // `kubefedctl get TYPE [NAME]`: federated objects and how they are propagated to the members.
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG } from '../../apis/typeconfig.ts';
+import { workloadCounting } from '../../apis/workload-types.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
@@ -42,7 +43,8 @@ export const getCommand: CommandDefinition = {
     'their health, Kubernetes version, API endpoint and age.\n' +
     'get TYPE NAME: show a federated object: its Propagation condition and, for each member cluster\n' +
     'it is placed on or reports on, whether the object is there, its propagation status and its age\n' +
-    "there (read with the cluster's KubeFed credentials). TYPE is the target type (configmaps, cm)\n" +
+    "there (read with the cluster's KubeFed credentials), and for workloads (Deployment, ReplicaSet,\n" +
+    'StatefulSet, DaemonSet, Job) how ready they are. TYPE is the target type (configmaps, cm)\n' +
     'or the federated one (federatedconfigmaps, fcm). Without NAME, list the federated objects.\n' +
     'With -o the objects are printed as yaml, json or names.',
   usage: '(clusters | TYPE) [NAME] [flags]',
@@ -143,6 +145,7 @@ async function getFederated(
         ? name
         : targetNamespace(flags, io);
     const prefix = `${view.kind.toLowerCase()}${view.ref.group ? `.${view.ref.group}` : ''}`;
+    const counting = view.typeConfig && workloadCounting(view.typeConfig.spec.targetType);
     if (name === undefined) {
       const listNamespace = allNamespaces ? undefined : namespace;
       const objects = (await client.list(view.ref, { namespace: listNamespace })).items;
@@ -153,8 +156,10 @@ async function getFederated(
             ? 'No resources found\n'
             : `No resources found in ${listNamespace} namespace.\n`,
         );
-      } else
-        io.stdout(renderFederatedList(objects, new Date(), allNamespaces && view.ref.namespaced));
+      } else {
+        const withNamespace = allNamespaces && view.ref.namespaced;
+        io.stdout(renderFederatedList(objects, new Date(), withNamespace, counting));
+      }
       return;
     }
     const fed = await getFromHost(
@@ -169,7 +174,7 @@ async function getFederated(
     }
     const members = await readMemberView(client, view, fed, kfns);
     for (const warning of members.warnings) io.stderr(`Warning: ${warning}\n`);
-    io.stdout(renderFederatedObject(fed, members.placement, members.members, new Date()));
+    io.stdout(renderFederatedObject(fed, members.placement, members.members, new Date(), counting));
   } finally {
     await client.close();
   }

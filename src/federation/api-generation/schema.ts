@@ -1,9 +1,15 @@
 // The CRD of a generated federated type, `Federated<Kind>` (spec §2.6): the same names, scope and
-// OpenAPI schema `kubefedctl enable` of KubeFed v0.10 generates. Pure.
+// OpenAPI schema `kubefedctl enable` of KubeFed v0.10 generates, plus kubefed-ts' additive
+// workload status (`status.workload`, `status.conditions[].message`) and printer columns. Pure.
 import { isDeepStrictEqual } from 'node:util';
 import * as schema from '../../apis/crds/openapi.ts';
-import type { CustomResourceDefinition, JSONSchemaProps } from '../../apis/crds/openapi.ts';
-import { ResourceScope } from '../../apis/constants.ts';
+import type {
+  CustomResourceDefinition,
+  JSONSchemaProps,
+  PrinterColumn,
+} from '../../apis/crds/openapi.ts';
+import { PROPAGATION_CONDITION_TYPE, ResourceScope } from '../../apis/constants.ts';
+import { workloadCounting } from '../../apis/workload-types.ts';
 import {
   containsFields,
   defaultFederatedGroupVersion,
@@ -47,7 +53,7 @@ function propertyAt(node: OpenAPISchema, path: readonly string[]): OpenAPISchema
 /**
  * The `Federated<Kind>` CRD for a target: `<federated plural>.<federated group>`, short names
  * `f<short name>`, the target's scope (namespaces ⇒ Namespaced), one served and stored version,
- * status subresource.
+ * status subresource, and the printer columns of `federatedTypePrinterColumns`.
  */
 export function federatedTypeCRD(
   target: TargetAPIResource,
@@ -64,8 +70,44 @@ export function federatedTypeCRD(
       namespaced: federated.scope === ResourceScope.Namespaced,
       shortNames: target.shortNames.map((shortName) => `f${shortName}`),
     },
-    { statusSubresource: true, schema: federatedTypeSchema(target.kind, shape) },
+    {
+      statusSubresource: true,
+      printerColumns: federatedTypePrinterColumns(target),
+      schema: federatedTypeSchema(target.kind, shape),
+    },
   );
+}
+
+/**
+ * kubefed-ts' columns for `kubectl get` (KubeFed's CRDs have none, so kubectl prints NAME and
+ * AGE). Every type gets PROPAGATION and AGE (declaring columns drops kubectl's implicit AGE);
+ * workload types also get READY (Job: COMPLETIONS) and CLUSTERS from `status.workload`. Columns
+ * only change how objects are printed, never what the API stores or accepts.
+ */
+export function federatedTypePrinterColumns(
+  target: Pick<TargetAPIResource, 'group' | 'kind'>,
+): PrinterColumn[] {
+  const counting = workloadCounting(target);
+  const workload: PrinterColumn[] =
+    counting === undefined
+      ? []
+      : [
+          {
+            name: counting === 'completions' ? 'Completions' : 'Ready',
+            type: 'string',
+            jsonPath: '.status.workload.ready',
+          },
+          { name: 'Clusters', type: 'string', jsonPath: '.status.workload.readyClusters' },
+        ];
+  return [
+    ...workload,
+    {
+      name: 'Propagation',
+      type: 'string',
+      jsonPath: `.status.conditions[?(@.type=="${PROPAGATION_CONDITION_TYPE}")].status`,
+    },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ];
 }
 
 /** The object schema of a federated type, without apiVersion/kind/metadata. */
@@ -146,6 +188,8 @@ function statusSchema(): JSONSchemaProps {
           type: schema.string(),
           status: schema.string(),
           reason: schema.string(),
+          // kubefed-ts, additive: the Ready condition of workload types says why in words.
+          message: schema.string(),
           lastUpdateTime: schema.dateTime(),
           lastTransitionTime: schema.dateTime(),
         },
@@ -163,15 +207,70 @@ function statusSchema(): JSONSchemaProps {
       ),
     ),
     observedGeneration: schema.int64(),
+    workload: workloadStatusSchema(),
   });
+}
+
+/**
+ * kubefed-ts, additive: `status.workload` (types.ts `WorkloadStatus`). Declared field by field,
+ * without x-kubernetes-preserve-unknown-fields: the apiserver then validates what the controller
+ * writes and `kubectl explain` documents it. A field a newer controller adds is pruned until
+ * `kubefedctl enable` is re-run, which costs nothing lasting: the status is recomputed on every
+ * reconcile, so the field appears as soon as the CRD declares it.
+ */
+function workloadStatusSchema(): JSONSchemaProps {
+  return schema.object(
+    {
+      ready: schema.string(
+        'Ready/desired replicas summed over the placed clusters (Job: succeeded/completions), e.g. 6/6.',
+      ),
+      readyClusters: schema.string(
+        'Clusters whose workload is ready (Job: complete) / clusters placed, e.g. 3/3.',
+      ),
+      ...workloadCounts(),
+      clusters: schema.arrayOf(
+        schema.object(
+          {
+            name: schema.string(),
+            ready: schema.boolean('The workload is ready (Job: complete) in this cluster.'),
+            reason: schema.string('Why it is not ready.'),
+            ...workloadCounts(),
+          },
+          { required: ['name'] },
+        ),
+        'Every placed cluster, sorted by name.',
+      ),
+    },
+    {
+      description:
+        'kubefed-ts: readiness of the workload over the clusters it is placed in (workload types only).',
+    },
+  );
+}
+
+/** Replica counts (Deployment, ReplicaSet, StatefulSet, DaemonSet) and Job counts, as int32 like Kubernetes'. */
+function workloadCounts(): Record<string, JSONSchemaProps> {
+  const counts = [
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+    'completions',
+    'succeeded',
+    'failed',
+    'active',
+  ];
+  return Object.fromEntries(counts.map((name) => [name, schema.int32()]));
 }
 
 const opPattern = '^(add|remove|replace)?$';
 
 /**
  * Replacing `current`'s spec by `wanted`'s would change nothing: the generated fields all have
- * their values (server defaults aside) and the schema is exactly the generated one, so a field
- * the generator dropped (say `retainReplicas`) still counts as a change.
+ * their values (server defaults aside) and the schema and printer columns are exactly the
+ * generated ones, so a field the generator dropped (say `retainReplicas`) still counts as a
+ * change, and so does a CRD of KubeFed's `kubefedctl enable`, which has no workload status and
+ * no columns.
  */
 export function crdUpToDate(current: unknown, wanted: CustomResourceDefinition): boolean {
   if (!isJsonObject(current) || !containsFields(current['spec'], wanted.spec)) return false;
@@ -185,6 +284,10 @@ export function crdUpToDate(current: unknown, wanted: CustomResourceDefinition):
     return (
       isJsonObject(served) &&
       isDeepStrictEqual(served['schema'], version.schema) &&
+      isDeepStrictEqual(
+        served['additionalPrinterColumns'] ?? [],
+        version.additionalPrinterColumns ?? [],
+      ) &&
       isDeepStrictEqual(served['subresources'] ?? {}, version.subresources ?? {})
     );
   });

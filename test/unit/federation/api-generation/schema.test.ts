@@ -5,6 +5,7 @@ import type { CustomResourceDefinition, JSONSchemaProps } from '../../../../src/
 import {
   crdUpToDate,
   federatedTypeCRD,
+  federatedTypePrinterColumns,
   templateShape,
 } from '../../../../src/federation/api-generation/schema.ts';
 import {
@@ -168,6 +169,14 @@ describe('federated type CRDs of the ten default types (spec §14)', () => {
       assert.ok(version);
       assert.deepEqual([version.name, version.served, version.storage], ['v1beta1', true, true]);
       assert.deepEqual(version.subresources, { status: {} });
+      assert.deepEqual(
+        version.additionalPrinterColumns?.map((c) => c.name),
+        ftcName === 'jobs.batch'
+          ? ['Completions', 'Clusters', 'Propagation', 'Age']
+          : retainReplicas // Deployment and ReplicaSet: the default workload types with replicas
+            ? ['Ready', 'Clusters', 'Propagation', 'Age']
+            : ['Propagation', 'Age'],
+      );
       const spec = at(crd, 'spec');
       const template = at(crd, 'spec.template');
       assert.equal(template.type, 'object');
@@ -245,6 +254,8 @@ describe('federated type schema (spec §2.6)', () => {
   it('has the propagation status', () => {
     assert.deepEqual(at(crd, 'status.conditions[]').required, ['type', 'status']);
     assert.equal(at(crd, 'status.conditions[].reason').type, 'string');
+    // kubefed-ts, additive: the workload Ready condition's message.
+    assert.deepEqual(at(crd, 'status.conditions[].message'), { type: 'string' });
     for (const time of ['lastUpdateTime', 'lastTransitionTime']) {
       assert.deepEqual(at(crd, `status.conditions[].${time}`), {
         type: 'string',
@@ -258,6 +269,66 @@ describe('federated type schema (spec §2.6)', () => {
       true,
     );
     assert.deepEqual(at(crd, 'status.observedGeneration'), { type: 'integer', format: 'int64' });
+    assert.deepEqual(Object.keys(at(crd, 'status').properties ?? {}), [
+      'conditions',
+      'clusters',
+      'observedGeneration',
+      'workload',
+    ]);
+  });
+
+  it('has kubefed-ts’ workload status, closed and structural, on every type', () => {
+    const int32 = { type: 'integer', format: 'int32' };
+    const counts = {
+      replicas: int32,
+      updatedReplicas: int32,
+      readyReplicas: int32,
+      availableReplicas: int32,
+      completions: int32,
+      succeeded: int32,
+      failed: int32,
+      active: int32,
+    };
+    assert.deepEqual(at(crd, 'status.workload'), {
+      type: 'object',
+      description:
+        'kubefed-ts: readiness of the workload over the clusters it is placed in (workload types only).',
+      properties: {
+        ready: {
+          type: 'string',
+          description:
+            'Ready/desired replicas summed over the placed clusters (Job: succeeded/completions), e.g. 6/6.',
+        },
+        readyClusters: {
+          type: 'string',
+          description:
+            'Clusters whose workload is ready (Job: complete) / clusters placed, e.g. 3/3.',
+        },
+        ...counts,
+        clusters: {
+          type: 'array',
+          description: 'Every placed cluster, sorted by name.',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              ready: {
+                type: 'boolean',
+                description: 'The workload is ready (Job: complete) in this cluster.',
+              },
+              reason: { type: 'string', description: 'Why it is not ready.' },
+              ...counts,
+            },
+            required: ['name'],
+          },
+        },
+      },
+    });
+    const configMaps = federatedTypeCRD(
+      { ...widget, group: '', kind: 'ConfigMap', pluralName: 'configmaps' },
+      { hasSchema: true, integerReplicas: false },
+    );
+    assert.deepEqual(at(configMaps, 'status.workload'), at(crd, 'status.workload'));
   });
 
   it('names the CRD after the federated group and version, short names prefixed with f', () => {
@@ -289,6 +360,58 @@ describe('federated type schema (spec §2.6)', () => {
     // Only the core Namespace: a CRD that happens to be called namespaces keeps its scope.
     const lookalike = { ...namespaces, group: 'example.com', scope: 'Cluster' as const };
     assert.equal(federatedTypeCRD(lookalike, shape).spec.scope, 'Cluster');
+  });
+});
+
+describe('printer columns', () => {
+  const propagation = {
+    name: 'Propagation',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Propagation")].status',
+  };
+  const age = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+  const clusters = { name: 'Clusters', type: 'string', jsonPath: '.status.workload.readyClusters' };
+
+  for (const kind of ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']) {
+    it(`apps ${kind}: Ready, Clusters, Propagation, Age`, () => {
+      assert.deepEqual(federatedTypePrinterColumns({ group: 'apps', kind }), [
+        { name: 'Ready', type: 'string', jsonPath: '.status.workload.ready' },
+        clusters,
+        propagation,
+        age,
+      ]);
+    });
+  }
+
+  it('batch Job: Completions, Clusters, Propagation, Age', () => {
+    assert.deepEqual(federatedTypePrinterColumns({ group: 'batch', kind: 'Job' }), [
+      { name: 'Completions', type: 'string', jsonPath: '.status.workload.ready' },
+      clusters,
+      propagation,
+      age,
+    ]);
+  });
+
+  it('any other type, by group and kind: Propagation, Age', () => {
+    for (const type of [
+      { group: '', kind: 'ConfigMap' },
+      { group: 'extensions', kind: 'Deployment' },
+      { group: 'batch', kind: 'CronJob' },
+      { group: 'example.com', kind: 'Job' },
+    ]) {
+      assert.deepEqual(federatedTypePrinterColumns(type), [propagation, age], type.kind);
+    }
+  });
+
+  it('are the CRD version’s additionalPrinterColumns', () => {
+    const deployments = federatedTypeCRD(
+      { ...widget, group: 'apps', kind: 'Deployment', pluralName: 'deployments' },
+      { hasSchema: true, integerReplicas: true },
+    );
+    assert.deepEqual(
+      deployments.spec.versions[0]?.additionalPrinterColumns,
+      federatedTypePrinterColumns({ group: 'apps', kind: 'Deployment' }),
+    );
   });
 });
 
@@ -362,5 +485,38 @@ describe('crdUpToDate', () => {
     );
     assert.equal(crdUpToDate(older, otherVersion), false);
     assert.equal(crdUpToDate(undefined, wanted), false);
+  });
+
+  it('sees other printer columns, also ones the generator does not emit', () => {
+    const current = served(wanted) as { spec: { versions: Record<string, unknown>[] } };
+    const version = current.spec.versions[0];
+    assert.ok(version);
+    version['additionalPrinterColumns'] = [];
+    assert.equal(crdUpToDate(current, wanted), false);
+    version['additionalPrinterColumns'] = [
+      ...federatedTypePrinterColumns(widget),
+      { name: 'Extra', type: 'string', jsonPath: '.spec.x' },
+    ];
+    assert.equal(crdUpToDate(current, wanted), false);
+  });
+
+  it('updates a CRD of KubeFed’s kubefedctl enable: no workload status, no columns', () => {
+    const kubefed = served(wanted) as {
+      spec: {
+        versions: {
+          additionalPrinterColumns?: unknown;
+          schema: { openAPIV3Schema: JSONSchemaProps };
+        }[];
+      };
+    };
+    const version = kubefed.spec.versions[0];
+    assert.ok(version);
+    delete version.additionalPrinterColumns;
+    assert.equal(crdUpToDate(kubefed, wanted), false);
+    version.additionalPrinterColumns = federatedTypePrinterColumns(widget);
+    assert.equal(crdUpToDate(kubefed, wanted), true);
+    const status = version.schema.openAPIV3Schema.properties?.['status'];
+    delete status?.properties?.['workload'];
+    assert.equal(crdUpToDate(kubefed, wanted), false);
   });
 });
