@@ -32,7 +32,7 @@ import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
 import { VersionStore } from './versions.ts';
 import { Toggle } from '../../apis/constants.ts';
-import { workloadKindOf } from '../../federation/status/workload-kinds.ts';
+import { workloadKindOf } from '../../apis/workload-types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
 export interface SyncControllerDeps {

@@ -7,7 +7,8 @@
 import type { KubeObject } from '../../json/object.ts';
 import type { MemberClusterState } from '../../federation/propagation/member-operations.ts';
 import type { RenderResult } from '../../federation/propagation/render.ts';
-import { clusterWorkload, type WorkloadKind } from '../../federation/status/workload-kinds.ts';
+import type { WorkloadKind } from '../../apis/workload-types.ts';
+import { clusterWorkload } from '../../federation/status/workload-kinds.ts';
 import { aggregateWorkload } from '../../federation/status/workload-status.ts';
 import type { WorkloadStatus } from '../../apis/types.ts';
 

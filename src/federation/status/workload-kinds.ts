@@ -2,25 +2,8 @@
 // are those of `kubectl rollout status` (and, for Jobs, the Complete/Failed conditions), read from
 // the member object's spec and status. Pure.
 import type { ClusterWorkloadStatus } from '../../apis/types.ts';
+import type { WorkloadKind } from '../../apis/workload-types.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
-
-export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job';
-
-const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = {
-  'apps/Deployment': 'Deployment',
-  'apps/ReplicaSet': 'ReplicaSet',
-  'apps/StatefulSet': 'StatefulSet',
-  'apps/DaemonSet': 'DaemonSet',
-  'batch/Job': 'Job',
-};
-
-/** The workload kind of a target type, or undefined when the type has no workload status. */
-export function workloadKindOf(target: {
-  group?: string | undefined;
-  kind: string;
-}): WorkloadKind | undefined {
-  return WORKLOAD_KINDS[`${target.group ?? ''}/${target.kind}`];
-}
 
 /** Why a placed cluster's workload is not ready. */
 export type ClusterWorkloadReason = 'ClusterNotReady' | 'NotFound' | 'Progressing' | 'JobFailed';

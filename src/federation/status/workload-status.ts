@@ -11,9 +11,7 @@ import type {
   WorkloadStatus,
 } from '../../apis/types.ts';
 import { compareUtf8 } from '../../json/canonical-json.ts';
-import type { WorkloadKind } from './workload-kinds.ts';
-
-export const READY_CONDITION_TYPE = 'Ready';
+import { WORKLOAD_READY_CONDITION_TYPE, type WorkloadKind } from '../../apis/workload-types.ts';
 
 /** `status.workload` from the entries of every placed cluster. */
 export function aggregateWorkload(
@@ -100,12 +98,12 @@ export function applyWorkloadStatus(
   const conditions = status.conditions ?? [];
   status.conditions = conditions;
   const existing = conditions.find(
-    (c): c is WorkloadReadyCondition => c.type === READY_CONDITION_TYPE,
+    (c): c is WorkloadReadyCondition => c.type === WORKLOAD_READY_CONDITION_TYPE,
   );
   const stamp = kubeTime(now);
   if (existing === undefined) {
     conditions.push({
-      type: READY_CONDITION_TYPE,
+      type: WORKLOAD_READY_CONDITION_TYPE,
       ...wanted,
       lastUpdateTime: stamp,
       lastTransitionTime: stamp,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  clusterWorkload,
+  workloadCounting,
   workloadKindOf,
   type WorkloadKind,
-} from '../../../../src/federation/status/workload-kinds.ts';
+} from '../../../../src/apis/workload-types.ts';
+import { clusterWorkload } from '../../../../src/federation/status/workload-kinds.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 
 function obj(
@@ -43,6 +44,11 @@ describe('workloadKindOf', () => {
     assert.equal(workloadKindOf({ kind: 'ConfigMap' }), undefined);
     assert.equal(workloadKindOf({ group: 'extensions', kind: 'Deployment' }), undefined);
     assert.equal(workloadKindOf({ group: 'batch', kind: 'CronJob' }), undefined);
+  });
+  it('counts Jobs by completions and the others by replicas', () => {
+    assert.equal(workloadCounting({ group: 'batch', kind: 'Job' }), 'completions');
+    assert.equal(workloadCounting({ group: 'apps', kind: 'DaemonSet' }), 'replicas');
+    assert.equal(workloadCounting({ kind: 'Service' }), undefined);
   });
 });
 
