@@ -2,7 +2,8 @@
 // use), installs KubeFed with `kubefedctl init`, starts the controller manager, joins all three
 // clusters, federates a namespace with a ConfigMap, Secret, Deployment, Service and
 // ServiceAccount (one per-cluster override), shows the propagation table and the Deployment's 2
-// replicas ready in every cluster (scheduled to the sandbox's simulated nodes), then moves member2
+// replicas ready in every cluster (scheduled to the sandbox's simulated nodes) and in the
+// FederatedDeployment's aggregated status (`kubectl get federateddeployments`), then moves member2
 // out of the namespace's placement and shows the objects leave it. Each step prints the command
 // a user would type.
 import { spawn } from 'node:child_process';
@@ -296,6 +297,36 @@ try {
       await kubectl('--context', cluster, '-n', 'demo', 'get', 'deployments');
     }
     await kubectl('--context', 'member1', '-n', 'demo', 'get', 'pods', '-o', 'wide');
+
+    // The federated Deployment says so itself: its aggregated workload status sums the members'
+    // replicas, and its Ready condition holds once every placed cluster is ready.
+    await waitUntil('the FederatedDeployment web reports Ready', async () => {
+      const ready = await quietly(
+        '--context',
+        'host',
+        '-n',
+        'demo',
+        'get',
+        'federateddeployment',
+        'web',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      );
+      return ready === 'True';
+    });
+    await kubectl('--context', 'host', '-n', 'demo', 'get', 'federateddeployments');
+    await kubectl(
+      '--context',
+      'host',
+      '-n',
+      'demo',
+      'get',
+      'federateddeployment',
+      'web',
+      '-o',
+      'jsonpath={range .status.workload.clusters[*]}{.name}: {.readyReplicas}/{.replicas} ready{"\\n"}{end}',
+    );
+    await kubefedctl('get', 'deployments', 'web', '-n', 'demo', '--host-cluster-context', 'host');
 
     // Placement: take member2 out of the namespace; everything in it leaves member2.
     await kubectl(
