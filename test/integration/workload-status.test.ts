@@ -135,6 +135,9 @@ describe('workload status', { timeout: 10 * 60_000 }, () => {
       await manager.stop();
       await setStatusCollection('deployments.apps', 'Disabled');
       await setStatusCollection('configmaps', 'Disabled');
+      for (const type of ['statefulsets.apps', 'daemonsets.apps']) {
+        await runCli('kubefedctl', ['disable', type, '--delete-crd', ...common]);
+      }
       await unjoinClusters(sandbox, members);
     }
   });
@@ -250,6 +253,77 @@ describe('workload status', { timeout: 10 * 60_000 }, () => {
     });
     assert.deepEqual(status.clusters, [{ name: 'member1' }, { name: 'member2' }]);
     assert.equal(status.workload, undefined);
+  });
+
+  it('reports StatefulSets, DaemonSets and Jobs ready (complete) in every cluster', async () => {
+    for (const type of ['statefulsets.apps', 'daemonsets.apps']) {
+      const enabled = await runCli('kubefedctl', ['enable', type, ...common]);
+      assert.equal(enabled.code, 0, enabled.stderr);
+    }
+    const podTemplate = (app: string, extra: Record<string, unknown> = {}) => ({
+      metadata: { labels: { app } },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [{ name: app, image: 'registry.k8s.io/pause:3.10' }],
+        ...extra,
+      },
+    });
+    const federatedOf = (kind: string, name: string, spec: Record<string, unknown>) => ({
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: `Federated${kind}`,
+      metadata: { name, namespace: ns },
+      spec: { template: { spec }, placement: { clusters: members.map((c) => ({ name: c })) } },
+    });
+    await eventually(async () => {
+      // The new types' sync controllers start once their FTCs are seen: retry until accepted.
+      try {
+        await apply(
+          federatedOf('StatefulSet', 'db', {
+            replicas: 2,
+            serviceName: 'db',
+            selector: { matchLabels: { app: 'db' } },
+            template: podTemplate('db'),
+          }),
+        );
+        await apply(
+          federatedOf('DaemonSet', 'agent', {
+            selector: { matchLabels: { app: 'agent' } },
+            template: podTemplate('agent'),
+          }),
+        );
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
+    await apply(
+      federatedOf('Job', 'once', {
+        completions: 2,
+        template: podTemplate('once', { restartPolicy: 'Never' }),
+      }),
+    );
+    const expected: [string, string, string][] = [
+      ['federatedstatefulset', 'db', '4/4'],
+      // One pod per node: each member has two.
+      ['federateddaemonset', 'agent', '4/4'],
+      ['federatedjob', 'once', '4/4'],
+    ];
+    for (const [resource, name, ready] of expected) {
+      const status = await eventually(async () => {
+        const s = await fedStatus(resource, name);
+        return condition(s, 'Ready')?.status === 'True' ? s : undefined;
+      });
+      assert.equal(status.workload?.ready, ready, resource);
+      assert.equal(status.workload?.readyClusters, '2/2', resource);
+    }
+    const job = await fedStatus('federatedjob', 'once');
+    assert.deepEqual(
+      [job.workload?.completions, job.workload?.succeeded, job.workload?.failed],
+      [4, 4, 0],
+    );
+    for (const resource of ['federatedstatefulset/db', 'federateddaemonset/agent']) {
+      await kubectl(sandbox, ['--context', 'host', '-n', ns, 'delete', resource, '--timeout=90s']);
+    }
   });
 
   it('writes nothing once settled, also when a restarted manager resyncs', async () => {
