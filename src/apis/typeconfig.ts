@@ -4,6 +4,8 @@ import { ResourceScope, pluralName } from './constants.ts';
 import type { FederatedTypeConfig } from './types.ts';
 
 export const NAMESPACES_TYPE_CONFIG = 'namespaces';
+/** The one type the legacy status controller (FederatedServiceStatus) serves. */
+export const SERVICES_TYPE_CONFIG = 'services';
 
 export function applyTypeConfigDefaults(ftc: FederatedTypeConfig): FederatedTypeConfig {
   const result = structuredClone(ftc);

@@ -3,6 +3,7 @@
 // shared context: host clients, the shared host informers and cluster registry, and the leadership
 // term whose signal ends everything the controller does. New controllers (status, scheduling, DNS)
 // are one entry here.
+import { startServiceStatusController } from '../controllers/servicestatus/controller.ts';
 import { startSyncController } from '../controllers/sync/controller.ts';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
@@ -77,6 +78,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         return undefined;
       }
       const limitedScope = config.scope === 'Namespaced';
+      const targetNamespace = limitedScope ? ctx.namespace : undefined;
       const term = { signal: ctx.term.signal, isLeading: () => ctx.term.isLeading() };
       const controller = new TypeConfigController({
         host: ctx.host,
@@ -84,6 +86,8 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         namespace: ctx.namespace,
         signal: ctx.term.signal,
         limitedScope,
+        rawResourceStatusCollection:
+          config.featureGates.get('RawResourceStatusCollection') === true,
         logger: logger.child({ controller: 'federatedtypeconfig' }),
         metrics: ctx.metrics,
         startSyncController: (ftc) =>
@@ -91,7 +95,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             host: ctx.host,
             events: ctx.events,
             kubefedNamespace: ctx.namespace,
-            targetNamespace: limitedScope ? ctx.namespace : undefined,
+            targetNamespace,
             logger,
             metrics: ctx.metrics,
             maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
@@ -104,6 +108,19 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             rawResourceStatusCollection:
               config.featureGates.get('RawResourceStatusCollection') === true,
             statusCollectionWindowMs: ctx.statusCollectionWindowMs,
+          }),
+        startStatusController: (ftc) =>
+          startServiceStatusController(ftc, {
+            host: ctx.host,
+            targetNamespace,
+            logger,
+            metrics: ctx.metrics,
+            maxConcurrentReconciles: config.statusMaxConcurrentReconciles,
+            informers: ctx.informers,
+            clusters: ctx.clusters,
+            term,
+            clusterAvailableDelayMs: config.clusterAvailableDelayMs,
+            clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
           }),
       });
       controller.start();

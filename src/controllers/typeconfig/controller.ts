@@ -1,6 +1,7 @@
 // The FederatedTypeConfig controller (spec §6): watches FTCs in the KubeFed namespace and starts,
 // stops or restarts one sync controller per enabled type while the process runs, so enabling or
-// disabling a type never needs a restart. Its status says whether that sync controller runs.
+// disabling a type never needs a restart; likewise the legacy status controller of `services`
+// (spec §8.1). Its status says whether each of them runs.
 import { isDeepStrictEqual } from 'node:util';
 import { FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
@@ -34,16 +35,31 @@ export interface TypeConfigControllerDeps {
   signal: AbortSignal;
   /** Namespaced control plane: cluster-scoped types are not federated. */
   limitedScope: boolean;
+  /** The RawResourceStatusCollection feature gate: on, it replaces the legacy status controller. */
+  rawResourceStatusCollection: boolean;
   logger: Logger;
   metrics: ControllerMetrics;
   startSyncController: (ftc: FederatedTypeConfig) => Promise<RunningTypeController>;
+  /** Starts the legacy status controller of an FTC with a `statusType` (spec §8.1). */
+  startStatusController: (ftc: FederatedTypeConfig) => RunningTypeController;
+}
+
+interface RunningEntry {
+  /** The FTC generation the controller was built from. */
+  generation: number;
+  controller: RunningTypeController;
 }
 
 export class TypeConfigController {
   readonly #deps: TypeConfigControllerDeps;
   readonly #informer: Informer;
   readonly #worker: ReconcileWorker;
-  readonly #running = new Map<string, { generation: number; controller: RunningTypeController }>();
+  /** Sync controllers by FTC name. */
+  readonly #running = new Map<string, RunningEntry>();
+  /** Status controllers by FTC name. */
+  readonly #statusRunning = new Map<string, RunningEntry>();
+  /** FTC name → the generation whose ignored `statusCollection` was already logged. */
+  readonly #statusCollectionLogged = new Map<string, number>();
   readonly #removeHandler: () => void;
 
   constructor(deps: TypeConfigControllerDeps) {
@@ -77,8 +93,10 @@ export class TypeConfigController {
   async stop(): Promise<void> {
     this.#removeHandler();
     await this.#worker.stop();
-    await Promise.all([...this.#running.values()].map((r) => r.controller.stop()));
+    const running = [...this.#running.values(), ...this.#statusRunning.values()];
     this.#running.clear();
+    this.#statusRunning.clear();
+    await Promise.all(running.map((r) => r.controller.stop()));
   }
 
   #cached(name: string): FederatedTypeConfig | undefined {
@@ -98,6 +116,8 @@ export class TypeConfigController {
     const logger = this.#deps.logger.child({ object: `${this.#deps.namespace}/${name}` });
     if (!cached) {
       await this.#stopSync(name, logger);
+      await this.#stopStatus(name, logger);
+      this.#statusCollectionLogged.delete(name);
       return ReconcileResult.AllOK;
     }
     const ftc = applyTypeConfigDefaults(cached);
@@ -105,10 +125,13 @@ export class TypeConfigController {
       limitedScope: this.#deps.limitedScope,
       namespacesTypeConfigPresent: this.#cached(NAMESPACES_TYPE_CONFIG) !== undefined,
       runningGeneration: this.#running.get(name)?.generation,
+      statusRunningGeneration: this.#statusRunning.get(name)?.generation,
+      rawResourceStatusCollection: this.#deps.rawResourceStatusCollection,
     });
     switch (plan.kind) {
       case 'finalize':
         if (plan.stop) await this.#stopSync(name, logger);
+        if (plan.stopStatus) await this.#stopStatus(name, logger);
         if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
         await this.#setFinalizer(ftc, false, signal);
         return ReconcileResult.AllOK;
@@ -116,6 +139,7 @@ export class TypeConfigController {
         logger.info(
           `Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`,
         );
+        if (plan.statusAction === 'stop') await this.#stopStatus(name, logger);
         await this.#writeStatus(ftc, plan.status, signal);
         return ReconcileResult.AllOK;
       case 'sync': {
@@ -130,6 +154,18 @@ export class TypeConfigController {
             generation,
             controller: await this.#deps.startSyncController(ftc),
           });
+        }
+        if (plan.statusAction === 'stop' || plan.statusAction === 'restart')
+          await this.#stopStatus(name, logger);
+        if (plan.statusAction === 'start' || plan.statusAction === 'restart') {
+          logger.info(`Starting status controller for "${ftc.spec.federatedType.kind}"`);
+          this.#statusRunning.set(name, {
+            generation,
+            controller: this.#deps.startStatusController(ftc),
+          });
+        }
+        if (plan.statusCollectionIgnored !== undefined) {
+          this.#logStatusCollectionIgnored(name, generation, plan.statusCollectionIgnored, logger);
         }
         await this.#writeStatus(ftc, plan.status, signal);
         if (plan.blocked) {
@@ -147,6 +183,26 @@ export class TypeConfigController {
     this.#running.delete(name);
     logger.info('Stopping sync controller');
     await running.controller.stop();
+  }
+
+  async #stopStatus(name: string, logger: Logger): Promise<void> {
+    const running = this.#statusRunning.get(name);
+    if (!running) return;
+    this.#statusRunning.delete(name);
+    logger.info('Stopping status controller');
+    await running.controller.stop();
+  }
+
+  /** Once per FTC generation: every reconcile of the FTC would repeat it. */
+  #logStatusCollectionIgnored(
+    name: string,
+    generation: number,
+    message: string,
+    logger: Logger,
+  ): void {
+    if (this.#statusCollectionLogged.get(name) === generation) return;
+    this.#statusCollectionLogged.set(name, generation);
+    logger.warn(message);
   }
 
   /** Adds or removes the FTC finalizer; true when it changed anything. */

@@ -4,6 +4,7 @@ import { applyTypeConfigDefaults, federatedIsNamespaced } from '../../../src/api
 import type { FederatedTypeConfig } from '../../../src/apis/types.ts';
 import {
   planTypeConfig,
+  statusControllerWanted,
   type TypeConfigSituation,
 } from '../../../src/controllers/typeconfig/plan.ts';
 
@@ -36,6 +37,8 @@ const idle: TypeConfigSituation = {
   limitedScope: false,
   namespacesTypeConfigPresent: true,
   runningGeneration: undefined,
+  statusRunningGeneration: undefined,
+  rawResourceStatusCollection: false,
 };
 
 describe('planTypeConfig (spec §6)', () => {
@@ -44,6 +47,7 @@ describe('planTypeConfig (spec §6)', () => {
     assert.deepEqual(plan, {
       kind: 'sync',
       action: 'start',
+      statusAction: 'none',
       status: {
         observedGeneration: 1,
         propagationController: 'Running',
@@ -112,6 +116,7 @@ describe('planTypeConfig (spec §6)', () => {
     });
     assert.deepEqual(plan, {
       kind: 'skip-cluster-scoped',
+      statusAction: 'none',
       status: {
         observedGeneration: 1,
         propagationController: 'NotRunning',
@@ -126,8 +131,135 @@ describe('planTypeConfig (spec §6)', () => {
     assert.deepEqual(planTypeConfig(deleting, { ...idle, runningGeneration: 1 }), {
       kind: 'finalize',
       stop: true,
+      stopStatus: false,
     });
-    assert.deepEqual(planTypeConfig(deleting, idle), { kind: 'finalize', stop: false });
+    assert.deepEqual(planTypeConfig(deleting, idle), {
+      kind: 'finalize',
+      stop: false,
+      stopStatus: false,
+    });
+    assert.deepEqual(planTypeConfig(deleting, { ...idle, statusRunningGeneration: 1 }), {
+      kind: 'finalize',
+      stop: false,
+      stopStatus: true,
+    });
+  });
+});
+
+describe('planTypeConfig: the legacy status controller (spec §6 steps 3 and 7, §8.1)', () => {
+  const statusType = {
+    group: 'core.kubefed.io',
+    version: 'v1alpha1',
+    kind: 'FederatedServiceStatus',
+    pluralName: 'federatedservicestatuses',
+    scope: 'Namespaced' as const,
+  };
+  const services = (
+    overrides: Partial<FederatedTypeConfig['spec']> = {},
+    generation = 1,
+  ): FederatedTypeConfig =>
+    ftc(
+      'services',
+      'Namespaced',
+      { statusCollection: 'Enabled', statusType, ...overrides },
+      generation,
+    );
+  const noStatusType = ftc('services', 'Namespaced', { statusCollection: 'Enabled' });
+  const sync = (plan: ReturnType<typeof planTypeConfig>) => {
+    assert.equal(plan.kind, 'sync');
+    return plan;
+  };
+
+  it('is wanted only for "services" with statusCollection Enabled and a statusType, gate off', () => {
+    assert.equal(statusControllerWanted(services(), false), true);
+    assert.equal(statusControllerWanted(services(), true), false);
+    assert.equal(statusControllerWanted(services({ statusCollection: 'Disabled' }), false), false);
+    assert.equal(statusControllerWanted(noStatusType, false), false);
+    const configmaps = ftc('configmaps', 'Namespaced', { statusCollection: 'Enabled', statusType });
+    assert.equal(statusControllerWanted(configmaps, false), false);
+  });
+
+  it('starts it beside the sync controller and reports both Running', () => {
+    assert.deepEqual(planTypeConfig(services(), idle), {
+      kind: 'sync',
+      action: 'start',
+      statusAction: 'start',
+      status: {
+        observedGeneration: 1,
+        propagationController: 'Running',
+        statusController: 'Running',
+      },
+    });
+  });
+
+  it('runs it whatever propagation says, and even while the namespaces FTC is missing', () => {
+    const disabled = sync(planTypeConfig(services({ propagation: 'Disabled' }), idle));
+    assert.equal(disabled.action, 'none');
+    assert.equal(disabled.statusAction, 'start');
+    assert.equal(disabled.status.propagationController, 'NotRunning');
+    assert.equal(disabled.status.statusController, 'Running');
+    const blocked = sync(
+      planTypeConfig(services(), { ...idle, namespacesTypeConfigPresent: false }),
+    );
+    assert.ok(blocked.blocked);
+    assert.equal(blocked.statusAction, 'start');
+  });
+
+  it('leaves a running one alone, and rebuilds it from a new generation', () => {
+    const running = { ...idle, runningGeneration: 1, statusRunningGeneration: 1 };
+    assert.equal(sync(planTypeConfig(services(), running)).statusAction, 'none');
+    const changed = sync(planTypeConfig(services({}, 2), running));
+    assert.equal(changed.statusAction, 'restart');
+    assert.equal(changed.status.statusController, 'Running');
+  });
+
+  it('stops it when statusCollection is disabled, the statusType removed or the gate on', () => {
+    const running = { ...idle, runningGeneration: 1, statusRunningGeneration: 1 };
+    for (const [spec, situation] of [
+      [services({ statusCollection: 'Disabled' }), running],
+      [noStatusType, running],
+      [services(), { ...running, rawResourceStatusCollection: true }],
+    ] as const) {
+      const plan = sync(planTypeConfig(spec, situation));
+      assert.equal(plan.statusAction, 'stop');
+      assert.equal(plan.status.statusController, 'NotRunning');
+      assert.equal(plan.action, 'none', 'the sync controller keeps running');
+    }
+  });
+
+  it('stops it for a type skipped by a namespaced control plane', () => {
+    const plan = planTypeConfig(
+      ftc('services', 'Cluster', { statusCollection: 'Enabled', statusType }),
+      {
+        ...idle,
+        limitedScope: true,
+        statusRunningGeneration: 1,
+      },
+    );
+    assert.equal(plan.kind, 'skip-cluster-scoped');
+    assert.equal(plan.statusAction, 'stop');
+    assert.equal(plan.status.statusController, 'NotRunning');
+  });
+
+  it('says when statusCollection: Enabled has no effect with the raw gate off', () => {
+    const deployments = ftc('deployments.apps', 'Namespaced', { statusCollection: 'Enabled' });
+    assert.match(
+      sync(planTypeConfig(deployments, idle)).statusCollectionIgnored ?? '',
+      /"deployments.apps" has no effect without the RawResourceStatusCollection feature gate/,
+    );
+    assert.match(
+      sync(planTypeConfig(noStatusType, idle)).statusCollectionIgnored ?? '',
+      /"services" has no effect without spec.statusType/,
+    );
+    // Served by the status controller, by raw collection, or not asked for: nothing to say.
+    for (const [spec, raw] of [
+      [services(), false],
+      [deployments, true],
+      [ftc('deployments.apps', 'Namespaced'), false],
+    ] as const) {
+      const plan = sync(planTypeConfig(spec, { ...idle, rawResourceStatusCollection: raw }));
+      assert.equal(plan.statusCollectionIgnored, undefined);
+    }
   });
 });
 
