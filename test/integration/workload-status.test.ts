@@ -313,8 +313,11 @@ describe('workload status', { timeout: 10 * 60_000 }, () => {
         const s = await fedStatus(resource, name);
         return condition(s, 'Ready')?.status === 'True' ? s : undefined;
       });
-      assert.equal(status.workload?.ready, ready, resource);
-      assert.equal(status.workload?.readyClusters, '2/2', resource);
+      assert.deepEqual(
+        [status.workload?.ready, status.workload?.readyClusters],
+        [ready, '2/2'],
+        resource,
+      );
     }
     const job = await fedStatus('federatedjob', 'once');
     assert.deepEqual(

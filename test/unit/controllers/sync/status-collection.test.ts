@@ -52,9 +52,10 @@ describe('collectMemberStatus', () => {
     const collection = new StatusCollection({ raw: false, workload: 'Deployment', windowMs: 0 });
     const collected = collectMemberStatus(collection, input());
     const workload = collected.workload?.status;
-    assert.equal(workload?.ready, '1/6');
+    assert.ok(workload);
+    assert.equal(workload.ready, '1/6');
     assert.deepEqual(
-      workload?.clusters.map((c) => `${c.name}:${c.reason ?? 'ready'}:${String(c.replicas)}`),
+      workload.clusters.map((c) => `${c.name}:${c.reason ?? 'ready'}:${String(c.replicas)}`),
       ['a:Progressing:2', 'b:NotFound:2', 'c:ClusterNotReady:2'],
     );
   });
