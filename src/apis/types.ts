@@ -271,41 +271,36 @@ export interface WorkloadReadyCondition {
 }
 
 /**
- * kubefed-ts, additive: one member cluster's workload in `status.workload.clusters[]`. Replica
- * kinds fill the replica counts (DaemonSet: desired/updated/ready/available number scheduled);
- * Job fills completions/succeeded/failed/active.
+ * kubefed-ts, additive: a workload's counts. Replica kinds fill the replica counts (DaemonSet:
+ * desired/updated/ready/available number scheduled); Job fills completions/succeeded/failed/active.
  */
-export interface ClusterWorkloadStatus {
+export interface WorkloadCounts {
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  completions?: number;
+  succeeded?: number;
+  failed?: number;
+  active?: number;
+}
+
+/** kubefed-ts, additive: one member cluster's workload in `status.workload.clusters[]`. */
+export interface ClusterWorkloadStatus extends WorkloadCounts {
   name: string;
   /** Ready (Job: complete) in this cluster. */
   ready: boolean;
   /** Why not ready: `ClusterNotReady`, `NotFound`, `Progressing`, `JobFailed`. */
   reason?: string;
-  replicas?: number;
-  updatedReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  completions?: number;
-  succeeded?: number;
-  failed?: number;
-  active?: number;
   [key: string]: unknown;
 }
 
-/** kubefed-ts, additive: `status.workload`, the aggregate over the clusters the object is placed in. */
-export interface WorkloadStatus {
+/** kubefed-ts, additive: `status.workload`, the aggregate over the clusters the object is placed in (the counts summed). */
+export interface WorkloadStatus extends WorkloadCounts {
   /** `ready/desired` replicas summed over the clusters (Job: `succeeded/completions`); printer column READY (Job: COMPLETIONS). */
   ready: string;
   /** `clusters ready/clusters placed`; printer column CLUSTERS. */
   readyClusters: string;
-  replicas?: number;
-  updatedReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  completions?: number;
-  succeeded?: number;
-  failed?: number;
-  active?: number;
   /** Sorted by name: every placed cluster. */
   clusters: ClusterWorkloadStatus[];
   [key: string]: unknown;

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { ClusterCredentials, createDispatcher, tlsOptionsFor } from './connection.ts';
 import type { ClientCertificate, CredentialOptions, RequestCredentials } from './connection.ts';
 import { Discovery } from './discovery.ts';
-import { ApiError, TransportError, isGone, errorMessage } from './errors.ts';
+import { ApiError, TransportError, WriteFencedError, isGone, errorMessage } from './errors.ts';
 import type { RequestContext } from './errors.ts';
 import type { ClusterConnectionConfig } from './kubeconfig.ts';
 import type { KubeList, Status } from './object.ts';
@@ -51,6 +51,12 @@ export interface KubeClientOptions extends CredentialOptions {
   qps?: number;
   /** Requests allowed at once above `qps` (client-go's burst). Default `ceil(qps)`. */
   burst?: number;
+  /**
+   * Asked right before each write (any verb but GET) goes out, after rate limiting and
+   * credentials: when false the write is not sent and the call throws `WriteFencedError`. A check
+   * before the call is not enough: a process frozen in between would send it on waking.
+   */
+  writeFence?: () => boolean;
 }
 
 export interface CallOptions {
@@ -287,6 +293,9 @@ export class KubeClient {
         const { credentials, dispatcher } = await this.#prepare();
         if (credentials.authorization !== undefined) {
           headers['authorization'] = credentials.authorization;
+        }
+        if (method !== 'GET' && this.#options.writeFence?.() === false) {
+          throw new WriteFencedError(context);
         }
         response = await this.#send({
           url,

@@ -102,6 +102,27 @@ export type TransportErrorKind =
   | 'other';
 
 /**
+ * A write the client's write fence refused: it was not sent. The controller manager fences its
+ * writes with its leadership term, so a process that froze with a write prepared does not send it
+ * once another process may lead.
+ */
+export class WriteFencedError extends Error {
+  override readonly name = 'WriteFencedError';
+  readonly context: RequestContext;
+
+  constructor(context: RequestContext) {
+    super(
+      `${context.cluster}: ${context.verb} ${context.path} not sent: this process no longer leads`,
+    );
+    this.context = context;
+  }
+}
+
+export function isWriteFenced(err: unknown): err is WriteFencedError {
+  return err instanceof WriteFencedError;
+}
+
+/**
  * The request never got a usable HTTP response: network, DNS, TLS, timeout, or a watch stream that
  * was cut or garbled.
  */

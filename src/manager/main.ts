@@ -16,7 +16,7 @@ import { ClusterRegistry } from '../multicluster/cluster-registry.ts';
 import { HostInformers } from '../multicluster/host-informers.ts';
 import { EventSink } from '../runtime/events.ts';
 import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
-import { LeaderElector } from '../runtime/leader-election.ts';
+import { LeaderElector, type LeadershipTerm } from '../runtime/leader-election.ts';
 import { Logger } from '../runtime/logger.ts';
 import {
   MetricsRegistry,
@@ -87,7 +87,17 @@ async function runControllers(
     ...(options.restConfigQps > 0 ? { qps: options.restConfigQps } : {}),
     ...(options.restConfigBurst > 0 ? { burst: options.restConfigBurst } : {}),
   };
-  const host = new KubeClient(connection, { cluster: 'host', userAgent, ...rateLimit });
+  // Writes of the host and member clients are fenced by the leadership term: before the first
+  // term (start-up) they go out; once the term is over, none does, even one prepared before a
+  // freeze that outlasted the term.
+  let term: LeadershipTerm | undefined;
+  const writeFence = (): boolean => term === undefined || term.isLeading();
+  const host = new KubeClient(connection, {
+    cluster: 'host',
+    userAgent,
+    ...rateLimit,
+    writeFence,
+  });
   // Events and the lease get clients (rate limiters, connections) of their own, as client-go's
   // broadcaster and leader election do: a backlog of writes must neither hold up a lease renewal
   // (which would cost the lease) nor be held up by Events.
@@ -111,6 +121,7 @@ async function runControllers(
     observeConnection: (seconds) => {
       metrics.clusterClientConnectionDuration.observe(seconds);
     },
+    writeFence,
   });
   try {
     const config = runtimeConfig(
@@ -166,7 +177,7 @@ async function runControllers(
       identity,
       lease: `${namespace}/kubefed-controller-manager`,
     });
-    const term = await elector.acquire();
+    term = await elector.acquire();
     if (term === undefined) return 0;
     logger.info('promoted as leader', { identity });
     const running: RunningController[] = [];

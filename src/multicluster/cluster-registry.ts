@@ -30,6 +30,8 @@ export interface ClusterRegistryOptions {
   burst?: number;
   /** Called with the time it took to build a client (seconds). */
   observeConnection?: (seconds: number) => void;
+  /** Every member client's write fence (`KubeClientOptions.writeFence`). */
+  writeFence?: () => boolean;
 }
 
 interface Entry {
@@ -194,6 +196,7 @@ export class ClusterRegistry {
       userAgent,
       qps: this.#options.qps ?? 100,
       burst: this.#options.burst ?? 200,
+      ...(this.#options.writeFence === undefined ? {} : { writeFence: this.#options.writeFence }),
     });
     this.#options.observeConnection?.((performance.now() - started) / 1000);
     const entry: Entry = { spec, connection, client, users: 0 };

@@ -8,38 +8,15 @@ import { ResourceScope } from '../../apis/constants.ts';
 import { apiVersionOf, federatedIsNamespaced, targetIsNamespaced } from '../../apis/typeconfig.ts';
 import type { FederatedTypeConfig } from '../../apis/types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
-import type { KubeClient } from '../../kube/client.ts';
 import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
-import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
-import type { HostInformers } from '../../multicluster/host-informers.ts';
-import type { Logger } from '../../runtime/logger.ts';
-import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { RunningTypeController } from '../typeconfig/controller.ts';
+import type { RunningTypeController, TypeControllerDeps } from '../typeconfig/controller.ts';
 import { reconcileServiceStatus, type ServiceStatusContext } from './reconcile.ts';
 
-export interface ServiceStatusControllerDeps {
-  host: KubeClient;
-  /** Namespace the control plane is limited to; all namespaces when undefined. */
-  targetNamespace: string | undefined;
-  logger: Logger;
-  metrics: KubeFedMetrics;
-  /** `statusController.maxConcurrentReconciles` (KubeFed's default is 1). */
-  maxConcurrentReconciles: number;
-  /** The host's shared informers (federated Services, status objects). */
-  informers: HostInformers;
-  /** The member clusters and their clients, shared by all controllers. */
-  clusters: ClusterRegistry;
-  /** The leadership term: its signal ends every reconcile and request. */
-  term: { signal: AbortSignal; isLeading: () => boolean };
-  /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
-  clusterAvailableDelayMs: number;
-  clusterUnavailableDelayMs: number;
-  /** Delay for member events and NeedsRecheck; default 10 s (spec §4.1). */
-  retryDelayMs?: number;
-}
+/** `maxConcurrentReconciles` is `statusController.maxConcurrentReconciles`. */
+export type ServiceStatusControllerDeps = TypeControllerDeps;
 
 /** How often a key waits for caches to sync (NotSynced), as the sync controller's. */
 const NOT_SYNCED_DELAY_MS = 1_000;

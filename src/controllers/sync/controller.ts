@@ -18,15 +18,11 @@ import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { namespacesResource, resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import type { EventSink } from '../../runtime/events.ts';
 import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
-import type { Logger } from '../../runtime/logger.ts';
-import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
-import type { HostInformers } from '../../multicluster/host-informers.ts';
 import { clientMemberWriter } from './member-writer.ts';
 import { errorMessage } from '../../kube/errors.ts';
-import type { RunningTypeController } from '../typeconfig/controller.ts';
+import type { RunningTypeController, TypeControllerDeps } from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
@@ -35,31 +31,13 @@ import { Toggle } from '../../apis/constants.ts';
 import { workloadKindOf } from '../../apis/workload-types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
 
-export interface SyncControllerDeps {
-  host: KubeClient;
+export interface SyncControllerDeps extends TypeControllerDeps {
   /** Where Events go (in the background, through a client of its own). */
   events: EventSink;
   /** The KubeFed system namespace (KubeFedClusters, FTCs, Secrets). */
   kubefedNamespace: string;
-  /** Namespace the control plane is limited to; all namespaces when undefined. */
-  targetNamespace: string | undefined;
-  logger: Logger;
-  metrics: KubeFedMetrics;
-  /** `syncController.maxConcurrentReconciles` (KubeFed's default is 1). */
-  maxConcurrentReconciles: number;
-  /** The host's shared informers (FederatedNamespaces, Namespaces). */
-  informers: HostInformers;
-  /** The member clusters and their clients, shared by all controllers. */
-  clusters: ClusterRegistry;
-  /** The leadership term: its signal ends every reconcile; writers ask it before writing. */
-  term: { signal: AbortSignal; isLeading: () => boolean };
   /** `syncController.adoptResources: Disabled`. */
   skipAdoptingResources: boolean;
-  /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
-  clusterAvailableDelayMs: number;
-  clusterUnavailableDelayMs: number;
-  /** Delay for member events and NeedsRecheck; default 10 s (spec §4.1). */
-  retryDelayMs?: number;
   /** Budget of one pass's member operations; default 30 s. */
   operationTimeoutMs?: number;
   /** The RawResourceStatusCollection feature gate. */

@@ -12,6 +12,7 @@ import {
   isCancelled,
   isNotFound,
   isTimeout,
+  isWriteFenced,
 } from '../../kube/errors.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
 
@@ -68,6 +69,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
       return { ok: true, object: await send(client) };
     } catch (error) {
       const message = errorMessage(error);
+      if (isWriteFenced(error)) return { ok: false, reason: 'NotSent', message };
       if (isCancelled(signal)) return { ok: false, reason: 'Aborted', message };
       if (isNotFound(error)) return { ok: false, reason: 'NotFound', message };
       if (isAlreadyExists(error)) return { ok: false, reason: 'AlreadyExists', message };

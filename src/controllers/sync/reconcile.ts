@@ -61,7 +61,11 @@ export async function reconcileFederatedObject(
   const target = targetNameOf(ctx, key);
   if (isSystemNamespaceTarget(ctx, target)) return ReconcileResult.AllOK;
   const fed = ctx.federated.get(key);
-  if (fed === undefined) return removeOrphanedLabels(ctx, target, signal);
+  if (fed === undefined) {
+    // Nothing left to collect a member's status into.
+    ctx.statusCollection.takeMemberChange(key);
+    return removeOrphanedLabels(ctx, target, signal);
+  }
   // reconcile_federated_resources_duration_seconds: passes over an existing federated object.
   const started = performance.now();
   try {

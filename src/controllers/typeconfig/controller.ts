@@ -14,16 +14,39 @@ import {
 import type { FederatedTypeConfig } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Informer } from '../../kube/informer.ts';
+import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../../multicluster/host-informers.ts';
 import { setFinalizer } from '../finalizers.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import type { ControllerMetrics } from '../../runtime/metrics.ts';
+import type { ControllerMetrics, KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileResult, ReconcileWorker } from '../../runtime/reconcile-worker.ts';
 import { planTypeConfig } from './plan.ts';
 
 /** A started per-type controller. */
 export interface RunningTypeController {
   stop(): Promise<void>;
+}
+
+/** What every per-type controller (sync, FederatedServiceStatus) is built from. */
+export interface TypeControllerDeps {
+  host: KubeClient;
+  /** Namespace the control plane is limited to; all namespaces when undefined. */
+  targetNamespace: string | undefined;
+  logger: Logger;
+  metrics: KubeFedMetrics;
+  /** `syncController` / `statusController` `maxConcurrentReconciles` (KubeFed's default is 1). */
+  maxConcurrentReconciles: number;
+  /** The host's shared informers. */
+  informers: HostInformers;
+  /** The member clusters and their clients, shared by all controllers. */
+  clusters: ClusterRegistry;
+  /** The leadership term: its signal ends every reconcile; writers ask it before writing. */
+  term: { signal: AbortSignal; isLeading: () => boolean };
+  /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
+  clusterAvailableDelayMs: number;
+  clusterUnavailableDelayMs: number;
+  /** Delay for member events and NeedsRecheck; default 10 s (spec §4.1). */
+  retryDelayMs?: number;
 }
 
 export interface TypeConfigControllerDeps {

@@ -1,7 +1,7 @@
 // What one member cluster's workload object says about readiness, per workload kind. The rules
 // are those of `kubectl rollout status` (and, for Jobs, the Complete/Failed conditions), read from
 // the member object's spec and status. Pure.
-import type { ClusterWorkloadStatus } from '../../apis/types.ts';
+import type { ClusterWorkloadStatus, WorkloadCounts } from '../../apis/types.ts';
 import type { WorkloadKind } from '../../apis/workload-types.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 
@@ -35,19 +35,7 @@ export function clusterWorkload(
 
 // --- internals ---------------------------------------------------------------------------------
 
-type Counts = Pick<
-  ClusterWorkloadStatus,
-  | 'replicas'
-  | 'updatedReplicas'
-  | 'readyReplicas'
-  | 'availableReplicas'
-  | 'completions'
-  | 'succeeded'
-  | 'failed'
-  | 'active'
->;
-
-function emptyCounts(kind: WorkloadKind): Counts {
+function emptyCounts(kind: WorkloadKind): WorkloadCounts {
   return kind === 'Job'
     ? { completions: 0, succeeded: 0, failed: 0, active: 0 }
     : { replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0 };
@@ -64,7 +52,7 @@ function count(from: Record<string, unknown>, field: string, fallback = 0): numb
 }
 
 /** Desired and observed counts, in the names `status.workload` uses for every kind. */
-function countsOf(kind: WorkloadKind, obj: KubeObject): Counts {
+function countsOf(kind: WorkloadKind, obj: KubeObject): WorkloadCounts {
   const spec = section(obj, 'spec');
   const status = section(obj, 'status');
   switch (kind) {

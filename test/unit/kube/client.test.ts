@@ -19,6 +19,7 @@ import {
   isInvalid,
   isNotFound,
   isTimeout,
+  isWriteFenced,
 } from '../../../src/kube/errors.ts';
 import type { ResourceRef } from '../../../src/kube/resource.ts';
 import { startServer, statusReply } from './test-server.ts';
@@ -237,6 +238,47 @@ describe('KubeClient transport errors', () => {
         });
       },
     );
+  });
+});
+
+describe('KubeClient write fence', () => {
+  it('refuses every write when closed, right before sending, and lets reads through', async () => {
+    const server = await startServer(() => ({
+      body: { kind: 'ConfigMap', metadata: { name: 'a' } },
+    }));
+    let open = true;
+    const client = new KubeClient(
+      { server: server.url },
+      { cluster: 'member1', writeFence: () => open },
+    );
+    try {
+      const cm = { metadata: { name: 'a', namespace: 'ns' } };
+      await client.create(configmaps, cm, { namespace: 'ns' });
+      assert.equal(server.requests.length, 1);
+      open = false;
+      for (const write of [
+        () => client.create(configmaps, cm, { namespace: 'ns' }),
+        () => client.update(configmaps, cm, { namespace: 'ns' }),
+        () => client.updateStatus(configmaps, cm, { namespace: 'ns' }),
+        () => client.patch(configmaps, 'a', {}, { namespace: 'ns', type: 'merge' }),
+        () => client.delete(configmaps, 'a', { namespace: 'ns' }),
+      ]) {
+        await assert.rejects(write(), (error: unknown) => {
+          assert.ok(isWriteFenced(error));
+          assert.match(
+            error.message,
+            /^member1: (POST|PUT|PATCH|DELETE) \/api\/v1\/namespaces\/ns\/configmaps.* not sent: this process no longer leads$/,
+          );
+          return true;
+        });
+      }
+      assert.equal(server.requests.length, 1);
+      await client.get(configmaps, 'a', { namespace: 'ns' });
+      assert.equal(server.requests.length, 2);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });
 

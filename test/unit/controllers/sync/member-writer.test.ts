@@ -208,6 +208,30 @@ describe('clientMemberWriter over a KubeClient', () => {
       assert.equal(server.requests.length, 0);
     });
 
+    it("answers NotSent when the client's write fence refuses the request", async () => {
+      // The writer asked before the call, the fence asks again right before the request goes out.
+      let fenceOpen = true;
+      const fenced = new KubeClient(
+        { server: server.url },
+        { cluster: 'm1', writeFence: () => fenceOpen },
+      );
+      const fencedWriter = clientMemberWriter({
+        resource: configmaps,
+        client: () => fenced,
+        isLeading: () => true,
+      });
+      try {
+        fenceOpen = false;
+        const result = await fencedWriter.update('m1', desired, live());
+        assert.ok(!result.ok);
+        assert.equal(result.reason, 'NotSent');
+        assert.match(result.message, /PUT .* not sent: this process no longer leads/);
+        assert.equal(server.requests.length, 0);
+      } finally {
+        await fenced.close();
+      }
+    });
+
     it('answers NoClient for a cluster without a client', async () => {
       const result = await writer.create('gone', desired, live());
       assert.deepEqual(result, {
