@@ -7,7 +7,11 @@ import { startServiceStatusController } from '../controllers/servicestatus/contr
 import { startSyncController } from '../controllers/sync/controller.ts';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
-import { federatedTypeConfigsResource } from '../apis/resources.ts';
+import {
+  federatedTypeConfigsResource,
+  replicaSchedulingPreferencesResource,
+} from '../apis/resources.ts';
+import { SchedulingController } from '../controllers/scheduling/controller.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ClusterRegistry } from '../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../multicluster/host-informers.ts';
@@ -30,6 +34,8 @@ export interface SharedContext {
   clusters: ClusterRegistry;
   /** `--status-collection-window`: member status changes of one object within it make one write. */
   statusCollectionWindowMs: number;
+  /** `--pod-unschedulable-threshold`: pods unschedulable this long lower their cluster's capacity. */
+  podUnschedulableThresholdMs: number;
 }
 
 /** The shared context of one leadership term. */
@@ -62,6 +68,41 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         metrics: ctx.metrics,
         events: ctx.events.recorder('kubefedcluster-controller'),
         signal: ctx.term.signal,
+      });
+      controller.start();
+      return controller;
+    },
+  },
+  replicaschedulingpreference: {
+    warm(ctx) {
+      const namespace = ctx.config.scope === 'Namespaced' ? ctx.namespace : undefined;
+      ctx.informers.informer(replicaSchedulingPreferencesResource, namespace);
+      ctx.informers.informer(federatedTypeConfigsResource, ctx.namespace);
+    },
+    start(ctx) {
+      const { config, logger } = ctx;
+      if (config.featureGates.get('SchedulerPreferences') === false) {
+        logger.info(
+          'Feature gate SchedulerPreferences is disabled: ReplicaSchedulingPreferences have no effect',
+        );
+        return undefined;
+      }
+      const controller = new SchedulingController({
+        host: ctx.host,
+        events: ctx.events,
+        kubefedNamespace: ctx.namespace,
+        targetNamespace: config.scope === 'Namespaced' ? ctx.namespace : undefined,
+        logger,
+        metrics: ctx.metrics,
+        // KubeFed's RSP controller has one worker.
+        maxConcurrentReconciles: 1,
+        informers: ctx.informers,
+        clusters: ctx.clusters,
+        term: { signal: ctx.term.signal, isLeading: () => ctx.term.isLeading() },
+        clusterAvailableDelayMs: config.clusterAvailableDelayMs,
+        clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
+        unschedulableThresholdMs: ctx.podUnschedulableThresholdMs,
+        memberEventDelayMs: ctx.statusCollectionWindowMs,
       });
       controller.start();
       return controller;

@@ -146,6 +146,7 @@ async function runControllers(
       informers,
       clusters,
       statusCollectionWindowMs: options.statusCollectionWindowMs,
+      podUnschedulableThresholdMs: options.podUnschedulableThresholdMs,
     };
     // A standby keeps the caches the controllers read in sync, so that it starts warm.
     for (const name of controllers) controllerRegistry[name]?.warm?.(shared);

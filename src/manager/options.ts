@@ -15,6 +15,8 @@ export interface ManagerOptions {
   controllers: string;
   /** Milliseconds: member status changes of one federated object within it make one write. */
   statusCollectionWindowMs: number;
+  /** Milliseconds a pod may stay unschedulable before its cluster counts as short of capacity. */
+  podUnschedulableThresholdMs: number;
   verbosity: number;
   loggingFormat: LogFormat;
   version: boolean;
@@ -37,10 +39,14 @@ Flags:
                              KubeFed's was 100)
   --rest-config-burst N      host client burst (default 2000; KubeFed's was 200)
   --controllers LIST         controllers to run: '*' for all, 'name' to add, '-name' to remove
-                             (default '*'; known: kubefedcluster, federatedtypeconfig)
+                             (default '*'; known: kubefedcluster, replicaschedulingpreference,
+                             federatedtypeconfig)
   --status-collection-window DURATION
                              member status changes of one federated object within this time
                              are collected into one status write (default 1s; 0 for none)
+  --pod-unschedulable-threshold DURATION
+                             a pod unschedulable this long lowers its cluster's capacity for
+                             ReplicaSchedulingPreferences (default 1m0s, KubeFed's)
   --v N                      log verbosity (default 0)
   --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
   --version                  print the version and exit
@@ -65,6 +71,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       'rest-config-burst': { type: 'string', default: '2000' },
       controllers: { type: 'string', default: '*' },
       'status-collection-window': { type: 'string', default: '1s' },
+      'pod-unschedulable-threshold': { type: 'string', default: '1m0s' },
       v: { type: 'string', default: '0' },
       'logging-format': { type: 'string', default: 'json' },
       version: { type: 'boolean', default: false },
@@ -81,6 +88,10 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
     statusCollectionWindowMs: duration(
       '--status-collection-window',
       values['status-collection-window'],
+    ),
+    podUnschedulableThresholdMs: duration(
+      '--pod-unschedulable-threshold',
+      values['pod-unschedulable-threshold'],
     ),
     verbosity: nonNegative('--v', values.v),
     loggingFormat: loggingFormat(values['logging-format']),
