@@ -3,8 +3,9 @@
 // clusters, federates a namespace with a ConfigMap, Secret, Deployment, Service and
 // ServiceAccount (one per-cluster override), shows the propagation table and the Deployment's 2
 // replicas ready in every cluster (scheduled to the sandbox's simulated nodes) and in the
-// FederatedDeployment's aggregated status (`kubectl get federateddeployments`), then moves member2
-// out of the namespace's placement and shows the objects leave it. Each step prints the command
+// FederatedDeployment's aggregated status (`kubectl get federateddeployments`), spreads 8 replicas
+// with a ReplicaSchedulingPreference, then moves member2 out of the namespace's placement and
+// shows the objects leave it and its replicas move to the others. Each step prints the command
 // a user would type.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -57,6 +58,45 @@ function run(
           ),
     );
   });
+}
+
+const replicaSchedulingPreference = `apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata:
+  name: web
+  namespace: demo
+spec:
+  targetKind: FederatedDeployment
+  totalReplicas: 8
+  rebalance: true
+  clusters:
+    member1: {weight: 2}
+    "*": {weight: 1}
+`;
+
+/** The FederatedDeployment web's READY (and CLUSTERS) columns say so, and it is Ready. */
+async function federatedDeploymentReady(
+  quietly: (...args: string[]) => Promise<string>,
+  ready: string,
+  clusters?: string,
+): Promise<boolean> {
+  const out = await quietly(
+    '--context',
+    'host',
+    '-n',
+    'demo',
+    'get',
+    'federateddeployment',
+    'web',
+    '-o',
+    'jsonpath={.status.workload.ready} {.status.workload.readyClusters} {.status.conditions[?(@.type=="Ready")].status}',
+  );
+  const [readyNow, clustersNow, condition] = out.trim().split(' ');
+  return (
+    readyNow === ready &&
+    (clusters === undefined || clustersNow === clusters) &&
+    condition === 'True'
+  );
 }
 
 async function waitUntil(
@@ -328,6 +368,20 @@ try {
     );
     await kubefedctl('get', 'deployments', 'web', '-n', 'demo', '--host-cluster-context', 'host');
 
+    // Replica scheduling: a ReplicaSchedulingPreference spreads 8 replicas, twice as many on
+    // member1 as elsewhere, by writing the FederatedDeployment's placement and replicas overrides.
+    await run(
+      'kubectl --context host -n demo apply -f - (ReplicaSchedulingPreference web: 8 replicas, member1 weight 2, "*" weight 1)',
+      kubectlPath,
+      ['--context', 'host', '-n', 'demo', 'apply', '-f', '-'],
+      replicaSchedulingPreference,
+    );
+    await waitUntil('the FederatedDeployment web runs 8 ready replicas', () =>
+      federatedDeploymentReady(quietly, '8/8'),
+    );
+    await kubectl('--context', 'host', '-n', 'demo', 'get', 'federateddeployments');
+    await kubefedctl('get', 'rsp', 'web', '-n', 'demo', '--host-cluster-context', 'host');
+
     // Placement: take member2 out of the namespace; everything in it leaves member2.
     await kubectl(
       '--context',
@@ -375,6 +429,11 @@ try {
         )) === 'True',
     );
     await kubectl('--context', 'member2', 'get', 'namespace', 'demo', '--ignore-not-found');
+    // The RSP follows: member2's replicas now run on host and member1.
+    await waitUntil('the 8 replicas run on host and member1', () =>
+      federatedDeploymentReady(quietly, '8/8', '2/2'),
+    );
+    await kubectl('--context', 'host', '-n', 'demo', 'get', 'federateddeployments');
     await kubectl('--context', 'member1', '-n', 'demo', 'get', 'configmaps,deployments');
     await kubefedctl('get', 'namespaces', 'demo', '--host-cluster-context', 'host');
   } finally {

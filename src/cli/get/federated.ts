@@ -156,12 +156,7 @@ async function readMemberObject(
 ): Promise<MemberObjectState> {
   let member: KubeClient | undefined;
   try {
-    const config = await loadMemberConnection(host, kubefedNamespace, cluster);
-    member = new KubeClient(config, {
-      cluster: cluster.metadata?.name ?? '',
-      userAgent: kubefedctlUserAgent(),
-      timeoutMs: object.timeoutMs,
-    });
+    member = await openMemberClient(host, cluster, kubefedNamespace, object.timeoutMs);
     const found = await member.get(target, object.name, { namespace: object.namespace });
     return { state: 'found', object: found };
   } catch (err) {
@@ -172,8 +167,26 @@ async function readMemberObject(
   }
 }
 
+/**
+ * A client for one member with the cluster's KubeFed credentials (its token Secret on the host),
+ * as the controllers reach it; each call is bounded by `timeoutMs`. The caller closes it.
+ */
+export async function openMemberClient(
+  host: KubeClient,
+  cluster: KubeFedCluster,
+  kubefedNamespace: string,
+  timeoutMs: number,
+): Promise<KubeClient> {
+  const config = await loadMemberConnection(host, kubefedNamespace, cluster);
+  return new KubeClient(config, {
+    cluster: cluster.metadata?.name ?? '',
+    userAgent: kubefedctlUserAgent(),
+    timeoutMs,
+  });
+}
+
 /** The FederatedNamespace of `namespace`, if the namespace type is enabled and it exists. */
-async function federatedNamespace(
+export async function federatedNamespace(
   host: KubeClient,
   view: FederatedTypeView,
   namespace: string,
@@ -184,7 +197,7 @@ async function federatedNamespace(
 }
 
 /** KubeFedConfig `scope: Namespaced`; a missing config reads as a cluster-wide control plane. */
-async function limitedScope(host: KubeClient, kubefedNamespace: string): Promise<boolean> {
+export async function limitedScope(host: KubeClient, kubefedNamespace: string): Promise<boolean> {
   try {
     const config = await host.get(kubeFedConfigsResource, KUBEFED_CONFIG_NAME, {
       namespace: kubefedNamespace,

@@ -7,7 +7,9 @@ import type { ReplicaSchedulingPreference } from '../../apis/types.ts';
 import {
   computePlacement,
   placementCluster,
+  resourcePlacement,
   type PlacementCluster,
+  type PlacementResult,
 } from '../../federation/propagation/placement.ts';
 import { analyzePods } from '../../federation/scheduling/pod-analysis.ts';
 import { keepUnreachable } from '../../federation/scheduling/placed-replicas.ts';
@@ -105,7 +107,7 @@ export async function reconcileSchedulingPreference(
   if (update.kind === 'changed') {
     const written = await writeFederated(ctx, plugin, applySchedulingUpdate(fed, update), signal);
     if (written !== 'written') return written;
-    const message = describeReplan(fed, scheduled, { plan, capacity, readyClusters, candidates });
+    const message = describeReplan(fed, scheduled, { plan, capacity, readyClusters });
     ctx.logger.info('Rescheduled replicas', { object: key, replicas: message });
     ctx.events.record(rsp, 'Normal', 'Rescheduled', message);
     ctx.events.record(fed, 'Normal', 'Rescheduled', message);
@@ -124,7 +126,11 @@ function pluginSynced(plugin: SchedulingPlugin): boolean {
   );
 }
 
-/** Ready clusters, intersected with the object's cluster selector when the RSP asks for it. */
+/**
+ * The ready clusters the object can run in: those its FederatedNamespace is placed in (kubefed-ts:
+ * KubeFed planned replicas for clusters where the namespace, and so the workload, could not exist,
+ * and they never ran), and with `intersectWithClusterSelector` those its own selector picks.
+ */
 function candidateClusters(
   ctx: SchedulingContext,
   plugin: SchedulingPlugin,
@@ -133,20 +139,33 @@ function candidateClusters(
   registered: readonly PlacementCluster[],
   readyClusters: string[],
 ): string[] | undefined {
-  if (rsp.spec.intersectWithClusterSelector !== true) return readyClusters;
   const namespace = fed.metadata?.namespace ?? '';
-  const placement = computePlacement(
-    fed,
-    registered,
-    plugin.federatedNamespaces.get(`${namespace}/${namespace}`),
-    { targetNamespaced: true, limitedScope: ctx.limitedScope, selectorOnly: true },
-  );
+  const fedNamespace = plugin.federatedNamespaces.get(`${namespace}/${namespace}`);
+  const placement =
+    rsp.spec.intersectWithClusterSelector === true
+      ? computePlacement(fed, registered, fedNamespace, {
+          targetNamespaced: true,
+          limitedScope: ctx.limitedScope,
+          selectorOnly: true,
+        })
+      : namespacePlacement(ctx, fedNamespace, registered);
   if (!placement.ok) {
     ctx.reportOnce(rsp, 'ComputePlacementFailed', placement.error);
     return undefined;
   }
-  const ready = new Set(readyClusters);
-  return placement.clusters.filter((c) => ready.has(c));
+  const allowed = new Set(placement.clusters);
+  return readyClusters.filter((c) => allowed.has(c));
+}
+
+/** Where the object's namespace is: its FederatedNamespace's placement, everywhere in a namespaced control plane. */
+function namespacePlacement(
+  ctx: SchedulingContext,
+  fedNamespace: KubeObject | undefined,
+  registered: readonly PlacementCluster[],
+): PlacementResult {
+  if (fedNamespace !== undefined) return resourcePlacement(fedNamespace, registered);
+  const clusters = ctx.limitedScope ? registered.map((c) => c.name) : [];
+  return { ok: true, clusters, namespaceNotFederated: !ctx.limitedScope };
 }
 
 type ClusterState =

@@ -8,7 +8,6 @@ export interface ReplanFacts {
   /** Clusters known to be short of capacity, and what they can run. */
   capacity: ReadonlyMap<string, number>;
   readyClusters: readonly string[];
-  candidates: readonly string[];
 }
 
 /** `member1 3→5, member2 3→4, member3 3→0 (capacity 0)`, then why. */
