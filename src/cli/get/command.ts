@@ -1,8 +1,15 @@
 // `kubefedctl get clusters [NAME]`: the KubeFedClusters of the host, as kubectl would print them;
-// `kubefedctl get TYPE [NAME]`: federated objects and how they are propagated to the members.
-import { kubeFedClustersResource } from '../../apis/resources.ts';
+// `kubefedctl get TYPE [NAME]`: federated objects and how they are propagated to the members;
+// `kubefedctl get rsp [NAME]`: ReplicaSchedulingPreferences and how they spread the replicas.
+import { parseGoDuration } from '../../apis/duration.ts';
+import {
+  kubeFedClustersResource,
+  replicaSchedulingPreferencesResource,
+} from '../../apis/resources.ts';
 import { NAMESPACES_TYPE_CONFIG } from '../../apis/typeconfig.ts';
+import type { ReplicaSchedulingPreference } from '../../apis/types.ts';
 import { workloadCounting } from '../../apis/workload-types.ts';
+import { UNSCHEDULABLE_THRESHOLD_MS } from '../../federation/scheduling/pod-analysis.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import { UsageError, booleanFlag, stringFlag } from '../command.ts';
 import type { CliIO, CommandDefinition, FlagValues } from '../command.ts';
@@ -18,6 +25,8 @@ import {
 import type { ClusterOutputFormat } from './clusters-table.ts';
 import { readMemberView, resolveFederatedTypeView } from './federated.ts';
 import { renderFederatedList, renderFederatedObject } from './federated-table.ts';
+import { readPreferenceView } from './preference.ts';
+import { renderPreference, renderPreferenceList } from './preference-table.ts';
 
 /** Names `get` accepts for KubeFedClusters (kubectl's plural, singular, short and full names). */
 const CLUSTER_TYPE_NAMES: readonly string[] = [
@@ -28,6 +37,16 @@ const CLUSTER_TYPE_NAMES: readonly string[] = [
   `${kubeFedClustersResource.resource}.${kubeFedClustersResource.group}`,
   ...kubeFedClustersResource.shortNames,
 ];
+
+/** Names `get` accepts for ReplicaSchedulingPreferences. */
+const PREFERENCE_TYPE_NAMES: readonly string[] = [
+  replicaSchedulingPreferencesResource.resource,
+  replicaSchedulingPreferencesResource.kind.toLowerCase(),
+  `${replicaSchedulingPreferencesResource.resource}.${replicaSchedulingPreferencesResource.group}`,
+  ...replicaSchedulingPreferencesResource.shortNames,
+];
+
+const THRESHOLD_FLAG = 'pod-unschedulable-threshold';
 
 const {
   kubeconfig,
@@ -46,8 +65,12 @@ export const getCommand: CommandDefinition = {
     "there (read with the cluster's KubeFed credentials), and for workloads (Deployment, ReplicaSet,\n" +
     'StatefulSet, DaemonSet, Job) how ready they are. TYPE is the target type (configmaps, cm)\n' +
     'or the federated one (federatedconfigmaps, fcm). Without NAME, list the federated objects.\n' +
+    'get rsp NAME: show a ReplicaSchedulingPreference and, for each cluster, the preference that\n' +
+    'applies (WEIGHT, MIN, MAX), the replicas the scheduler wrote for it (PLANNED), what the member\n' +
+    'workload runs (REPLICAS: ready/desired), the capacity its unschedulable pods leave\n' +
+    '(CAPACITY) and WHY the cluster has that number. Without NAME, list the preferences.\n' +
     'With -o the objects are printed as yaml, json or names.',
-  usage: '(clusters | TYPE) [NAME] [flags]',
+  usage: '(clusters | rsp | TYPE) [NAME] [flags]',
   positionals: { min: 1, max: 2 },
   flags: {
     ...(kubeconfig ? { kubeconfig } : {}),
@@ -63,7 +86,13 @@ export const getCommand: CommandDefinition = {
     'all-namespaces': {
       type: 'boolean',
       short: 'A',
-      description: 'Without NAME: list federated objects of every namespace',
+      description: 'Without NAME: list the objects of every namespace',
+    },
+    [THRESHOLD_FLAG]: {
+      type: 'string',
+      valueName: 'DURATION',
+      description:
+        "get rsp: pods unschedulable this long lower a cluster's capacity; give the manager's value (default 1m0s)",
     },
   },
   examples: [
@@ -71,9 +100,17 @@ export const getCommand: CommandDefinition = {
     'kubefedctl get kubefedclusters member1 -o yaml',
     'kubefedctl get configmaps web-config -n web',
     'kubefedctl get fdeploy -A',
+    'kubefedctl get rsp web -n shop',
   ],
   async run({ flags, positionals, io }) {
     const [type = '', name] = positionals;
+    if (PREFERENCE_TYPE_NAMES.includes(type.toLowerCase())) {
+      await getPreferences(flags, name, io);
+      return;
+    }
+    if (stringFlag(flags, THRESHOLD_FLAG) !== undefined) {
+      throw new UsageError(`--${THRESHOLD_FLAG} applies to 'get rsp' only`);
+    }
     if (!CLUSTER_TYPE_NAMES.includes(type.toLowerCase())) {
       await getFederated(flags, type, name, io);
       return;
@@ -178,4 +215,76 @@ async function getFederated(
   } finally {
     await client.close();
   }
+}
+
+/** `get rsp [NAME]`: the ReplicaSchedulingPreferences of a namespace, or one and its clusters. */
+async function getPreferences(
+  flags: FlagValues,
+  name: string | undefined,
+  io: CliIO,
+): Promise<void> {
+  const format = parseOutput(stringFlag(flags, 'output'));
+  const allNamespaces = booleanFlag(flags, 'all-namespaces');
+  if (allNamespaces && name !== undefined) {
+    throw new UsageError('--all-namespaces lists objects; it cannot be combined with a NAME');
+  }
+  const thresholdMs = unschedulableThreshold(stringFlag(flags, THRESHOLD_FLAG));
+  const kfns = kubefedNamespace(flags);
+  const ref = replicaSchedulingPreferencesResource;
+  const prefix = `${ref.kind.toLowerCase()}.${ref.group}`;
+  const client = hostClusterClient(flags, io);
+  try {
+    const namespace = allNamespaces ? undefined : targetNamespace(flags, io);
+    if (name === undefined) {
+      let preferences;
+      try {
+        preferences = (await client.list(ref, { namespace })).items;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        throw new Error(
+          `host cluster "${client.cluster}" does not serve ReplicaSchedulingPreferences: is KubeFed installed? ` +
+            "Install it with 'kubefedctl init'",
+          { cause: err },
+        );
+      }
+      if (format !== 'table') io.stdout(renderAsKubectl(preferences, format, false, prefix));
+      else if (preferences.length === 0) {
+        io.stderr(
+          namespace === undefined
+            ? 'No resources found\n'
+            : `No resources found in ${namespace} namespace.\n`,
+        );
+      } else io.stdout(renderPreferenceList(preferences, new Date(), allNamespaces));
+      return;
+    }
+    const rsp = (await getFromHost(client, ref, {
+      kind: ref.kind,
+      name,
+      namespace,
+    })) as ReplicaSchedulingPreference;
+    if (format !== 'table') {
+      io.stdout(renderAsKubectl([rsp], format, true, prefix));
+      return;
+    }
+    const { view, warnings } = await readPreferenceView(client, rsp, kfns, { thresholdMs });
+    for (const warning of warnings) io.stderr(`Warning: ${warning}\n`);
+    io.stdout(renderPreference(view, new Date()));
+  } finally {
+    await client.close();
+  }
+}
+
+function unschedulableThreshold(value: string | undefined): number {
+  if (value === undefined) return UNSCHEDULABLE_THRESHOLD_MS;
+  let ms: number;
+  try {
+    ms = parseGoDuration(value);
+  } catch (err) {
+    throw new UsageError(
+      `invalid --${THRESHOLD_FLAG} "${value}": use a duration such as 60s or 1m30s`,
+      { cause: err },
+    );
+  }
+  if (ms < 0) throw new UsageError(`invalid --${THRESHOLD_FLAG} "${value}": must not be negative`);
+  return ms;
 }

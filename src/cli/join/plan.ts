@@ -18,6 +18,7 @@ import {
   secretsResource,
   serviceAccountsResource,
 } from '../../kube/resource.ts';
+import { SCHEDULED_TYPE_CONFIGS } from '../../federation/scheduling/schedule.ts';
 import { jsonEqual } from '../../json/json-patch.ts';
 import { isJsonObject, type KubeObject } from '../../json/object.ts';
 import { isDns1123Subdomain } from '../names.ts';
@@ -130,9 +131,6 @@ export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] 
   return types;
 }
 
-/** FTC names whose member pods the ReplicaSchedulingPreference controller reads (spec §9.1). */
-const SCHEDULED_TYPES = new Set(['deployments.apps', 'replicasets.apps']);
-
 export interface LeastPrivilegeRules {
   /** The rules of the ClusterRole (Cluster scope) or the Role in KFNS (Namespaced scope). */
   rules: PolicyRule[];
@@ -161,7 +159,8 @@ export function leastPrivilegeRules(
       if (qualified !== 'namespaces') skipped.add(qualified);
       continue;
     }
-    if (SCHEDULED_TYPES.has(qualified)) readsPods = true;
+    // The RSP controller lists the member pods of the types it schedules (spec §9.1).
+    if (SCHEDULED_TYPE_CONFIGS.has(qualified)) readsPods = true;
     const resources = byGroup.get(type.group) ?? new Set<string>();
     resources.add(type.pluralName);
     byGroup.set(type.group, resources);

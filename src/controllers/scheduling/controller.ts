@@ -24,12 +24,7 @@ import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
 import type { TypeControllerDeps } from '../typeconfig/controller.ts';
 import type { SchedulingContext, SchedulingPlugin } from './context.ts';
 import { reconcileSchedulingPreference } from './reconcile.ts';
-
-/** The FTCs whose federated kinds an RSP can schedule (spec §9.1), and those kinds. */
-const SCHEDULED_TYPE_CONFIGS: ReadonlyMap<string, string> = new Map([
-  ['deployments.apps', 'FederatedDeployment'],
-  ['replicasets.apps', 'FederatedReplicaSet'],
-]);
+import { SCHEDULED_TYPE_CONFIGS } from '../../federation/scheduling/schedule.ts';
 
 export interface SchedulingControllerDeps extends TypeControllerDeps {
   events: EventSink;

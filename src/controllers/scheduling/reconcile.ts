@@ -4,26 +4,19 @@
 // placement and `/spec/replicas` overrides written onto the federated object. The pure core
 // (src/federation/scheduling/) decides; this reads and writes.
 import type { ReplicaSchedulingPreference } from '../../apis/types.ts';
-import {
-  computePlacement,
-  placementCluster,
-  resourcePlacement,
-  type PlacementCluster,
-  type PlacementResult,
-} from '../../federation/propagation/placement.ts';
+import { placementCluster } from '../../federation/propagation/placement.ts';
 import { analyzePods } from '../../federation/scheduling/pod-analysis.ts';
-import { keepUnreachable } from '../../federation/scheduling/placed-replicas.ts';
-import { planReplicas } from '../../federation/scheduling/planner.ts';
-import { handOverReady, type ClusterReplicas } from '../../federation/scheduling/ready-handover.ts';
 import {
   memberReplicaState,
   replicaStateFromPods,
 } from '../../federation/scheduling/replica-state.ts';
 import {
-  applySchedulingUpdate,
-  scheduledReplicas,
-  schedulingUpdate,
-} from '../../federation/scheduling/write-back.ts';
+  allowedClusters,
+  plannerInputs,
+  scheduleReplicas,
+  type ClusterWorkload,
+} from '../../federation/scheduling/schedule.ts';
+import { applySchedulingUpdate, schedulingUpdate } from '../../federation/scheduling/write-back.ts';
 import { compareUtf8 } from '../../json/canonical-json.ts';
 import type { KubeObject } from '../../json/object.ts';
 import { errorMessage, isConflict, isNotFound } from '../../kube/errors.ts';
@@ -68,14 +61,23 @@ export async function reconcileSchedulingPreference(
   const fed = plugin.federated.get(key);
   if (fed === undefined) return ReconcileResult.AllOK;
 
-  const candidates = candidateClusters(ctx, plugin, rsp, fed, registered, readyClusters);
-  if (candidates === undefined) return ReconcileResult.Error;
+  const namespace = fed.metadata?.namespace ?? '';
+  const allowed = allowedClusters(
+    rsp.spec,
+    fed,
+    registered,
+    plugin.federatedNamespaces.get(`${namespace}/${namespace}`),
+    ctx.limitedScope,
+  );
+  if (!allowed.ok) {
+    ctx.reportOnce(rsp, 'ComputePlacementFailed', allowed.error);
+    return ReconcileResult.AllOK;
+  }
+  const candidates = readyClusters.filter((c) => allowed.clusters.includes(c));
   if (candidates.length === 0) return ReconcileResult.AllOK;
 
   const now = ctx.now();
-  const current = new Map<string, number>();
-  const capacity = new Map<string, number>();
-  const replicas = new Map<string, ClusterReplicas>();
+  const workloads = new Map<string, ClusterWorkload>();
   let recheckAt = Infinity;
   for (const cluster of candidates) {
     const state = await clusterState(ctx, plugin, cluster, key, now, signal);
@@ -87,17 +89,21 @@ export async function reconcileSchedulingPreference(
       return ReconcileResult.Error;
     }
     if (state.absent) continue;
-    current.set(cluster, state.current);
-    if (state.capacity !== undefined) capacity.set(cluster, state.capacity);
-    replicas.set(cluster, { replicas: state.replicas, ready: state.current });
+    workloads.set(cluster, {
+      replicas: state.replicas,
+      ready: state.current,
+      capacity: state.capacity,
+    });
     recheckAt = Math.min(recheckAt, state.recheckAt ?? Infinity);
   }
 
-  const plan = planReplicas(rsp.spec, candidates, current, capacity, key);
-  const scheduled = keepUnreachable(
+  const { plan, scheduled } = scheduleReplicas(
+    rsp.spec,
     fed,
-    handOverReady(scheduledReplicas(plan), replicas, rsp.spec.totalReplicas),
+    candidates,
+    workloads,
     registered.filter((c) => c.ready !== true),
+    key,
   );
   const update = schedulingUpdate(fed, scheduled);
   if (update.kind === 'invalid') {
@@ -107,6 +113,7 @@ export async function reconcileSchedulingPreference(
   if (update.kind === 'changed') {
     const written = await writeFederated(ctx, plugin, applySchedulingUpdate(fed, update), signal);
     if (written !== 'written') return written;
+    const { capacity } = plannerInputs(workloads);
     const message = describeReplan(fed, scheduled, { plan, capacity, readyClusters });
     ctx.logger.info('Rescheduled replicas', { object: key, replicas: message });
     ctx.events.record(rsp, 'Normal', 'Rescheduled', message);
@@ -124,48 +131,6 @@ function pluginSynced(plugin: SchedulingPlugin): boolean {
     plugin.members.hasSynced() &&
     plugin.members.pendingClusters().length === 0
   );
-}
-
-/**
- * The ready clusters the object can run in: those its FederatedNamespace is placed in (kubefed-ts:
- * KubeFed planned replicas for clusters where the namespace, and so the workload, could not exist,
- * and they never ran), and with `intersectWithClusterSelector` those its own selector picks.
- */
-function candidateClusters(
-  ctx: SchedulingContext,
-  plugin: SchedulingPlugin,
-  rsp: ReplicaSchedulingPreference,
-  fed: KubeObject,
-  registered: readonly PlacementCluster[],
-  readyClusters: string[],
-): string[] | undefined {
-  const namespace = fed.metadata?.namespace ?? '';
-  const fedNamespace = plugin.federatedNamespaces.get(`${namespace}/${namespace}`);
-  const placement =
-    rsp.spec.intersectWithClusterSelector === true
-      ? computePlacement(fed, registered, fedNamespace, {
-          targetNamespaced: true,
-          limitedScope: ctx.limitedScope,
-          selectorOnly: true,
-        })
-      : namespacePlacement(ctx, fedNamespace, registered);
-  if (!placement.ok) {
-    ctx.reportOnce(rsp, 'ComputePlacementFailed', placement.error);
-    return undefined;
-  }
-  const allowed = new Set(placement.clusters);
-  return readyClusters.filter((c) => allowed.has(c));
-}
-
-/** Where the object's namespace is: its FederatedNamespace's placement, everywhere in a namespaced control plane. */
-function namespacePlacement(
-  ctx: SchedulingContext,
-  fedNamespace: KubeObject | undefined,
-  registered: readonly PlacementCluster[],
-): PlacementResult {
-  if (fedNamespace !== undefined) return resourcePlacement(fedNamespace, registered);
-  const clusters = ctx.limitedScope ? registered.map((c) => c.name) : [];
-  return { ok: true, clusters, namespaceNotFederated: !ctx.limitedScope };
 }
 
 type ClusterState =

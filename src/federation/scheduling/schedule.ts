@@ -16,6 +16,15 @@ import { planReplicas, type ReplicaPlan } from './planner.ts';
 import { handOverReady, type ClusterReplicas } from './ready-handover.ts';
 import { scheduledReplicas } from './write-back.ts';
 
+/**
+ * The FederatedTypeConfigs whose federated kinds an RSP can schedule (spec §9.1), by FTC name;
+ * `spec.targetKind` names the kind.
+ */
+export const SCHEDULED_TYPE_CONFIGS: ReadonlyMap<string, string> = new Map([
+  ['deployments.apps', 'FederatedDeployment'],
+  ['replicasets.apps', 'FederatedReplicaSet'],
+]);
+
 /** Where the object's namespace is: its FederatedNamespace's placement, everywhere in a namespaced control plane. */
 export function namespacePlacement(
   fedNamespace: KubeObject | undefined,
@@ -74,12 +83,7 @@ export function scheduleReplicas(
   unreachable: readonly PlacementCluster[],
   key: string,
 ): Schedule {
-  const current = new Map<string, number>();
-  const capacity = new Map<string, number>();
-  for (const [cluster, workload] of workloads) {
-    current.set(cluster, workload.ready);
-    if (workload.capacity !== undefined) capacity.set(cluster, workload.capacity);
-  }
+  const { current, capacity } = plannerInputs(workloads);
   const plan = planReplicas(spec, candidates, current, capacity, key);
   const scheduled = keepUnreachable(
     fed,
@@ -87,4 +91,18 @@ export function scheduleReplicas(
     unreachable,
   );
   return { plan, scheduled };
+}
+
+/** The planner's `current` (ready replicas) and `capacity` maps from the member workloads. */
+export function plannerInputs(workloads: ReadonlyMap<string, ClusterWorkload>): {
+  current: Map<string, number>;
+  capacity: Map<string, number>;
+} {
+  const current = new Map<string, number>();
+  const capacity = new Map<string, number>();
+  for (const [cluster, workload] of workloads) {
+    current.set(cluster, workload.ready);
+    if (workload.capacity !== undefined) capacity.set(cluster, workload.capacity);
+  }
+  return { current, capacity };
 }
