@@ -211,9 +211,10 @@ describe('replica scheduling preferences', { timeout: 12 * 60_000 }, () => {
         ? true
         : undefined;
     });
+    // Timed from the stop command: the apiserver goes down while it runs.
+    const stoppedAt = Date.now();
     const stopped = await runCli('kubefed-sandbox', ['stop', 'member2', '--dir', sandbox.dir]);
     assert.equal(stopped.code, 0, stopped.stderr);
-    const stoppedAt = Date.now();
     const others = ['host', 'member1'];
     await eventually(async () => {
       const now = await memberReplicas('web', others);
