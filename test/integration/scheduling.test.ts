@@ -237,9 +237,42 @@ describe('replica scheduling preferences', { timeout: 12 * 60_000 }, () => {
         : undefined;
     }, 120_000);
     t.diagnostic(
-      `9 replicas ready on host and member1 ${String(failoverMs)} ms after member2 stopped`,
+      `9 replicas ready on host and member1 ${String(failoverMs)} ms after member2 was told to stop`,
     );
     assert.ok(lowest >= 9, `the ready total fell to ${String(lowest)} while member2 came back`);
     assert.ok(failoverMs < 60_000, `failover took ${String(failoverMs)} ms`);
+  });
+
+  it('without rebalance leaves running replicas where they are, and spreads only new ones', async () => {
+    await apply(
+      preference('web', {
+        totalReplicas: 12,
+        rebalance: false,
+        clusters: { member1: { weight: 2 }, '*': { weight: 1 } },
+      }),
+    );
+    // 3 + 3 + 3 keep running; the 3 new ones go to member1, the heaviest.
+    await eventually(async () => {
+      const now = await memberReplicas('web');
+      return JSON.stringify(spec(now)) === JSON.stringify({ host: 3, member1: 6, member2: 3 }) &&
+        allReady(now)
+        ? true
+        : undefined;
+    });
+  });
+
+  it('leaves the last distribution in place when the RSP is deleted, as KubeFed', async () => {
+    const before = await memberReplicas('web');
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'delete',
+      'replicaschedulingpreference',
+      'web',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.deepEqual(spec(await memberReplicas('web')), spec(before));
   });
 });
