@@ -5,6 +5,9 @@
 // subresource) or deletes them. They play what a kubelet would do, at once:
 //   node-ready     a new node (Ready not True): kubelet-like conditions, Ready=True
 //   pod-running    a pod bound to one of our nodes and not started: Running, Ready, an IP
+//   pod-ready      a running pod marked not Ready (kube-controller-manager does that to every pod
+//                  of a node it lost touch with): Ready again, as its kubelet would report once
+//                  back, so workloads recover after `kubefed-sandbox stop`/`start`
 //   job-pod-done   a running pod of a Job: Succeeded, as if its containers exited 0
 //   pod-gone       a pod being deleted: removed at once (a kubelet would stop it first)
 // There is no node heartbeat stage: kwok renews each node's Lease instead, which is what keeps a
@@ -107,6 +110,13 @@ initContainerStatuses:
 {{ end }}
 `;
 
+const podReadyAgain = `{{ $now := Now }}
+conditions:
+- type: Ready
+  status: "True"
+  lastTransitionTime: {{ $now | Quote }}
+`;
+
 const jobPodDone = `{{ $now := Now }}
 {{ $started := or .status.startTime $now }}
 phase: Succeeded
@@ -150,6 +160,20 @@ export function kwokStages(): Record<string, unknown>[] {
     stage('pod-running', 'Pod', [notDeleting, { key: '.status.podIP', operator: 'DoesNotExist' }], {
       statusTemplate: podRunning,
     }),
+    stage(
+      'pod-ready',
+      'Pod',
+      [
+        notDeleting,
+        { key: '.status.phase', operator: 'In', values: ['Running'] },
+        {
+          key: '.status.conditions.[] | select(.type == "Ready") | .status',
+          operator: 'NotIn',
+          values: ['True'],
+        },
+      ],
+      { statusTemplate: podReadyAgain },
+    ),
     stage(
       'job-pod-done',
       'Pod',

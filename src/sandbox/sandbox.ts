@@ -237,6 +237,16 @@ export async function startCluster(opts: {
   cluster.apiserver = launch(command, args, log);
   writeState(paths.state, state);
   await waitForApiserver(paths, cluster);
+  // After a long outage kube-controller-manager's caches may not catch up (its ReplicaSet
+  // controller then refuses every sync: "read version ... is not as new as written version"),
+  // and Deployments stay 0 ready with their pods Running. It starts afresh with its apiserver,
+  // as on a control-plane node that rebooted.
+  const kcm = cluster.controllerManager;
+  if (kcm !== undefined) {
+    await stopProcess(kcm.pid);
+    cluster.controllerManager = launch(kcm.command, kcm.args, kcm.log, kcm.env);
+    writeState(paths.state, state);
+  }
   opts.print(`${cluster.name}: kube-apiserver started again on ${cluster.server}`);
 }
 

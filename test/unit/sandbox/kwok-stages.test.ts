@@ -26,12 +26,25 @@ describe('kwok stages', () => {
     assert.deepEqual(stages, kwokStages());
     assert.deepEqual(
       stages.map((s) => [s.apiVersion, s.kind, s.metadata.name]),
-      ['node-ready', 'pod-running', 'job-pod-done', 'pod-gone'].map((name) => [
+      ['node-ready', 'pod-running', 'pod-ready', 'job-pod-done', 'pod-gone'].map((name) => [
         'kwok.x-k8s.io/v1alpha1',
         'Stage',
         name,
       ]),
     );
+  });
+
+  it('makes a running pod Ready again once something marked it not Ready', () => {
+    const stage = named('pod-ready');
+    assert.deepEqual(
+      stage.spec.selector.matchExpressions.map((e) => [e.key, e.operator, e.values]),
+      [
+        ['.metadata.deletionTimestamp', 'DoesNotExist', undefined],
+        ['.status.phase', 'In', ['Running']],
+        ['.status.conditions.[] | select(.type == "Ready") | .status', 'NotIn', ['True']],
+      ],
+    );
+    assert.match(stage.spec.next.statusTemplate ?? '', /- type: Ready\n {2}status: "True"/);
   });
 
   it('makes new nodes Ready', () => {
