@@ -25,6 +25,7 @@ import type { TypeControllerDeps } from '../typeconfig/controller.ts';
 import type { SchedulingContext, SchedulingPlugin } from './context.ts';
 import { reconcileSchedulingPreference } from './reconcile.ts';
 import { SCHEDULED_TYPE_CONFIGS } from '../../federation/scheduling/schedule.ts';
+import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
 
 export interface SchedulingControllerDeps extends TypeControllerDeps {
   events: EventSink;
@@ -180,7 +181,11 @@ export class SchedulingController {
     const informer = deps.informers.informer(federatedResource, deps.targetNamespace);
     const removeHandlers = informer.addEventHandler({
       onAdd: enqueue,
-      onUpdate: (_old, obj) => enqueue(obj),
+      // Not for its status: the sync controller writes it as the members roll out, and the member
+      // workloads' own events already bring those changes here.
+      onUpdate: (old, obj) => {
+        if (updateNeedsSync(old, obj)) enqueue(obj);
+      },
       onDelete: enqueue,
     });
     const members = new FederatedInformer({
