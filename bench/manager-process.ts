@@ -1,5 +1,5 @@
 // kubefed-controller-manager as a separate process, started the way a user runs it, plus what
-// the benchmark samples from it: CPU time and resident memory from /proc/<pid>.
+// the benchmark samples from it: CPU time and resident memory from /proc/<pid>, and its metrics.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +14,14 @@ export interface ManagerProcess {
   /** Resolves with performance.now() when stderr first contains `text`. */
   waitForLog(text: string, timeoutMs?: number): Promise<number>;
   stderr(): string;
-  /** Calls `fn` once the process has exited (at once if it has). */
-  onExit(fn: () => void): void;
+  /** Calls `fn` once the process has exited (at once if it has); `asked`: after `stop()`. */
+  onExit(fn: (asked: boolean) => void): void;
   /** user + system CPU seconds so far. */
   cpuSeconds(): number;
   /** VmHWM and VmRSS in MiB. */
   memory(): { hwmMb: number; rssMb: number };
+  /** Its own `GET /metrics` (Prometheus text). */
+  scrapeMetrics(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startManager(opts: {
   if (pid === undefined) throw new Error('kubefed-controller-manager did not start');
   let stderr = '';
   let exitCode: number | null | undefined;
+  let stopAsked = false;
   const listeners = new Set<() => void>();
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
@@ -75,7 +78,7 @@ export async function startManager(opts: {
     spawnedAt,
     stderr: () => stderr,
     onExit(fn) {
-      void exited.then(fn);
+      void exited.then(() => fn(stopAsked));
     },
     waitForLog(text, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
@@ -119,7 +122,13 @@ export async function startManager(opts: {
       }
       return lastMem;
     },
+    async scrapeMetrics() {
+      const res = await fetch(`http://127.0.0.1:${String(metricsPort)}/metrics`);
+      if (!res.ok) throw new Error(`controller manager /metrics: HTTP ${String(res.status)}`);
+      return res.text();
+    },
     async stop() {
+      stopAsked = true;
       if (exitCode === undefined) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;

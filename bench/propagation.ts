@@ -1,7 +1,8 @@
 // The propagation benchmark (`npm run bench [-- --quick | --objects N --members M]`): on a fresh
 // sandbox of its own (host + M members) with kubefed-controller-manager as a separate process,
 // it measures in one run the raw write limit of the members, cold propagation, steady-state
-// latency, updates, the no-op resync, deletion and the controller's cost. See docs/performance.md.
+// latency, updates, the no-op resync, deletion, the controller's cost, and the workload status of
+// FederatedDeployments (bench/workload-status.ts). See docs/performance.md.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,7 +22,10 @@ import { startManager, type ManagerProcess } from './manager-process.ts';
 import { writeLikeTheController } from './host-writes.ts';
 import { pool } from './pool.ts';
 import { cpuByRole, cpuDelta, workCpu, type CpuByRole } from './process-cpu.ts';
+import { round, spread } from './stats.ts';
 import { configMapsResource, memberMismatches, MemberTracker } from './tracker.ts';
+import { waitUntil } from './wait.ts';
+import { workloadStatusPhase } from './workload-status.ts';
 import { EXCLUDED_RESOURCES, deltas, readAll, sumCounted, type WriteDelta } from './writes.ts';
 import type { KubeObject } from '../src/json/object.ts';
 
@@ -57,6 +61,8 @@ const { values: flags } = parseArgs({
     'steady-seconds': { type: 'string' },
     'noop-seconds': { type: 'string' },
     unmanaged: { type: 'string', default: '10000' },
+    workloads: { type: 'string' },
+    'churn-seconds': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     // Diagnostic: the manager's host client QPS (--rest-config-qps; burst twice that). Unset:
     // the manager's default (1000 QPS / 2000 burst), which is what the published figures use.
@@ -76,7 +82,21 @@ const RATE = Number(flags.rate);
 const STEADY_S = Number(flags['steady-seconds'] ?? (quick ? 10 : 30));
 const NOOP_S = Number(flags['noop-seconds'] ?? (quick ? 20 : 60));
 const UNMANAGED = Number(flags.unmanaged);
-for (const [name, v] of Object.entries({ N, M, RATE, STEADY_S, NOOP_S, UNMANAGED })) {
+const WORKLOADS = Number(flags.workloads ?? (quick ? 20 : 50));
+const CHURN_S = Number(flags['churn-seconds'] ?? (quick ? 20 : 60));
+// The manager's --status-collection-window, its default, passed explicitly: the bound on status
+// writes the workload phase reports is computed from it.
+const STATUS_WINDOW_MS = 1000;
+for (const [name, v] of Object.entries({
+  N,
+  M,
+  RATE,
+  STEADY_S,
+  NOOP_S,
+  UNMANAGED,
+  WORKLOADS,
+  CHURN_S,
+})) {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`invalid ${name}: ${String(v)}`);
 }
 
@@ -129,18 +149,6 @@ async function cli(args: string[]): Promise<void> {
   }
 }
 
-async function waitUntil(
-  what: string,
-  cond: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
 function propagated(fed: KubeObject): boolean {
   const status = fed['status'] as
     | {
@@ -172,13 +180,6 @@ function busySince(since: { busy: number; total: number }): number {
   return round((now.busy - since.busy) / Math.max(1, now.total - since.total), 2);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
-
 function describeWrites(d: Map<string, WriteDelta>): Record<string, Record<string, number>> {
   return Object.fromEntries([...d].map(([c, w]) => [c, w.byKey]));
 }
@@ -188,12 +189,15 @@ function describeReads(d: Map<string, WriteDelta>): Record<string, Record<string
 }
 
 let cleanup: (() => Promise<void>) | undefined;
+let cleaning: Promise<void> | undefined;
+/** Stops the manager and the sandbox, once, whichever path asks first. */
+const cleanUp = (): Promise<void> => (cleaning ??= cleanup?.() ?? Promise.resolve());
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     interrupted = true;
     print(`${signal}: stopping the controller manager and the sandbox`);
-    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
   });
 }
 
@@ -273,13 +277,24 @@ async function main(): Promise<Record<string, unknown>> {
       hostQps === undefined
         ? []
         : [`--rest-config-qps=${hostQps}`, `--rest-config-burst=${String(2 * Number(hostQps))}`];
-    managerArgs.push(`--v=${flags['manager-v']}`);
+    managerArgs.push(
+      `--v=${flags['manager-v']}`,
+      `--status-collection-window=${String(STATUS_WINDOW_MS)}ms`,
+    );
     let managers = 0;
     const start = async (): Promise<number> => {
       const started = await startManager({ kubeconfig, configFile, nodeArgs, managerArgs });
       manager = started;
       const log = join(resultsDir, `manager-${String(++managers)}.log`);
-      started.onExit(() => writeFileSync(log, started.stderr()));
+      started.onExit((asked) => {
+        writeFileSync(log, started.stderr());
+        if (asked || interrupted) return;
+        // E.g. a lost lease (renew deadline 2 s) on an overloaded machine: stop at once rather
+        // than wait for a phase's timeout.
+        const tail = started.stderr().trim().split('\n').slice(-3).join('\n');
+        print(`The controller manager exited on its own (log: ${log}):\n${tail}`);
+        void cleanUp().finally(() => process.exit(1));
+      });
       return started.waitForLog('promoted as leader', 90_000);
     };
 
@@ -536,35 +551,45 @@ async function main(): Promise<Record<string, unknown>> {
     await tracker.start();
 
     // ---- 3. Steady latency -------------------------------------------------------------
-    const steadyCount = Math.round(RATE * STEADY_S);
-    print(`3. steady: ${String(steadyCount)} objects at ${String(RATE)}/s`);
-    const steadyNames = Array.from(
-      { length: steadyCount },
-      (_, i) => `steady-${String(i).padStart(5, '0')}`,
-    );
-    const sentAt = new Map<string, number>();
-    const steadyStart = performance.now() + 100;
-    const creates: Promise<unknown>[] = [];
-    for (const [i, name] of steadyNames.entries()) {
-      const due = steadyStart + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      tracker.expect(name, expectedData(name, 1));
-      sentAt.set(name, performance.now());
-      creates.push(host.create(federatedConfigMaps, fedConfigMap(name, 1), { namespace: NS }));
-    }
-    await Promise.all(creates);
-    extra['steady_achieved_rate'] = round(
-      steadyCount / ((performance.now() - steadyStart) / 1000),
-      1,
-    );
-    await tracker.waitAllDone(5 * 60_000);
-    const latencies = steadyNames
-      .map((n) => (tracker?.doneAt(n) ?? NaN) - (sentAt.get(n) ?? NaN))
-      .sort((a, b) => a - b);
-    results['p50_ms'] = Math.round(percentile(latencies, 50));
-    results['p99_ms'] = Math.round(percentile(latencies, 99));
-    extra['max_ms'] = Math.round(latencies[latencies.length - 1] ?? NaN);
+    // Objects created at a fixed rate; per object, from sending the create to the moment the last
+    // member held the correct content. The workload phase uses it too.
+    const memberTracker = tracker;
+    const propagationLatencies = async (
+      prefix: string,
+      seconds: number,
+    ): Promise<Map<string, number>> => {
+      const count = Math.round(RATE * seconds);
+      const batch = Array.from(
+        { length: count },
+        (_, i) => `${prefix}-${String(i).padStart(5, '0')}`,
+      );
+      const sentAt = new Map<string, number>();
+      const start = performance.now() + 100;
+      const creates: Promise<unknown>[] = [];
+      for (const [i, name] of batch.entries()) {
+        const wait = start + (i * 1000) / RATE - performance.now();
+        if (wait > 0) await sleep(wait);
+        memberTracker.expect(name, expectedData(name, 1));
+        sentAt.set(name, performance.now());
+        creates.push(host.create(federatedConfigMaps, fedConfigMap(name, 1), { namespace: NS }));
+      }
+      await Promise.all(creates);
+      extra[`${prefix.replaceAll('-', '_')}_achieved_rate`] = round(
+        count / ((performance.now() - start) / 1000),
+        1,
+      );
+      await memberTracker.waitAllDone(5 * 60_000);
+      return new Map(
+        batch.map((n) => [n, (memberTracker.doneAt(n) ?? NaN) - (sentAt.get(n) ?? NaN)]),
+      );
+    };
+    print(`3. steady: ${String(Math.round(RATE * STEADY_S))} objects at ${String(RATE)}/s`);
+    const steadyLatencies = await propagationLatencies('steady', STEADY_S);
+    const steadyNames = [...steadyLatencies.keys()];
+    const steady = spread([...steadyLatencies.values()]);
+    results['p50_ms'] = steady.p50;
+    results['p99_ms'] = steady.p99;
+    extra['max_ms'] = steady.max;
     print(
       `   p50 ${String(results['p50_ms'])} ms, p99 ${String(results['p99_ms'])} ms, max ${String(extra['max_ms'])} ms`,
     );
@@ -677,8 +702,32 @@ async function main(): Promise<Record<string, unknown>> {
     extra['delete_writes'] = describeWrites(deleteWrites);
     sampleMemory();
     print(`   delete_s ${String(extra['delete_s'])}`);
-
+    // The propagation phases' peak, before the workload phase adds its own objects.
     results['peak_rss_mb'] = round(peakRssMb, 1);
+
+    // ---- 7. Workload status --------------------------------------------------------------
+    Object.assign(
+      extra,
+      await workloadStatusPhase({
+        host,
+        readers,
+        members: memberClients,
+        manager: () => {
+          if (manager === undefined) throw new Error('no controller manager running');
+          return manager;
+        },
+        namespace: NS,
+        objects: WORKLOADS,
+        churnSeconds: CHURN_S,
+        windowMs: STATUS_WINDOW_MS,
+        sandboxDir,
+        idleCpuPerSecond: idlePerSecond,
+        configMapLatencies: async (prefix, seconds) => [
+          ...(await propagationLatencies(prefix, seconds)).values(),
+        ],
+        print,
+      }),
+    );
     return {
       ...results,
       ...extra,
@@ -700,7 +749,7 @@ async function main(): Promise<Record<string, unknown>> {
       date: new Date().toISOString(),
     };
   } finally {
-    if (!interrupted) await cleanup();
+    await cleanUp();
   }
 }
 

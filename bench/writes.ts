@@ -2,6 +2,7 @@
 // counter (GET /metrics), summed over mutating verbs and resources. Leader-election leases and
 // events are counted apart (noise from every controller manager, ours and the clusters' own).
 import type { KubeClient } from '../src/kube/client.ts';
+import { samples } from './prometheus-text.ts';
 
 export const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY']);
 export const EXCLUDED_RESOURCES = new Set(['leases', 'events']);
@@ -13,16 +14,11 @@ export async function readWriteCounts(client: KubeClient): Promise<WriteCounts> 
   const text = await client.request('GET', '/metrics');
   if (typeof text !== 'string') throw new Error(`${client.cluster}: /metrics is not text`);
   const counts: WriteCounts = new Map();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const labels = Object.fromEntries(
-      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
-    );
+  for (const { labels, value } of samples(text, 'apiserver_request_total')) {
     const verb = labels['verb'] ?? '';
     const resource = labels['resource'] ?? '';
     const sub = labels['subresource'] ?? '';
     const key = `${verb} ${resource}${sub ? `/${sub}` : ''}`;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     counts.set(key, (counts.get(key) ?? 0) + value);
   }
   return counts;
