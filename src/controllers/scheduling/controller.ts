@@ -20,8 +20,8 @@ import { resourceRefOf } from '../../kube/resource.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { EventSink } from '../../runtime/events.ts';
-import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { TypeControllerDeps } from '../typeconfig/controller.ts';
+import type { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
+import { typeControllerWorker, type TypeControllerDeps } from '../typeconfig/controller.ts';
 import type { SchedulingContext, SchedulingPlugin } from './context.ts';
 import { reconcileSchedulingPreference } from './reconcile.ts';
 import { SCHEDULED_TYPE_CONFIGS } from '../../federation/scheduling/schedule.ts';
@@ -37,8 +37,6 @@ export interface SchedulingControllerDeps extends TypeControllerDeps {
   memberEventDelayMs: number;
 }
 
-const NOT_SYNCED_DELAY_MS = 1_000;
-
 export class SchedulingController {
   readonly #deps: SchedulingControllerDeps;
   readonly #worker: ReconcileWorker;
@@ -53,17 +51,12 @@ export class SchedulingController {
   constructor(deps: SchedulingControllerDeps) {
     this.#deps = deps;
     const logger = deps.logger.child({ controller: 'replicaschedulingpreference' });
-    this.#worker = new ReconcileWorker({
-      name: 'replicaschedulingpreference',
+    this.#worker = typeControllerWorker(
+      'replicaschedulingpreference',
       logger,
-      metrics: deps.metrics,
-      maxConcurrentReconciles: deps.maxConcurrentReconciles,
-      ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
-      clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-      signal: deps.term.signal,
-      isLeading: deps.term.isLeading,
-      reconcile: (key, signal) => reconcileSchedulingPreference(this.#ctx, key, signal),
-    });
+      deps,
+      (key, signal) => reconcileSchedulingPreference(this.#ctx, key, signal),
+    );
     this.#preferences = this.#follow(replicaSchedulingPreferencesResource, deps.targetNamespace, {
       onAdd: (obj) => this.#worker.enqueue(qualifiedName(obj)),
       onUpdate: (_old, obj) => this.#worker.enqueue(qualifiedName(obj)),

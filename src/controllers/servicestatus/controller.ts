@@ -11,15 +11,15 @@ import { qualifiedName, type KubeObject } from '../../json/object.ts';
 import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
-import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
-import type { RunningTypeController, TypeControllerDeps } from '../typeconfig/controller.ts';
+import {
+  typeControllerWorker,
+  type RunningTypeController,
+  type TypeControllerDeps,
+} from '../typeconfig/controller.ts';
 import { reconcileServiceStatus, type ServiceStatusContext } from './reconcile.ts';
 
 /** `maxConcurrentReconciles` is `statusController.maxConcurrentReconciles`. */
 export type ServiceStatusControllerDeps = TypeControllerDeps;
-
-/** How often a key waits for caches to sync (NotSynced), as the sync controller's. */
-const NOT_SYNCED_DELAY_MS = 1_000;
 
 /** `ftc` has its defaults applied and a `statusType` (the FTC controller's plan checks both). */
 export function startServiceStatusController(
@@ -39,17 +39,9 @@ export function startServiceStatusController(
   const federatedResource = resourceRefOf(federatedType, federatedIsNamespaced(ftc));
   const statusResource = resourceRefOf(statusType, statusType.scope === ResourceScope.Namespaced);
 
-  const worker = new ReconcileWorker({
-    name,
-    logger,
-    metrics: deps.metrics,
-    maxConcurrentReconciles: deps.maxConcurrentReconciles,
-    ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
-    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    signal: deps.term.signal,
-    isLeading: deps.term.isLeading,
-    reconcile: (key, signal) => reconcileServiceStatus(ctx, key, signal),
-  });
+  const worker = typeControllerWorker(name, logger, deps, (key, signal) =>
+    reconcileServiceStatus(ctx, key, signal),
+  );
   const enqueueObject = (obj: KubeObject): void => {
     worker.enqueue(qualifiedName(obj));
   };

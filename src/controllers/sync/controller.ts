@@ -18,11 +18,14 @@ import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { namespacesResource, resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import type { EventSink } from '../../runtime/events.ts';
 import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
-import { ReconcileWorker } from '../../runtime/reconcile-worker.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import { clientMemberWriter } from './member-writer.ts';
 import { errorMessage } from '../../kube/errors.ts';
-import type { RunningTypeController, TypeControllerDeps } from '../typeconfig/controller.ts';
+import {
+  typeControllerWorker,
+  type RunningTypeController,
+  type TypeControllerDeps,
+} from '../typeconfig/controller.ts';
 import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
@@ -46,9 +49,6 @@ export interface SyncControllerDeps extends TypeControllerDeps {
   statusCollectionWindowMs: number;
 }
 
-/** How often a key waits for caches to sync (NotSynced). */
-const NOT_SYNCED_DELAY_MS = 1_000;
-
 export async function startSyncController(
   ftc: FederatedTypeConfig,
   deps: SyncControllerDeps,
@@ -66,17 +66,9 @@ export async function startSyncController(
     ? await federatedNamespaceResource(deps.host, deps.kubefedNamespace)
     : undefined;
 
-  const worker = new ReconcileWorker({
-    name,
-    logger,
-    metrics: deps.metrics,
-    maxConcurrentReconciles: deps.maxConcurrentReconciles,
-    ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
-    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    signal: deps.term.signal,
-    isLeading: deps.term.isLeading,
-    reconcile: (key, signal) => reconcileFederatedObject(ctx, key, signal),
-  });
+  const worker = typeControllerWorker(name, logger, deps, (key, signal) =>
+    reconcileFederatedObject(ctx, key, signal),
+  );
   /** Member and host Namespace keys are `name`; their federated object is `name/name`. */
   const federatedKey = (key: string): string =>
     targetIsNamespace && !key.includes('/') ? `${key}/${key}` : key;

@@ -49,6 +49,29 @@ export interface TypeControllerDeps {
   retryDelayMs?: number;
 }
 
+/** How often a key of a per-type controller waits for its caches to sync (NotSynced). */
+const NOT_SYNCED_DELAY_MS = 1_000;
+
+/** The reconcile worker of a per-type controller: its deps' concurrency, delays and term. */
+export function typeControllerWorker(
+  name: string,
+  logger: Logger,
+  deps: TypeControllerDeps,
+  reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileResult>,
+): ReconcileWorker {
+  return new ReconcileWorker({
+    name,
+    logger,
+    metrics: deps.metrics,
+    maxConcurrentReconciles: deps.maxConcurrentReconciles,
+    ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
+    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
+    signal: deps.term.signal,
+    isLeading: deps.term.isLeading,
+    reconcile,
+  });
+}
+
 export interface TypeConfigControllerDeps {
   host: KubeClient;
   /** The FTCs are read through the shared host informer. */
