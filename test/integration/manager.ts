@@ -25,9 +25,24 @@ export interface RunningManager {
 
 /** A KubeFedConfig file with fast health checks and leader election, for tests. */
 export async function fastKubeFedConfigFile(
-  overrides: { failureThreshold?: number } = {},
+  overrides: {
+    failureThreshold?: number;
+    /** Cluster available/unavailable delays of 1 s instead of KubeFed's 20 s / 60 s. */
+    fastClusterDelays?: boolean;
+    /** Feature gates to enable beside the defaults. */
+    enableGates?: readonly string[];
+  } = {},
 ): Promise<string> {
   const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
+  if (overrides.fastClusterDelays === true) {
+    config.spec.controllerDuration = { availableDelay: '1s', unavailableDelay: '1s' };
+  }
+  if (overrides.enableGates !== undefined) {
+    const gates = new Set(overrides.enableGates);
+    config.spec.featureGates = (config.spec.featureGates ?? []).map((gate) =>
+      gates.has(gate.name) ? { ...gate, configuration: 'Enabled' } : gate,
+    );
+  }
   config.spec.clusterHealthCheck = {
     period: '1s',
     failureThreshold: overrides.failureThreshold ?? 2,

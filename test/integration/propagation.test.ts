@@ -3,9 +3,8 @@
 // changes, drift repair, orphaning, recorded versions, status, zero writes on a no-op resync,
 // and a stopped member that holds nobody back.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { objectHashes } from '../../src/federation/propagation/version.ts';
 import {
   createFederatedNamespace,
@@ -100,16 +99,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
     await joinClusters(sandbox, clusters);
-    configFile = await fastKubeFedConfigFile();
-    const config = parse((await import('node:fs')).readFileSync(configFile, 'utf8')) as {
-      spec: { controllerDuration?: Record<string, string> };
-    };
-    config.spec.controllerDuration = {
-      ...config.spec.controllerDuration,
-      availableDelay: '1s',
-      unavailableDelay: '1s',
-    };
-    writeFileSync(configFile, stringify(config));
+    configFile = await fastKubeFedConfigFile({ fastClusterDelays: true });
     await start();
     await createFederatedNamespace(sandbox, ns);
   });

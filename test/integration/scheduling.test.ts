@@ -3,10 +3,8 @@
 // rest to the others after the unschedulable threshold; a stopped member's replicas move to the
 // others and come back when it returns, without the ready total dropping below what runs.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import type { KubeFedConfig } from '../../src/apis/types.ts';
+import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/json/object.ts';
 import {
   createFederatedNamespace,
@@ -110,10 +108,7 @@ describe('replica scheduling preferences', { timeout: 12 * 60_000 }, () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
     await joinClusters(sandbox, clusters);
-    const configFile = await fastKubeFedConfigFile();
-    const config = parse(readFileSync(configFile, 'utf8')) as KubeFedConfig;
-    config.spec.controllerDuration = { availableDelay: '1s', unavailableDelay: '1s' };
-    writeFileSync(configFile, stringify(config));
+    const configFile = await fastKubeFedConfigFile({ fastClusterDelays: true });
     manager = await startManager(sandbox, [
       '--kubefed-config',
       configFile,

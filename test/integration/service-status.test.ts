@@ -4,10 +4,9 @@
 // member's status change reaches it, a restarted manager rewrites nothing, and turning
 // statusCollection off stops it. Other types' statusCollection is said to do nothing, once.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type {
   FederatedServiceClusterStatus,
   FederatedServiceStatus,
@@ -135,16 +134,7 @@ describe('FederatedServiceStatus controller', { timeout: 10 * 60_000 }, () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
     await joinClusters(sandbox, clusters);
-    configFile = await fastKubeFedConfigFile();
-    const config = parse(readFileSync(configFile, 'utf8')) as {
-      spec: { controllerDuration?: Record<string, string> };
-    };
-    config.spec.controllerDuration = {
-      ...config.spec.controllerDuration,
-      availableDelay: '1s',
-      unavailableDelay: '1s',
-    };
-    writeFileSync(configFile, stringify(config));
+    configFile = await fastKubeFedConfigFile({ fastClusterDelays: true });
     await start();
     await createFederatedNamespace(sandbox, ns);
   });

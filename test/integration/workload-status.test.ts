@@ -4,10 +4,9 @@
 // (ConfigMap) still reaches Propagation True with collection on, and a settled object costs no
 // write on a resync.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import type { FederatedObjectStatus, KubeFedConfig } from '../../src/apis/types.ts';
+import { stringify } from 'yaml';
+import type { FederatedObjectStatus } from '../../src/apis/types.ts';
 import type { KubeObject } from '../../src/json/object.ts';
 import {
   closeClients,
@@ -107,12 +106,9 @@ describe('workload status', { timeout: 10 * 60_000 }, () => {
     assert.equal(init.code, 0, init.stderr);
     await joinClusters(sandbox, members);
     // KubeFed's e2e setup: the gate on, and collection on for deployments.apps.
-    const configFile = await fastKubeFedConfigFile();
-    const config = parse(readFileSync(configFile, 'utf8')) as KubeFedConfig;
-    config.spec.featureGates = (config.spec.featureGates ?? []).map((gate) =>
-      gate.name === 'RawResourceStatusCollection' ? { ...gate, configuration: 'Enabled' } : gate,
-    );
-    writeFileSync(configFile, stringify(config));
+    const configFile = await fastKubeFedConfigFile({
+      enableGates: ['RawResourceStatusCollection'],
+    });
     await setStatusCollection('deployments.apps', 'Enabled');
     await setStatusCollection('configmaps', 'Enabled');
     managerArgs = [
