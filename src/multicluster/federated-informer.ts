@@ -29,6 +29,12 @@ export interface FederatedInformerOptions {
   onClusterAvailable: (cluster: string) => void;
   onClusterUnavailable: (cluster: string) => void;
   /**
+   * The cluster's KubeFedCluster is gone (unjoined), told at once, besides `onClusterUnavailable`
+   * (which its users delay): nothing will bring it back, so whatever still names it can be
+   * corrected now.
+   */
+  onClusterRemoved?: (cluster: string) => void;
+  /**
    * A managed member object was added, changed or deleted; `key` is its `ns/name` (or `name`).
    * `statusOnly`: an update that changed nothing but the object's status.
    */
@@ -163,6 +169,7 @@ export class FederatedInformer {
       const wasAvailable = current.available;
       await this.#teardown(current);
       if (wasAvailable) this.#options.onClusterUnavailable(name);
+      if (cluster === undefined) this.#options.onClusterRemoved?.(name);
     }
     if (cluster === undefined) return;
     const ready = isClusterReady(cluster.status?.conditions);

@@ -17,6 +17,7 @@ import type { KubeClient } from '../../kube/client.ts';
 import type { Informer, InformerEventHandlers } from '../../kube/informer.ts';
 import { namespacesResource, resourceRefOf, type ResourceRef } from '../../kube/resource.ts';
 import type { EventSink } from '../../runtime/events.ts';
+import { reportedClusters } from '../../federation/propagation/propagation-status.ts';
 import { updateNeedsSync } from '../../federation/propagation/update-filter.ts';
 import { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import { clientMemberWriter } from './member-writer.ts';
@@ -142,6 +143,13 @@ export async function startSyncController(
     onClusterUnavailable: (cluster) => {
       logger.v(2).info('Member cluster unavailable', { cluster });
       afterDelay(deps.clusterUnavailableDelayMs, () => enqueueAll());
+    },
+    onClusterRemoved: (cluster) => {
+      // Their status still names it (issue 16): a pass drops it now, not after the delay above.
+      logger.v(2).info('Member cluster removed', { cluster });
+      for (const fed of federated.list()) {
+        if (reportedClusters(fed).includes(cluster)) enqueueObject(fed);
+      }
     },
     onMemberEvent: (key, _cluster, statusOnly) => {
       const fedKey = federatedKey(key);

@@ -1,6 +1,14 @@
 // Deleting a federated object (spec §7.11): its member objects go first, then the
 // `kubefed.io/sync-controller` finalizer. With `kubefed.io/orphan: "true"` the member objects stay
 // and only lose the managed label. The host cluster's own namespace is never deleted.
+//
+// Unlike KubeFed, which looks only at the clusters the current placement targets, deletion
+// clears every ready cluster that holds a managed copy (issue 16): a placement shrunk and
+// deleted before a pass saw it, or while no manager ran, leaves copies in the clusters of the
+// older placement. The finalizer goes once live reads find no managed copy in any ready cluster.
+// An unready cluster cannot be read: deletion waits for it (error backoff) when the placement
+// targets it (as KubeFed does) or the status still names it (it may hold a copy of an older
+// placement); any other unready cluster is not waited for.
 import {
   DELETE_OPTIONS_ANNOTATION,
   MANAGED_LABEL,
@@ -13,8 +21,8 @@ import {
   isHostNamespace,
   planDeletion,
   planManagedLabelRemoval,
-  type TargetRef,
 } from '../../federation/propagation/member-operations.ts';
+import { reportedClusters } from '../../federation/propagation/propagation-status.ts';
 import type { DeleteOptions } from '../../kube/client.ts';
 import { scopedSignal } from '../../kube/scoped-signal.ts';
 import { errorMessage } from '../../kube/errors.ts';
@@ -37,13 +45,13 @@ export async function ensureDeletion(
   ctx.versions.forget(fed);
   if (!hasFinalizer(fed, SYNC_CONTROLLER_FINALIZER)) return ReconcileResult.AllOK;
   const logger = ctx.logger.child({ object: qualifiedName(fed) });
-  const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
-  const states = memberStates(ctx, target.key, new Set(targeted));
+  const mayHold = new Set([...targeted, ...reportedClusters(fed)]);
+  const states = memberStates(ctx, target.key, mayHold);
 
   if (fed.metadata?.annotations?.[ORPHAN_ANNOTATION] === ORPHAN_ANNOTATION_TRUE) {
     logger.v(2).info('Removing the finalizer; member objects are orphaned');
     await removeFinalizer(ctx, fed, signal);
-    const plan = planManagedLabelRemoval(targetRef, states.clusters, targeted);
+    const plan = planManagedLabelRemoval(states.clusters, mayHold);
     const outcome = await dispatchOperations(
       ctx,
       { fed, target, operations: plan.operations },
@@ -64,7 +72,7 @@ export async function ensureDeletion(
     logger.error('Cannot delete member objects', new Error(deleteOptions));
     return ReconcileResult.Error;
   }
-  const plan = planDeletion(targetRef, states.clusters, targeted, hostNamespaceUid);
+  const plan = planDeletion(states.clusters, mayHold, hostNamespaceUid);
   if (plan.operations.length > 0) {
     logger.v(2).info('Deleting member objects', { clusters: plan.remaining });
     const outcome = await dispatchOperations(
@@ -82,7 +90,10 @@ export async function ensureDeletion(
     return ReconcileResult.Error;
   }
   // Deletions usually complete at once: check the members instead of waiting for their caches.
-  const waiting = await clustersStillHolding(ctx, target, targeted, hostNamespaceUid, signal);
+  // Every ready cluster is read, not only the ones the caches show: a copy created moments ago
+  // may not be in its cache yet.
+  const ready = states.clusters.filter((c) => c.ready).map((c) => c.name);
+  const waiting = await clustersStillHolding(ctx, target, ready, hostNamespaceUid, signal);
   if (waiting === undefined) return ReconcileResult.Error;
   if (waiting.length > 0) {
     ctx.events.record(
@@ -99,22 +110,22 @@ export async function ensureDeletion(
 }
 
 /**
- * Ready targeted clusters that still hold a managed member object (live reads, not the caches);
- * undefined when one could not be read.
+ * Which of `clusters` still hold a managed member object (live reads, not the caches); undefined
+ * when one could not be read.
  */
 async function clustersStillHolding(
   ctx: SyncContext,
   target: TargetName,
-  targeted: readonly string[],
+  clusters: readonly string[],
   hostNamespaceUid: string | undefined,
   signal: AbortSignal,
 ): Promise<string[] | undefined> {
   const budget = scopedSignal([signal], ctx.operationTimeoutMs);
   const results = await Promise.all(
-    targeted.map(async (cluster): Promise<boolean | undefined> => {
+    clusters.map(async (cluster): Promise<boolean | undefined> => {
       const read = await ctx.writer.get(cluster, target, budget.signal);
       if (!read.ok) {
-        // Not ready (planDeletion reported it) or already gone.
+        // No client (planDeletion reported it where it matters) or already gone.
         if (read.reason === 'NoClient' || read.reason === 'NotFound') return false;
         ctx.logger.error('Checking for a member object failed', new Error(read.message), {
           cluster,
@@ -128,7 +139,7 @@ async function clustersStillHolding(
   );
   budget.dispose();
   if (results.includes(undefined)) return undefined;
-  return targeted.filter((_, i) => results[i] === true);
+  return clusters.filter((_, i) => results[i] === true);
 }
 
 async function removeFinalizer(

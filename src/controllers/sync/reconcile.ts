@@ -15,6 +15,7 @@ import { parseOverrides } from '../../federation/propagation/overrides.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
 import {
   needsBackoff,
+  reportedClusters,
   type CollectedPropagation,
   type PropagationReason,
 } from '../../federation/propagation/propagation-status.ts';
@@ -180,6 +181,7 @@ async function syncToClusters(
       desired,
       recordedVersions: recorded,
       hostNamespaceUid: options.hostNamespaceUid,
+      reported: reportedClusters(fed),
     }),
     states.clientFailures,
   );
@@ -269,9 +271,8 @@ async function removeOrphanedLabels(
   target: TargetName,
   signal: AbortSignal,
 ): Promise<ReconcileResult> {
-  const targetRef: TargetRef = { kind: ctx.target.kind, qualifiedName: target.key };
   const states = memberStates(ctx, target.key, 'all');
-  const plan = planManagedLabelRemoval(targetRef, states.clusters);
+  const plan = planManagedLabelRemoval(states.clusters);
   if (plan.operations.length === 0) {
     return plan.errors.length > 0 ? ReconcileResult.Error : ReconcileResult.AllOK;
   }

@@ -86,20 +86,27 @@ export interface MemberPlanInput {
   recordedVersions: ReadonlyMap<string, string> | { error: string };
   /** UID of the host cluster's Namespace of the same name; namespace type only. */
   hostNamespaceUid?: string | undefined;
+  /**
+   * The clusters the object's status names (the previous pass's slots). An unready one that left
+   * the placement may still hold a copy nobody can see: it keeps a `ClusterNotReady` slot, so the
+   * object's deletion waits for it too, until it is ready again (and the copy is deleted) or gone.
+   */
+  reported?: Iterable<string>;
 }
 
 /**
  * One entry per cluster that gets a status slot or an operation. Unselected clusters without a
- * member object, and unready unselected clusters, get none.
+ * member object, and unready unselected clusters the status does not name, get none.
  */
 export function planMemberOperations(input: MemberPlanInput): MemberOperation[] {
   const selected = new Set(input.selected);
+  const reported = new Set(input.reported);
   const operations: MemberOperation[] = [];
   for (const cluster of input.clusters) {
     const name = cluster.name;
     const isSelected = selected.has(name);
     if (!cluster.ready) {
-      if (isSelected) {
+      if (isSelected || reported.has(name)) {
         operations.push(
           none(name, 'ClusterNotReady', [warning('ClusterNotReady', 'Cluster not ready')]),
         );
@@ -217,23 +224,26 @@ export interface RemovalPlan {
   operations: MemberOperation[];
   /** Clusters that still hold the object (deletion waits for them: NeedsRecheck). */
   remaining: string[];
-  /** Unready clusters and cache failures: the pass ends in error, the others proceed. */
+  /** Clusters that may hold a copy but cannot be read: the pass ends in error, the others proceed. */
   errors: string[];
 }
 
 /**
- * Deleting a federated object without orphaning (§7.11 step 5), over the clusters its placement
- * targets. The host's own namespace only loses the managed label; when it is already terminating
- * it is not waited for.
+ * Deleting a federated object without orphaning (§7.11 step 5). Unlike KubeFed, which looks only
+ * at the clusters the current placement targets, every ready cluster whose cache holds a managed
+ * copy loses it: a copy left by an older placement (shrunk and deleted before a pass saw it)
+ * would otherwise outlive its federated object, unmanaged. `mayHold` names the clusters that
+ * must be readable (the placement's and those the status names): an unready one blocks the
+ * deletion until it is ready or removed. The host's own namespace only loses the managed label;
+ * when it is already terminating it is not waited for.
  */
 export function planDeletion(
-  target: TargetRef,
   clusters: readonly MemberClusterState[],
-  targeted: Iterable<string>,
+  mayHold: Iterable<string>,
   hostNamespaceUid?: string,
 ): RemovalPlan {
   const plan: RemovalPlan = { operations: [], remaining: [], errors: [] };
-  for (const { cluster, observed } of readableClusters(clusters, targeted, plan.errors)) {
+  for (const { cluster, observed } of readableClusters(clusters, new Set(mayHold), plan.errors)) {
     const hostNamespace = isHostNamespace(observed, hostNamespaceUid);
     if (hostNamespace && isBeingDeleted(observed)) continue;
     plan.remaining.push(cluster);
@@ -244,17 +254,17 @@ export function planDeletion(
 }
 
 /**
- * Removing the managed label from member objects that stay behind (§7.8 possible orphans: every
- * cluster; §7.11 orphaning deletion: the targeted clusters).
+ * Removing the managed label from member objects that stay behind (§7.8 possible orphans,
+ * §7.11 orphaning deletion), in every ready cluster whose cache holds a managed copy. Unreadable
+ * clusters are errors when `mayHold` names them (default: every cluster, §7.8).
  */
 export function planManagedLabelRemoval(
-  target: TargetRef,
   clusters: readonly MemberClusterState[],
-  targeted?: Iterable<string>,
+  mayHold?: Iterable<string>,
 ): RemovalPlan {
   const plan: RemovalPlan = { operations: [], remaining: [], errors: [] };
-  const names = targeted ?? clusters.map((c) => c.name);
-  for (const { cluster, observed } of readableClusters(clusters, names, plan.errors)) {
+  const mustRead = mayHold === undefined ? 'all' : new Set(mayHold);
+  for (const { cluster, observed } of readableClusters(clusters, mustRead, plan.errors)) {
     if (
       isBeingDeleted(observed) ||
       observed.metadata?.labels?.[MANAGED_LABEL] !== MANAGED_LABEL_TRUE
@@ -466,24 +476,28 @@ function unlabel(cluster: string, live: KubeObject): MemberOperation {
   };
 }
 
-/** Targeted clusters with a cached object; unready clusters and cache failures become errors. */
+/**
+ * Every cluster whose cache holds an object; a cluster that is unready or whose cache failed is
+ * an error when `mustRead` names it, and skipped otherwise.
+ */
 function readableClusters(
   clusters: readonly MemberClusterState[],
-  targeted: Iterable<string>,
+  mustRead: ReadonlySet<string> | 'all',
   errors: string[],
 ): { cluster: string; observed: KubeObject }[] {
-  const wanted = new Set(targeted);
   const readable: { cluster: string; observed: KubeObject }[] = [];
   for (const cluster of clusters) {
-    if (!wanted.has(cluster.name)) continue;
+    const required = mustRead === 'all' || mustRead.has(cluster.name);
     if (!cluster.ready) {
-      errors.push(`cluster ${quote(cluster.name)} is not ready`);
+      if (required) errors.push(`cluster ${quote(cluster.name)} is not ready`);
       continue;
     }
     if (cluster.cacheError !== undefined) {
-      errors.push(
-        `failed to retrieve object from the cache of cluster ${quote(cluster.name)}: ${cluster.cacheError}`,
-      );
+      if (required) {
+        errors.push(
+          `failed to retrieve object from the cache of cluster ${quote(cluster.name)}: ${cluster.cacheError}`,
+        );
+      }
       continue;
     }
     if (cluster.observed !== undefined)

@@ -114,6 +114,16 @@ export function needsBackoff(
   return false;
 }
 
+/** The clusters `status.clusters` names: where the last pass found or put the object. */
+export function reportedClusters(fed: KubeObject): string[] {
+  const status = fed['status'];
+  const clusters = isJsonObject(status) ? status['clusters'] : undefined;
+  if (!Array.isArray(clusters)) return [];
+  return clusters.flatMap((entry) =>
+    isJsonObject(entry) && typeof entry['name'] === 'string' ? [entry['name']] : [],
+  );
+}
+
 // --- internals ---------------------------------------------------------------------------------
 
 function clusterEntry(

@@ -241,6 +241,25 @@ describe('planMemberOperations: unselected clusters', () => {
     assert.equal(op.kind, 'unlabel');
     assert.equal(op.pendingStatus, 'LabelRemovalTimedOut');
   });
+  it('keeps ClusterNotReady for an unready cluster the status still names (it may hold a copy)', () => {
+    const ops = plan(
+      [
+        { name: 'c2', ready: false },
+        { name: 'c3', ready: false },
+        { name: 'c4', ready: true },
+      ],
+      [],
+      { reported: ['c2', 'c4', 'gone'] },
+    );
+    assert.deepEqual(ops, [
+      {
+        cluster: 'c2',
+        kind: 'none',
+        status: 'ClusterNotReady',
+        events: [{ type: 'Warning', reason: 'ClusterNotReady', message: 'Cluster not ready' }],
+      },
+    ]);
+  });
   it('skips absent objects and unready clusters', () => {
     assert.deepEqual(
       plan(
@@ -368,9 +387,9 @@ describe('settleStatuses', () => {
 });
 
 describe('planDeletion', () => {
-  it('deletes in targeted clusters and waits for them', () => {
+  it('deletes the managed copy in every ready cluster that holds one, targeted or not', () => {
+    // "d" left the placement before the object was deleted, and no pass removed its copy.
     const result = planDeletion(
-      target,
       [
         { name: 'a', ready: true, observed: live() },
         { name: 'b', ready: true },
@@ -381,18 +400,22 @@ describe('planDeletion', () => {
     );
     assert.deepEqual(
       result.operations.map((o) => [o.cluster, o.kind]),
-      [['a', 'delete']],
+      [
+        ['a', 'delete'],
+        ['d', 'delete'],
+      ],
     );
-    assert.deepEqual(result.remaining, ['a', 'c']);
+    assert.deepEqual(result.remaining, ['a', 'c', 'd']);
     assert.deepEqual(result.errors, []);
   });
-  it('reports unready clusters and cache errors while the others proceed', () => {
+  it('reports unreadable clusters that may hold a copy while the others proceed', () => {
     const result = planDeletion(
-      target,
       [
         { name: 'a', ready: false, observed: live() },
         { name: 'b', ready: true, cacheError: 'x' },
         { name: 'c', ready: true, observed: live() },
+        { name: 'd', ready: false },
+        { name: 'e', ready: true, cacheError: 'y' },
       ],
       ['a', 'b', 'c'],
     );
@@ -404,26 +427,24 @@ describe('planDeletion', () => {
       result.operations.map((o) => o.cluster),
       ['c'],
     );
+    assert.deepEqual(result.remaining, ['c']);
+  });
+  it('does not wait for unready clusters nothing says may hold a copy', () => {
+    const result = planDeletion([{ name: 'a', ready: false }], []);
+    assert.deepEqual(result, { operations: [], remaining: [], errors: [] });
   });
   it('unlabels the host namespace, and ignores it once it is terminating', () => {
     const ns = (extra = {}) => ({
       kind: 'Namespace',
       metadata: { name: 'demo', uid: 'u', labels: { 'kubefed.io/managed': 'true' }, ...extra },
     });
-    const nsTarget = { kind: 'Namespace', qualifiedName: 'demo' };
-    const live1 = planDeletion(
-      nsTarget,
-      [{ name: 'host', ready: true, observed: ns() }],
-      ['host'],
-      'u',
-    );
+    const live1 = planDeletion([{ name: 'host', ready: true, observed: ns() }], [], 'u');
     assert.deepEqual(
       live1.operations.map((o) => o.kind),
       ['unlabel'],
     );
     assert.deepEqual(live1.remaining, ['host']);
     const terminating = planDeletion(
-      nsTarget,
       [{ name: 'host', ready: true, observed: ns({ deletionTimestamp: 't' }) }],
       ['host'],
       'u',
@@ -433,22 +454,40 @@ describe('planDeletion', () => {
 });
 
 describe('planManagedLabelRemoval', () => {
-  it('unlabels cached managed objects in every (or every targeted) cluster', () => {
-    const clusters: MemberClusterState[] = [
-      { name: 'a', ready: true, observed: live() },
-      { name: 'b', ready: true, observed: live({ deletionTimestamp: 't' }) },
-      { name: 'c', ready: true },
-      { name: 'd', ready: false },
-      { name: 'e', ready: true, observed: live({ labels: {} }) },
-    ];
-    const all = planManagedLabelRemoval(target, clusters);
+  const clusters: MemberClusterState[] = [
+    { name: 'a', ready: true, observed: live() },
+    { name: 'b', ready: true, observed: live({ deletionTimestamp: 't' }) },
+    { name: 'c', ready: true },
+    { name: 'd', ready: false },
+    { name: 'e', ready: true, observed: live({ labels: {} }) },
+    { name: 'f', ready: true, cacheError: 'x' },
+  ];
+  it('unlabels cached managed objects; every cluster must be readable (possible orphans)', () => {
+    const all = planManagedLabelRemoval(clusters);
     assert.deepEqual(
       all.operations.map((o) => [o.cluster, o.kind]),
       [['a', 'unlabel']],
     );
-    assert.deepEqual(all.errors, ['cluster "d" is not ready']);
-    const targeted = planManagedLabelRemoval(target, clusters, ['b', 'c']);
-    assert.deepEqual(targeted, { operations: [], remaining: [], errors: [] });
+    assert.deepEqual(all.errors, [
+      'cluster "d" is not ready',
+      'failed to retrieve object from the cache of cluster "f": x',
+    ]);
+  });
+  it('orphaning deletion: unlabels every cached copy, targeted or not; only the clusters that may hold one must be readable', () => {
+    assert.deepEqual(planManagedLabelRemoval(clusters, ['b', 'c']), {
+      operations: [
+        {
+          cluster: 'a',
+          kind: 'unlabel',
+          live: live(),
+          pendingStatus: 'LabelRemovalTimedOut',
+          failureStatus: 'LabelRemovalFailed',
+        },
+      ],
+      remaining: [],
+      errors: [],
+    });
+    assert.deepEqual(planManagedLabelRemoval(clusters, ['d']).errors, ['cluster "d" is not ready']);
   });
 });
 

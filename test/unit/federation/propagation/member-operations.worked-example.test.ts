@@ -327,11 +327,7 @@ describe('spec §7.12a worked example', () => {
       limitedScope: false,
     });
     assert.ok(placement.ok);
-    const deletion = planDeletion(
-      { kind: 'ConfigMap', qualifiedName: 'demo/cfg' },
-      both.state(),
-      placement.clusters,
-    );
+    const deletion = planDeletion(both.state(), placement.clusters);
     assert.deepEqual(
       deletion.operations.map((o) => [o.cluster, o.kind]),
       [
@@ -342,11 +338,30 @@ describe('spec §7.12a worked example', () => {
     assert.deepEqual(deletion.remaining, ['cluster1', 'cluster2']);
     both.run(deletion.operations);
     // The next pass finds nothing left: the finalizer may be removed.
-    const after = planDeletion(
-      { kind: 'ConfigMap', qualifiedName: 'demo/cfg' },
-      both.state(),
-      placement.clusters,
-    );
+    const after = planDeletion(both.state(), placement.clusters);
     assert.deepEqual(after, { operations: [], remaining: [], errors: [] });
+  });
+
+  it('placement shrunk to cluster1 and the object deleted before a pass saw it: both ConfigMaps go', () => {
+    const both = new Members();
+    syncPass(fed, both, undefined, t0);
+    const shrunk = cloneJson(fed);
+    (shrunk['spec'] as { placement: unknown }).placement = { clusters: [{ name: 'cluster1' }] };
+    const placement = computePlacement(shrunk, clusters, fedNamespace, {
+      targetNamespaced: true,
+      limitedScope: false,
+    });
+    assert.ok(placement.ok);
+    assert.deepEqual(placement.clusters, ['cluster1']);
+    const deletion = planDeletion(both.state(), placement.clusters);
+    assert.deepEqual(
+      deletion.operations.map((o) => [o.cluster, o.kind]),
+      [
+        ['cluster1', 'delete'],
+        ['cluster2', 'delete'],
+      ],
+    );
+    both.run(deletion.operations);
+    assert.equal(both.objects.size, 0);
   });
 });

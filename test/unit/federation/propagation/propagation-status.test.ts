@@ -5,6 +5,7 @@ import type { FederatedObjectStatus } from '../../../../src/apis/types.ts';
 import {
   computePropagationStatus,
   needsBackoff,
+  reportedClusters,
   type ClusterPropagationStatus,
   type CollectedPropagation,
   type PropagationReason,
@@ -290,5 +291,25 @@ describe('needsBackoff', () => {
   it('does not retry placement, cluster-list or namespace failures', () => {
     assert.equal(needsBackoff('ComputePlacementFailed', statuses(['UpdateFailed'])), false);
     assert.equal(needsBackoff('NamespaceNotFederated', statuses(['DeletionFailed'])), false);
+  });
+});
+
+describe('reportedClusters', () => {
+  it('names the clusters of status.clusters', () => {
+    assert.deepEqual(
+      reportedClusters(
+        fedWith({ clusters: [{ name: 'a' }, { name: 'b', status: 'ClusterNotReady' }] }),
+      ),
+      ['a', 'b'],
+    );
+  });
+  it('ignores a missing or malformed status', () => {
+    assert.deepEqual(reportedClusters(fedWith(undefined)), []);
+    assert.deepEqual(reportedClusters({ status: { clusters: 'a' } }), []);
+    assert.deepEqual(
+      reportedClusters({ status: { clusters: [{ name: 1 }, 'x', null, { name: 'c' }] } }),
+      ['c'],
+    );
+    assert.deepEqual(reportedClusters({ status: 'x' }), []);
   });
 });
