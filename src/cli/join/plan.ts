@@ -136,7 +136,7 @@ export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] 
  * writes (the patch removes the managed label), status collection's reads. Never `*`: on
  * clusterroles and roles it includes `escalate` and `bind`, on serviceaccounts `impersonate`.
  */
-export const PROPAGATION_VERBS: readonly string[] = [
+const PROPAGATION_VERBS: readonly string[] = [
   'get',
   'list',
   'watch',
