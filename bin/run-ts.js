@@ -1,7 +1,10 @@
 // Starts a TypeScript entry point on Node.js 24, which runs TypeScript directly (type stripping).
-// The machine's own `node` may be older (Node 20 here); then we re-run the entry point with the
-// Node 24 binary the project pins in node_modules (npm package `node`), forwarding signals so
-// that SIGTERM still reaches the program (the controller manager releases its lease on it).
+// Run as commands, the bin/ launchers are already on the Node 24 the project pins in node_modules
+// (npm package `node`): their shell part execs it (launch.sh). Run explicitly by an older `node`
+// (Node 20 here), a process cannot replace itself, so the entry point runs as a child on the
+// pinned Node: signals are forwarded (the controller manager releases its lease on SIGTERM), and
+// the child stops itself the same way when the launcher is gone, even killed with SIGKILL: the
+// IPC channel between them closes with the launcher, which the child sees as 'disconnect'.
 //
 // `nodeFlags` (with `env`) are Node options the program wants that Node reads only at startup.
 // When they are missing on Node 24, the process replaces itself with one that has them (same
@@ -35,6 +38,11 @@ export async function runTypeScript(relativeEntry, { nodeFlags = [], env = {} } 
         { ...env, ...process.env },
       );
     }
+    // Set for the child of an older Node's launcher (below); not passed on to its own children.
+    if (process.env.KUBEFED_TS_LAUNCHED_BY_OLDER_NODE !== undefined) {
+      delete process.env.KUBEFED_TS_LAUNCHED_BY_OLDER_NODE;
+      stopWithLauncher();
+    }
     module.enableCompileCache(compileCache);
     await import(pathToFileURL(entry).href);
     return;
@@ -46,9 +54,10 @@ export async function runTypeScript(relativeEntry, { nodeFlags = [], env = {} } 
     );
     process.exit(1);
   }
-  const child = spawn(pinned, [...missing, entry, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { NODE_COMPILE_CACHE: compileCache, ...env, ...process.env },
+  // The child runs this launcher again, on Node 24: see the branch above.
+  const child = spawn(pinned, [...missing, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...env, ...process.env, KUBEFED_TS_LAUNCHED_BY_OLDER_NODE: '1' },
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal));
@@ -56,4 +65,11 @@ export async function runTypeScript(relativeEntry, { nodeFlags = [], env = {} } 
   child.on('exit', (code, signal) => {
     process.exitCode = code ?? (signal ? 128 : 1);
   });
+}
+
+/** In the child of an older Node's launcher: SIGTERM ourselves once the launcher is gone. */
+function stopWithLauncher() {
+  // The channel must not keep a command that has finished alive.
+  process.channel?.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

@@ -60,15 +60,29 @@ export async function fastKubeFedConfigFile(
   return file;
 }
 
+/** How to start the launcher: by default `node bin/kubefed-controller-manager.js` on this Node. */
+export interface ManagerLaunch {
+  /** The command and its first arguments, the manager's flags follow. */
+  command?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export const managerLauncher = `${repoRoot}bin/kubefed-controller-manager.js`;
+
 export async function startManager(
   sandbox: TestSandbox,
   extraArgs: string[] = [],
+  launch: ManagerLaunch = {},
 ): Promise<RunningManager> {
   const [healthzPort, metricsPort] = await freePorts(2);
-  const child = spawn(
+  const [command = process.execPath, ...commandArgs] = launch.command ?? [
     process.execPath,
+    managerLauncher,
+  ];
+  const child = spawn(
+    command,
     [
-      `${repoRoot}bin/kubefed-controller-manager.js`,
+      ...commandArgs,
       '--kubeconfig',
       sandbox.kubeconfig,
       '--context',
@@ -79,7 +93,7 @@ export async function startManager(
       `--metrics-addr=127.0.0.1:${String(metricsPort)}`,
       ...extraArgs,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: launch.env ?? process.env },
   );
   let stderr = '';
   const listeners = new Set<() => void>();

@@ -51,7 +51,8 @@ export const joinCommand: CommandDefinition = {
       default: 'cluster-admin',
       description:
         'Access given to the control plane in the cluster: cluster-admin (everything, as KubeFed does) or ' +
-        'least-privilege (only the federated types enabled on the host, namespaces and health checks)',
+        'least-privilege (read and write only the federated types enabled on the host, except RBAC types, ' +
+        'namespaces and health checks; no escalate, bind or impersonate)',
     },
     output: {
       type: 'string',
@@ -138,6 +139,20 @@ export const joinCommand: CommandDefinition = {
       for (const skipped of result.plan.skippedTargetTypes) {
         io.stdout(
           `Note: ${skipped} is cluster-scoped; a Namespaced control plane does not propagate it, so no access was given.\n`,
+        );
+      }
+      for (const withheld of result.plan.withheldRbacTypes) {
+        io.stdout(
+          `Note: ${withheld} is federated, but least privilege gives no write access to RBAC objects ` +
+            `(it would let the control plane grant itself more); they will fail to propagate to "${clusterName}". ` +
+            `Join it with --rbac cluster-admin if they must.\n`,
+        );
+      }
+      if (result.plan.secretsInEveryNamespace) {
+        io.stdout(
+          `Note: secrets are federated, so the control plane may read and write Secrets in every namespace ` +
+            `of "${clusterName}", kube-system included, service account tokens too. To avoid it, ` +
+            `'kubefedctl disable secrets' before joining, or run the control plane with scope Namespaced.\n`,
         );
       }
       if (rbac === 'least-privilege') {

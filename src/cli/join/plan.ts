@@ -131,17 +131,37 @@ export function targetTypesOf(typeConfigs: readonly KubeObject[]): TargetType[] 
   return types;
 }
 
+/**
+ * The verbs the controller manager uses on a member object: the sync controller's informers and
+ * writes (the patch removes the managed label), status collection's reads. Never `*`: on
+ * clusterroles and roles it includes `escalate` and `bind`, on serviceaccounts `impersonate`.
+ */
+const PROPAGATION_VERBS: readonly string[] = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+];
+
 export interface LeastPrivilegeRules {
   /** The rules of the ClusterRole (Cluster scope) or the Role in KFNS (Namespaced scope). */
   rules: PolicyRule[];
   /** Target types a Namespaced control plane never propagates, so not granted (`plural.group`). */
   skipped: string[];
+  /** Federated RBAC types (`plural.group`) left out: writing them would let the account escalate. */
+  withheldRbac: string[];
+  /** Whether Secrets are granted in every namespace (FederatedSecret with a Cluster control plane). */
+  secretsInEveryNamespace: boolean;
 }
 
 /**
- * Only what the controller manager does in a member: full access to every federated target type
- * (and to namespaces, which the sync controller creates first); read access to pods when
- * Deployments or ReplicaSets are federated (the RSP pod analyzer lists them). In Cluster scope the
+ * Only what the controller manager does in a member: the propagation verbs on every federated
+ * target type but the RBAC ones (and on namespaces, which the sync controller creates first);
+ * read access to pods when Deployments or ReplicaSets are federated (the RSP pod analyzer lists
+ * them). Secrets are granted only when they are a federated type. In Cluster scope the
  * health-check rules are part of the same ClusterRole; in Namespaced scope they are a ClusterRole
  * of their own (see `planJoin`) and cluster-scoped target types are skipped, as the control plane
  * skips them.
@@ -152,11 +172,20 @@ export function leastPrivilegeRules(
 ): LeastPrivilegeRules {
   const byGroup = new Map<string, Set<string>>([['', new Set(['namespaces'])]]);
   const skipped = new Set<string>();
+  const withheldRbac = new Set<string>();
   let readsPods = false;
   for (const type of targetTypes) {
     const qualified = groupQualifiedName(type);
     if (scope === ResourceScope.Namespaced && type.scope === ResourceScope.Cluster) {
       if (qualified !== 'namespaces') skipped.add(qualified);
+      continue;
+    }
+    // Writing RBAC objects is granting: without `escalate` and `bind` the apiserver refuses only
+    // rules beyond the writer's own, yet the account could still rewrite the role join gave it
+    // (or anyone's) and bind what it holds to others; and a FederatedClusterRole carrying more
+    // than the account holds could not propagate without `escalate` anyway.
+    if (type.group === RBAC_GROUP) {
+      withheldRbac.add(qualified);
       continue;
     }
     // The RSP controller lists the member pods of the types it schedules (spec §9.1).
@@ -167,7 +196,7 @@ export function leastPrivilegeRules(
   }
   const groups = [...byGroup.keys()].sort();
   const rules: PolicyRule[] = groups.map((group) => ({
-    verbs: ['*'],
+    verbs: [...PROPAGATION_VERBS],
     apiGroups: [group],
     resources: [...(byGroup.get(group) ?? [])].sort(),
   }));
@@ -180,7 +209,12 @@ export function leastPrivilegeRules(
     if (urls) rules.push(urls);
     if (nodes && !core.has('nodes')) rules.push(nodes);
   }
-  return { rules, skipped: [...skipped].sort() };
+  return {
+    rules,
+    skipped: [...skipped].sort(),
+    withheldRbac: [...withheldRbac].sort(),
+    secretsInEveryNamespace: scope === ResourceScope.Cluster && core.has('secrets'),
+  };
 }
 
 // --- Member objects ----------------------------------------------------------------------------
@@ -208,6 +242,10 @@ export interface JoinPlan {
   rbac: PlannedObject[];
   /** Cluster-scoped target types left out of a Namespaced least-privilege Role. */
   skippedTargetTypes: string[];
+  /** Federated RBAC types left out of a least-privilege role (see `leastPrivilegeRules`). */
+  withheldRbacTypes: string[];
+  /** A least-privilege role that grants Secrets in every namespace of the member. */
+  secretsInEveryNamespace: boolean;
 }
 
 export function planJoin(input: JoinPlanInput): JoinPlan {
@@ -287,6 +325,8 @@ export function planJoin(input: JoinPlanInput): JoinPlan {
     },
     rbac,
     skippedTargetTypes: leastPrivilege?.skipped ?? [],
+    withheldRbacTypes: leastPrivilege?.withheldRbac ?? [],
+    secretsInEveryNamespace: leastPrivilege?.secretsInEveryNamespace ?? false,
   };
 }
 

@@ -18,6 +18,8 @@ import {
 import type { TargetType } from '../../../src/cli/join/plan.ts';
 
 const ns = 'kube-federation-system';
+/** The propagation verbs, spelled out: no `*`, so no escalate, bind or impersonate. */
+const rw = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 function ftc(group: string | undefined, pluralName: string, scope: string) {
   return {
@@ -166,11 +168,12 @@ describe('join plan, scope Cluster', () => {
       ['ClusterRole', 'ClusterRoleBinding'],
     );
     assert.deepEqual(lp.rbac[0]?.object['rules'], [
-      { verbs: ['*'], apiGroups: [''], resources: ['configmaps', 'namespaces'] },
-      { verbs: ['*'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'] },
+      { verbs: rw, apiGroups: [''], resources: ['configmaps', 'namespaces'] },
       { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
       { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
     ]);
+    assert.deepEqual(lp.withheldRbacTypes, ['clusterroles.rbac.authorization.k8s.io']);
+    assert.equal(lp.secretsInEveryNamespace, false);
   });
 });
 
@@ -252,8 +255,8 @@ describe('join plan, scope Namespaced', () => {
       ],
     });
     assert.deepEqual(lp.rbac[0]?.object['rules'], [
-      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
-      { verbs: ['*'], apiGroups: ['apps'], resources: ['deployments'] },
+      { verbs: rw, apiGroups: [''], resources: ['namespaces'] },
+      { verbs: rw, apiGroups: ['apps'], resources: ['deployments'] },
       { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods'] },
     ]);
     assert.deepEqual(lp.rbac[2]?.object['rules'], [
@@ -277,12 +280,12 @@ describe('least-privilege rules', () => {
 
   it('always grants namespaces, even without any federated type', () => {
     assert.deepEqual(leastPrivilegeRules([], 'Cluster').rules, [
-      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
+      { verbs: rw, apiGroups: [''], resources: ['namespaces'] },
       { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
       { verbs: ['list'], apiGroups: [''], resources: ['nodes'] },
     ]);
     assert.deepEqual(leastPrivilegeRules([], 'Namespaced').rules, [
-      { verbs: ['*'], apiGroups: [''], resources: ['namespaces'] },
+      { verbs: rw, apiGroups: [''], resources: ['namespaces'] },
     ]);
   });
 
@@ -300,11 +303,60 @@ describe('least-privilege rules', () => {
       'Cluster',
     );
     assert.deepEqual(rules.slice(0, 4), [
-      { verbs: ['*'], apiGroups: [''], resources: ['configmaps', 'namespaces', 'secrets'] },
-      { verbs: ['*'], apiGroups: ['apps'], resources: ['statefulsets'] },
-      { verbs: ['*'], apiGroups: ['batch'], resources: ['jobs'] },
-      { verbs: ['*'], apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
+      { verbs: rw, apiGroups: [''], resources: ['configmaps', 'namespaces', 'secrets'] },
+      { verbs: rw, apiGroups: ['apps'], resources: ['statefulsets'] },
+      { verbs: rw, apiGroups: ['batch'], resources: ['jobs'] },
+      { verbs: rw, apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
     ]);
+  });
+
+  it('never grants a wildcard or a special verb, and leaves RBAC types out in both scopes', () => {
+    const rbacTypes = [
+      t('rbac.authorization.k8s.io', 'clusterroles', 'Cluster'),
+      t('rbac.authorization.k8s.io', 'clusterrolebindings', 'Cluster'),
+      t('rbac.authorization.k8s.io', 'roles'),
+      t('rbac.authorization.k8s.io', 'rolebindings'),
+    ];
+    const types = [...rbacTypes, t('', 'serviceaccounts'), t('apps', 'deployments')];
+    for (const scope of ['Cluster', 'Namespaced'] as const) {
+      const { rules, withheldRbac } = leastPrivilegeRules(types, scope);
+      for (const rule of rules) {
+        assert.ok(!rule.apiGroups?.includes('rbac.authorization.k8s.io'), scope);
+        assert.ok(!rule.apiGroups?.includes('*') && !rule.resources?.includes('*'), scope);
+        for (const verb of rule.verbs) {
+          assert.ok(!['*', 'escalate', 'bind', 'impersonate'].includes(verb), `${scope} ${verb}`);
+        }
+      }
+      assert.deepEqual(
+        withheldRbac,
+        scope === 'Cluster'
+          ? [
+              'clusterrolebindings.rbac.authorization.k8s.io',
+              'clusterroles.rbac.authorization.k8s.io',
+              'rolebindings.rbac.authorization.k8s.io',
+              'roles.rbac.authorization.k8s.io',
+            ]
+          : ['rolebindings.rbac.authorization.k8s.io', 'roles.rbac.authorization.k8s.io'],
+      );
+    }
+  });
+
+  it('grants Secrets only when they are federated; in every namespace only with scope Cluster', () => {
+    const without = leastPrivilegeRules([t('', 'configmaps')], 'Cluster');
+    assert.ok(!without.rules.some((r) => r.resources?.includes('secrets')));
+    assert.equal(without.secretsInEveryNamespace, false);
+    const cluster = leastPrivilegeRules([t('', 'secrets')], 'Cluster');
+    assert.deepEqual(cluster.rules[0], {
+      verbs: rw,
+      apiGroups: [''],
+      resources: ['namespaces', 'secrets'],
+    });
+    assert.equal(cluster.secretsInEveryNamespace, true);
+    // A Namespaced control plane's Role covers its own namespace only.
+    assert.equal(
+      leastPrivilegeRules([t('', 'secrets')], 'Namespaced').secretsInEveryNamespace,
+      false,
+    );
   });
 
   it('lets the scheduler read pods when Deployments or ReplicaSets are federated', () => {
@@ -325,8 +377,8 @@ describe('least-privilege rules', () => {
       'Cluster',
     );
     assert.deepEqual(rules, [
-      { verbs: ['*'], apiGroups: [''], resources: ['namespaces', 'nodes', 'pods'] },
-      { verbs: ['*'], apiGroups: ['apps'], resources: ['deployments'] },
+      { verbs: rw, apiGroups: [''], resources: ['namespaces', 'nodes', 'pods'] },
+      { verbs: rw, apiGroups: ['apps'], resources: ['deployments'] },
       { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version'] },
     ]);
   });
