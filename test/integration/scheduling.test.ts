@@ -132,6 +132,8 @@ describe('replica scheduling preferences', { timeout: 12 * 60_000 }, () => {
   });
 
   it('spreads 9 replicas by weight, and re-plans when the weights change', async () => {
+    // The controller is built after the FTC informer synced: its replayed events must not fail.
+    assert.doesNotMatch(manager.stderr(), /Handling informer event failed/);
     await apply(fedDeployment('web'));
     await apply(preference('web', { totalReplicas: 9 }));
     await eventually(async () => {

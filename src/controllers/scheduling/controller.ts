@@ -47,6 +47,7 @@ export class SchedulingController {
   readonly #cleanup: (() => void)[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #ctx: SchedulingContext;
+  #started = false;
 
   constructor(deps: SchedulingControllerDeps) {
     this.#deps = deps;
@@ -62,10 +63,15 @@ export class SchedulingController {
       onUpdate: (_old, obj) => this.#worker.enqueue(qualifiedName(obj)),
       onDelete: (obj) => this.#worker.enqueue(qualifiedName(obj)),
     });
+    // A synced informer replays its objects inside addEventHandler, before `#typeConfigs` is
+    // assigned: plugins follow the FTCs from start() on.
+    const syncPlugins = (): void => {
+      if (this.#started) this.#syncPlugins();
+    };
     this.#typeConfigs = this.#follow(federatedTypeConfigsResource, deps.kubefedNamespace, {
-      onAdd: () => this.#syncPlugins(),
-      onUpdate: () => this.#syncPlugins(),
-      onDelete: () => this.#syncPlugins(),
+      onAdd: syncPlugins,
+      onUpdate: syncPlugins,
+      onDelete: syncPlugins,
     });
     const events = deps.events.recorder('replicaschedulingpreference-controller');
     this.#ctx = {
@@ -92,6 +98,7 @@ export class SchedulingController {
 
   start(): void {
     this.#deps.logger.info('Starting ReplicaSchedulingPreference controller');
+    this.#started = true;
     this.#syncPlugins();
     this.#worker.start();
   }
