@@ -47,6 +47,7 @@ export class SchedulingController {
   readonly #cleanup: (() => void)[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #ctx: SchedulingContext;
+  #cancelLeading: (() => void) | undefined;
 
   constructor(deps: SchedulingControllerDeps) {
     this.#deps = deps;
@@ -93,10 +94,15 @@ export class SchedulingController {
   start(): void {
     this.#deps.logger.info('Starting ReplicaSchedulingPreference controller');
     this.#syncPlugins();
-    this.#worker.start();
+    // A standby's plugins sync their caches; the passes start when the process leads.
+    this.#cancelLeading = this.#deps.leadership.whenLeading(() => {
+      this.#worker.start();
+      this.#enqueueAll();
+    });
   }
 
   async stop(): Promise<void> {
+    this.#cancelLeading?.();
     for (const cleanup of this.#cleanup) cleanup();
     for (const timer of this.#timers) clearTimeout(timer);
     await this.#worker.stop();
