@@ -256,7 +256,8 @@ export class LeaderElector {
       }
       return undefined;
     } finally {
-      await unwatch?.();
+      // Not awaited: a watch slow to close must not hold up a term that has begun.
+      void unwatch?.();
     }
   }
 
