@@ -1,28 +1,25 @@
 // The controllers kubefed-controller-manager can run, by name (Karmada's controller registry):
 // `--controllers` selects among them (`*`, `name`, `-name`). Each start function gets the one
-// shared context: host clients, the shared host informers and cluster registry, and the leadership
-// term whose signal ends everything the controller does. New controllers (status, scheduling, DNS)
-// are one entry here.
+// shared context: host clients, the shared host informers and cluster registry, and the process's
+// leadership. The manager starts them all while it is still a standby, so that their caches are
+// synced when it takes over; they begin work when it leads (`leadership.whenLeading`) and its
+// signal ends everything they do. New controllers (status, scheduling, DNS) are one entry here.
 import { startServiceStatusController } from '../controllers/servicestatus/controller.ts';
 import { startSyncController } from '../controllers/sync/controller.ts';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
-import {
-  federatedTypeConfigsResource,
-  replicaSchedulingPreferencesResource,
-} from '../apis/resources.ts';
 import { SchedulingController } from '../controllers/scheduling/controller.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ClusterRegistry } from '../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../multicluster/host-informers.ts';
 import type { EventSink } from '../runtime/events.ts';
-import type { LeadershipTerm } from '../runtime/leader-election.ts';
+import type { Leadership } from '../runtime/leadership.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { KubeFedMetrics } from '../runtime/metrics.ts';
 import type { RuntimeConfig } from './kubefed-config.ts';
 
 /** What every controller shares, built once by the manager. */
-export interface SharedContext {
+export interface ControllerContext {
   host: KubeClient;
   events: EventSink;
   /** The KubeFed system namespace. */
@@ -36,11 +33,8 @@ export interface SharedContext {
   statusCollectionWindowMs: number;
   /** `--pod-unschedulable-threshold`: pods unschedulable this long lower their cluster's capacity. */
   podUnschedulableThresholdMs: number;
-}
-
-/** The shared context of one leadership term. */
-export interface ControllerContext extends SharedContext {
-  term: LeadershipTerm;
+  /** The controllers are built on a standby and work while the process leads. */
+  leadership: Leadership;
 }
 
 export interface RunningController {
@@ -49,11 +43,10 @@ export interface RunningController {
 
 export interface ControllerEntry {
   /**
-   * Asks for the shared informers the controller reads, so that a standby keeps them synced and
-   * a new leader starts warm.
+   * Starts the controller on a standby: it follows what it reads (caches, queue) but reconciles
+   * and writes nothing until `ctx.leadership` leads. Undefined when its configuration says it
+   * must not run.
    */
-  warm?: (ctx: SharedContext) => void;
-  /** Starts the controller; undefined when its configuration says it must not run. */
   start: (ctx: ControllerContext) => RunningController | undefined;
 }
 
@@ -67,18 +60,19 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         logger: ctx.logger.child({ controller: 'kubefedcluster' }),
         metrics: ctx.metrics,
         events: ctx.events.recorder('kubefedcluster-controller'),
-        signal: ctx.term.signal,
+        signal: ctx.leadership.signal,
       });
-      controller.start();
-      return controller;
+      // The leader probes; a standby reads the health it publishes (the clusters' conditions).
+      const cancelLeading = ctx.leadership.whenLeading(() => controller.start());
+      return {
+        stop: () => {
+          cancelLeading();
+          return controller.stop();
+        },
+      };
     },
   },
   replicaschedulingpreference: {
-    warm(ctx) {
-      const namespace = ctx.config.scope === 'Namespaced' ? ctx.namespace : undefined;
-      ctx.informers.informer(replicaSchedulingPreferencesResource, namespace);
-      ctx.informers.informer(federatedTypeConfigsResource, ctx.namespace);
-    },
     start(ctx) {
       const { config, logger } = ctx;
       if (config.featureGates.get('SchedulerPreferences') === false) {
@@ -98,7 +92,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         maxConcurrentReconciles: 1,
         informers: ctx.informers,
         clusters: ctx.clusters,
-        term: { signal: ctx.term.signal, isLeading: () => ctx.term.isLeading() },
+        leadership: ctx.leadership,
         clusterAvailableDelayMs: config.clusterAvailableDelayMs,
         clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
         unschedulableThresholdMs: ctx.podUnschedulableThresholdMs,
@@ -109,9 +103,6 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
     },
   },
   federatedtypeconfig: {
-    warm(ctx) {
-      ctx.informers.informer(federatedTypeConfigsResource, ctx.namespace);
-    },
     start(ctx) {
       const { config, logger } = ctx;
       if (config.featureGates.get('PushReconciler') === false) {
@@ -120,12 +111,11 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
       }
       const limitedScope = config.scope === 'Namespaced';
       const targetNamespace = limitedScope ? ctx.namespace : undefined;
-      const term = { signal: ctx.term.signal, isLeading: () => ctx.term.isLeading() };
       const controller = new TypeConfigController({
         host: ctx.host,
         informers: ctx.informers,
         namespace: ctx.namespace,
-        signal: ctx.term.signal,
+        leadership: ctx.leadership,
         limitedScope,
         rawResourceStatusCollection:
           config.featureGates.get('RawResourceStatusCollection') === true,
@@ -142,7 +132,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             maxConcurrentReconciles: config.syncMaxConcurrentReconciles,
             informers: ctx.informers,
             clusters: ctx.clusters,
-            term,
+            leadership: ctx.leadership,
             skipAdoptingResources: config.skipAdoptingResources,
             clusterAvailableDelayMs: config.clusterAvailableDelayMs,
             clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
@@ -159,7 +149,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             maxConcurrentReconciles: config.statusMaxConcurrentReconciles,
             informers: ctx.informers,
             clusters: ctx.clusters,
-            term,
+            leadership: ctx.leadership,
             clusterAvailableDelayMs: config.clusterAvailableDelayMs,
             clusterUnavailableDelayMs: config.clusterUnavailableDelayMs,
           }),

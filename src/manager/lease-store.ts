@@ -1,9 +1,12 @@
-// The leader-election Lease `kubefed-controller-manager` in the KubeFed namespace, read and
-// written through the host client. Updates carry the resourceVersion read, so the apiserver
-// rejects a stale writer with a Conflict.
+// The leader-election Lease `kubefed-controller-manager` in the KubeFed namespace, read, written
+// and watched through the host client. Updates carry the resourceVersion read, so the apiserver
+// rejects a stale writer with a Conflict. The watch lets a candidate see each renewal as it
+// happens, rather than up to a retry period late.
 import { LEADER_ELECTION_LOCK_NAME } from '../apis/constants.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
+import { Informer, type InformerLogger } from '../kube/informer.ts';
+import type { KubeObject } from '../json/object.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { LeaseRecord, LeaseSpec, LeaseStore } from '../runtime/leader-election.ts';
 
@@ -14,19 +17,37 @@ const leasesResource: ResourceRef = {
   namespaced: true,
 };
 
-export function leaseStore(host: KubeClient, namespace: string): LeaseStore {
+const recordOf = (lease: KubeObject): LeaseRecord => ({
+  resourceVersion: lease.metadata?.resourceVersion ?? '',
+  spec: lease['spec'] ?? {},
+});
+
+export function leaseStore(
+  host: KubeClient,
+  namespace: string,
+  logger: InformerLogger,
+): LeaseStore {
   const metadata = { name: LEADER_ELECTION_LOCK_NAME, namespace };
   return {
+    watch(onChange) {
+      const informer = new Informer({
+        client: host,
+        resource: leasesResource,
+        namespace,
+        fieldSelector: `metadata.name=${LEADER_ELECTION_LOCK_NAME}`,
+        onAdd: (lease) => onChange(recordOf(lease)),
+        onUpdate: (_old, lease) => onChange(recordOf(lease)),
+        onDelete: () => onChange(undefined),
+        logger,
+      });
+      informer.start();
+      return () => informer.stop();
+    },
     async get(signal): Promise<LeaseRecord | undefined> {
       try {
-        const lease = await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, {
-          namespace,
-          signal,
-        });
-        return {
-          resourceVersion: lease.metadata?.resourceVersion ?? '',
-          spec: lease['spec'] ?? {},
-        };
+        return recordOf(
+          await host.get(leasesResource, LEADER_ELECTION_LOCK_NAME, { namespace, signal }),
+        );
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -1,9 +1,9 @@
-// kubefed-controller-manager: loads the KubeFedConfig, serves /healthz and /metrics, keeps the
-// shared host informers and the cluster registry warm while it is a standby, campaigns for the
-// `kubefed-controller-manager` Lease and, for each leadership term, runs the selected controllers.
-// The term's signal goes into every reconcile and request: when the lease is lost, in-flight work
-// is aborted and the process exits at once (non-zero); SIGTERM ends the term the same way, then
-// releases the lease so a standby takes over without waiting it out.
+// kubefed-controller-manager: loads the KubeFedConfig, serves /healthz and /metrics, starts the
+// selected controllers while it is a standby (their host and member caches sync, their queues
+// fill; nothing reconciles or writes), campaigns for the `kubefed-controller-manager` Lease and,
+// the moment it leads, lets them work. The term's signal goes into every reconcile and request:
+// when the lease is lost, in-flight work is aborted and the process exits at once (non-zero);
+// SIGTERM ends the term the same way, then releases the lease so a standby takes over at once.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,7 +16,8 @@ import { ClusterRegistry } from '../multicluster/cluster-registry.ts';
 import { HostInformers } from '../multicluster/host-informers.ts';
 import { EventSink } from '../runtime/events.ts';
 import { startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
-import { LeaderElector, type LeadershipTerm } from '../runtime/leader-election.ts';
+import { LeaderElector } from '../runtime/leader-election.ts';
+import { Leadership } from '../runtime/leadership.ts';
 import { Logger } from '../runtime/logger.ts';
 import {
   MetricsRegistry,
@@ -26,8 +27,8 @@ import {
 import {
   controllerRegistry,
   knownControllers,
+  type ControllerContext,
   type RunningController,
-  type SharedContext,
 } from './controllers.ts';
 import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
 import { leaseStore } from './lease-store.ts';
@@ -87,11 +88,13 @@ async function runControllers(
     ...(options.restConfigQps > 0 ? { qps: options.restConfigQps } : {}),
     ...(options.restConfigBurst > 0 ? { burst: options.restConfigBurst } : {}),
   };
-  // Writes of the host and member clients are fenced by the leadership term: before the first
-  // term (start-up) they go out; once the term is over, none does, even one prepared before a
-  // freeze that outlasted the term.
-  let term: LeadershipTerm | undefined;
-  const writeFence = (): boolean => term === undefined || term.isLeading();
+  // Writes of the host and member clients are fenced by the leadership: while the KubeFedConfig
+  // is loaded (which may create it) they go out; from then on only while leading. So a standby
+  // writes nothing, nor does a leader whose term is over, even a write prepared before a freeze
+  // that outlasted the term.
+  const leadership = new Leadership();
+  let configLoaded = false;
+  const writeFence = (): boolean => !configLoaded || leadership.isLeading();
   const host = new KubeClient(connection, {
     cluster: 'host',
     userAgent,
@@ -123,6 +126,10 @@ async function runControllers(
     },
     writeFence,
   });
+  const running: RunningController[] = [];
+  let stopping: Promise<unknown> | undefined;
+  const stopControllers = (): Promise<unknown> =>
+    (stopping ??= Promise.all(running.map((c) => c.stop())));
   try {
     const config = runtimeConfig(
       await loadKubeFedConfig({
@@ -136,7 +143,8 @@ async function runControllers(
     if (config.scope === 'Namespaced')
       logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
 
-    const shared: SharedContext = {
+    configLoaded = true;
+    const ctx: ControllerContext = {
       host,
       events,
       namespace,
@@ -147,15 +155,19 @@ async function runControllers(
       clusters,
       statusCollectionWindowMs: options.statusCollectionWindowMs,
       podUnschedulableThresholdMs: options.podUnschedulableThresholdMs,
+      leadership,
     };
-    // A standby keeps the caches the controllers read in sync, so that it starts warm.
-    for (const name of controllers) controllerRegistry[name]?.warm?.(shared);
+    // A standby runs its controllers' caches and queues, so that it takes over warm.
+    for (const name of controllers) {
+      const controller = controllerRegistry[name]?.start(ctx);
+      if (controller !== undefined) running.push(controller);
+    }
     informers.start();
 
     const identity = `${hostname()}_${randomUUID()}`;
     const elector = new LeaderElector({
       identity,
-      store: leaseStore(leaseClient, namespace),
+      store: leaseStore(leaseClient, namespace, logger.child({ component: 'leader-election' })),
       timings: {
         leaseDurationMs: config.leaseDurationMs,
         renewDeadlineMs: config.renewDeadlineMs,
@@ -178,29 +190,27 @@ async function runControllers(
       identity,
       lease: `${namespace}/kubefed-controller-manager`,
     });
-    term = await elector.acquire();
-    if (term === undefined) return 0;
-    logger.info('promoted as leader', { identity });
-    const running: RunningController[] = [];
-    for (const name of controllers) {
-      const controller = controllerRegistry[name]?.start({ ...shared, term });
-      if (controller !== undefined) running.push(controller);
+    const term = await elector.acquire();
+    if (term === undefined) {
+      leadership.abandon();
+      return 0;
     }
+    logger.info('promoted as leader', { identity });
+    leadership.begin(term);
     const end = await term.ended;
-    const stopping = Promise.all(running.map((c) => c.stop()));
     if (end === 'lost') {
       logger.error('leader election lost');
       logger.error('lost lease');
       // Everything was aborted with the term; do not wait on anything that still hangs.
-      await Promise.race([stopping, sleep(SHUTDOWN_GRACE_MS)]);
+      await Promise.race([stopControllers(), sleep(SHUTDOWN_GRACE_MS)]);
       return 1;
     }
-    await stopping;
+    await stopControllers();
     await elector.release();
     return 0;
   } finally {
     await Promise.race([
-      Promise.all([informers.stop(), clusters.close()]),
+      Promise.all([stopControllers(), informers.stop(), clusters.close()]),
       sleep(SHUTDOWN_GRACE_MS),
     ]);
     await Promise.all([host.close(), eventsClient.close(), leaseClient.close()]);

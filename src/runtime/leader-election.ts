@@ -2,7 +2,10 @@
 // takes the lease when it is free or when its holder has not renewed it for leaseDuration (as
 // seen on the candidate's own clock, so clock skew between replicas does not matter); the leader
 // renews every retryPeriod and gives up leading if it cannot renew within renewDeadline.
-// Updates carry the resourceVersion read, so two candidates can never both win.
+// Updates carry the resourceVersion read, so two candidates can never both win. Unlike
+// client-go's candidate, which looks every retryPeriod, ours watches the lease: it sees each
+// renewal as it happens, tries again the moment the holder's lease runs out, and at once when the
+// holder releases it; so a dead leader is replaced lease duration after its last renewal.
 
 import { kubeMicroTime } from '../apis/time.ts';
 import { scopedSignal } from '../kube/scoped-signal.ts';
@@ -28,6 +31,11 @@ export interface LeaseStore {
   get(signal: AbortSignal): Promise<LeaseRecord | undefined>;
   create(spec: LeaseSpec, signal: AbortSignal): Promise<void>;
   update(resourceVersion: string, spec: LeaseSpec, signal: AbortSignal): Promise<void>;
+  /**
+   * Calls `onChange` with the lease (undefined: deleted) each time it changes, until the returned
+   * function is called. Optional: without it, a candidate sees the lease only when it reads it.
+   */
+  watch?(onChange: (lease: LeaseRecord | undefined) => void): () => Promise<void>;
 }
 
 export interface LeaderElectionTimings {
@@ -41,6 +49,49 @@ export interface Observation {
   holderIdentity: string;
   renewTime: string;
   observedAtMs: number;
+}
+
+/**
+ * Pure: what a candidate knows after reading `current` at `nowMs`. The same holder and renewTime
+ * as before keep the earlier observation: the holder's lease runs from when we first saw it.
+ */
+export function observeLease(
+  previous: Observation | undefined,
+  current: LeaseRecord,
+  nowMs: number,
+): Observation {
+  const holderIdentity = current.spec.holderIdentity ?? '';
+  const renewTime = current.spec.renewTime ?? '';
+  return previous?.holderIdentity === holderIdentity && previous.renewTime === renewTime
+    ? previous
+    : { holderIdentity, renewTime, observedAtMs: nowMs };
+}
+
+/**
+ * How long after its lease runs out (by our clock) a candidate tries: timers may fire a little
+ * early against `Date.now`, and an attempt a moment too soon would only find the lease held.
+ */
+export const EXPIRY_MARGIN_MS = 10;
+
+/**
+ * Pure: how long a candidate whose attempt did not win waits before the next one. client-go waits
+ * a (jittered) retry period; knowing when the holder's lease runs out by its own clock (from when
+ * it saw the last renewal), a candidate tries right then if that comes first, so a dead leader is
+ * replaced after the lease duration, not up to a retry period later. A lease that is free, ours,
+ * unknown or already expired (the attempt then failed: the apiserver is away, another candidate
+ * won) waits the retry period, so a failing apiserver is never hammered.
+ */
+export function nextAttemptInMs(
+  observation: Observation | undefined,
+  identity: string,
+  nowMs: number,
+  leaseDurationMs: number,
+  retryPeriodMs: number,
+): number {
+  const holder = observation?.holderIdentity ?? '';
+  if (observation === undefined || holder === '' || holder === identity) return retryPeriodMs;
+  const expiresInMs = observation.observedAtMs + leaseDurationMs + EXPIRY_MARGIN_MS - nowMs;
+  return expiresInMs > 0 ? Math.min(expiresInMs, retryPeriodMs) : retryPeriodMs;
 }
 
 export type LeaseDecision =
@@ -71,12 +122,8 @@ export function decideLease(
     };
   }
   const holder = current.spec.holderIdentity ?? '';
-  const renewTime = current.spec.renewTime ?? '';
   // The holder's lease runs from when *we* first saw its latest renewal.
-  const unchangedSince =
-    previous && previous.holderIdentity === holder && previous.renewTime === renewTime
-      ? previous.observedAtMs
-      : nowMs;
+  const unchangedSince = observeLease(previous, current, nowMs).observedAtMs;
   const heldByOther = holder !== '' && holder !== identity;
   if (heldByOther && unchangedSince + leaseDurationMs > nowMs) return { action: 'wait', holder };
   const transitions = current.spec.leaseTransitions ?? 0;
@@ -162,7 +209,8 @@ export class LeadershipTerm {
 /**
  * Campaigns until it leads (`acquire` resolves with the term), then renews every retryPeriod in
  * the background until the term ends. `stop()` ends the term; `release()` then hands the lease
- * over at once.
+ * over at once. While campaigning it watches the lease (when the store can): the next attempt
+ * comes when the holder's lease runs out, or at once when it is released.
  */
 export class LeaderElector {
   readonly #options: LeaderElectorOptions;
@@ -181,22 +229,46 @@ export class LeaderElector {
 
   /** Waits until this candidate leads; resolves undefined if stopped first. */
   async acquire(): Promise<LeadershipTerm | undefined> {
-    const { retryPeriodMs, renewDeadlineMs } = this.#options.timings;
-    while (!this.#stopped) {
-      const attemptedAt = this.#monotonicNow();
-      if (await this.#tryAcquireOrRenew(AbortSignal.timeout(renewDeadlineMs))) {
-        if (this.#isStopped()) break;
-        const term = new LeadershipTerm(attemptedAt, renewDeadlineMs, this.#monotonicNow);
-        this.#term = term;
-        this.#renewWhileLeading(term).catch((error: unknown) => {
-          this.#options.onError?.(error);
-          term.end('lost');
-        });
-        return term;
+    const { store, identity, timings } = this.#options;
+    const unwatch = store.watch?.((lease) => this.#leaseChanged(lease));
+    try {
+      while (!this.#stopped) {
+        const attemptedAt = this.#monotonicNow();
+        if (await this.#tryAcquireOrRenew(AbortSignal.timeout(timings.renewDeadlineMs))) {
+          if (this.#isStopped()) break;
+          const term = new LeadershipTerm(attemptedAt, timings.renewDeadlineMs, this.#monotonicNow);
+          this.#term = term;
+          this.#renewWhileLeading(term).catch((error: unknown) => {
+            this.#options.onError?.(error);
+            term.end('lost');
+          });
+          return term;
+        }
+        await this.#sleep(
+          nextAttemptInMs(
+            this.#observation,
+            identity,
+            this.#now(),
+            timings.leaseDurationMs,
+            this.#jittered(timings.retryPeriodMs),
+          ),
+        );
       }
-      await this.#sleep(this.#jittered(retryPeriodMs));
+      return undefined;
+    } finally {
+      // Not awaited: a watch slow to close must not hold up a term that has begun.
+      void unwatch?.();
     }
-    return undefined;
+  }
+
+  /**
+   * The watch saw the lease change: a renewal restarts the holder's lease from now (the next
+   * wake-up reschedules from it); a released or deleted lease is free, so try at once.
+   */
+  #leaseChanged(lease: LeaseRecord | undefined): void {
+    if (lease !== undefined)
+      this.#observation = observeLease(this.#observation, lease, this.#now());
+    if (lease === undefined || (lease.spec.holderIdentity ?? '') === '') this.#wake?.();
   }
 
   /** A method, not a field read, so a loop re-reads it after each await. */
@@ -258,14 +330,7 @@ export class LeaderElector {
         now,
         timings.leaseDurationMs,
       );
-      if (current) {
-        const holderIdentity = current.spec.holderIdentity ?? '';
-        const renewTime = current.spec.renewTime ?? '';
-        const same =
-          this.#observation?.holderIdentity === holderIdentity &&
-          this.#observation.renewTime === renewTime;
-        if (!same) this.#observation = { holderIdentity, renewTime, observedAtMs: now };
-      }
+      if (current) this.#observation = observeLease(this.#observation, current, now);
       if (decision.action === 'wait') return false;
       if (decision.action === 'create') await store.create(decision.spec, signal);
       else if (current) await store.update(current.resourceVersion, decision.spec, signal);

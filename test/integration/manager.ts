@@ -31,6 +31,8 @@ export async function fastKubeFedConfigFile(
     fastClusterDelays?: boolean;
     /** Feature gates to enable beside the defaults. */
     enableGates?: readonly string[];
+    /** Leader election timings instead of lease 3 s, renew 2 s, retry 500 ms. */
+    leaderElect?: { leaseDuration: string; renewDeadline: string; retryPeriod: string };
   } = {},
 ): Promise<string> {
   const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
@@ -50,9 +52,11 @@ export async function fastKubeFedConfigFile(
     timeout: '1s',
   };
   config.spec.leaderElect = {
-    leaseDuration: '3s',
-    renewDeadline: '2s',
-    retryPeriod: '500ms',
+    ...(overrides.leaderElect ?? {
+      leaseDuration: '3s',
+      renewDeadline: '2s',
+      retryPeriod: '500ms',
+    }),
     resourceLock: 'configmaps',
   };
   const file = join(await mkdtemp(join(tmpdir(), 'kubefed-config-')), 'kubefedconfig.yaml');

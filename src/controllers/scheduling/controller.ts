@@ -48,6 +48,7 @@ export class SchedulingController {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #ctx: SchedulingContext;
   #started = false;
+  #cancelLeading: (() => void) | undefined;
 
   constructor(deps: SchedulingControllerDeps) {
     this.#deps = deps;
@@ -100,10 +101,15 @@ export class SchedulingController {
     this.#deps.logger.info('Starting ReplicaSchedulingPreference controller');
     this.#started = true;
     this.#syncPlugins();
-    this.#worker.start();
+    // A standby's plugins sync their caches; the passes start when the process leads.
+    this.#cancelLeading = this.#deps.leadership.whenLeading(() => {
+      this.#worker.start();
+      this.#enqueueAll();
+    });
   }
 
   async stop(): Promise<void> {
+    this.#cancelLeading?.();
     for (const cleanup of this.#cleanup) cleanup();
     for (const timer of this.#timers) clearTimeout(timer);
     await this.#worker.stop();

@@ -110,9 +110,14 @@ export function startServiceStatusController(
   };
 
   members.start();
-  worker.start();
+  // A standby's caches sync and its queue fills; the passes start when the process leads.
+  const cancelLeading = deps.leadership.whenLeading(() => {
+    worker.start();
+    enqueueAll();
+  });
   return {
     async stop() {
+      cancelLeading();
       for (const { removeHandlers } of followed) removeHandlers();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -3,7 +3,8 @@
 // shared host informers (FederatedNamespaces for namespaced types; host Namespaces for the
 // namespace type) and the managed member objects through a federated informer over the shared
 // cluster registry, and queues `ns/name` keys; the reconcile in `reconcile.ts` does the work.
-// Handlers only enqueue.
+// Handlers only enqueue. On a standby all of that runs (the caches sync, the queue fills) but no
+// pass: the work starts when the process leads.
 import {
   NAMESPACES_TYPE_CONFIG,
   applyTypeConfigDefaults,
@@ -199,7 +200,7 @@ export async function startSyncController(
     writer: clientMemberWriter({
       resource: targetResource,
       client: (cluster) => members.client(cluster),
-      isLeading: deps.term.isLeading,
+      isLeading: () => deps.leadership.isLeading(),
     }),
     versions,
     statusCollection,
@@ -212,11 +213,21 @@ export async function startSyncController(
   };
 
   const stop = new AbortController();
-  const loading = versions.load(AbortSignal.any([stop.signal, deps.term.signal]));
+  const signal = AbortSignal.any([stop.signal, deps.leadership.signal]);
   members.start();
-  worker.start();
+  // The records are read when the term begins, not before: until then the old leader writes them
+  // (they are kept in memory, not watched). Then every key is queued: passes find the caches synced.
+  let loading: Promise<void> | undefined;
+  const cancelLeading = deps.leadership.whenLeading(() => {
+    loading = versions.load(signal).then(() => {
+      if (signal.aborted) return;
+      worker.start();
+      enqueueAll();
+    });
+  });
   return {
     async stop() {
+      cancelLeading();
       stop.abort();
       for (const { removeHandlers } of followed) removeHandlers();
       for (const timer of timers) clearTimeout(timer);

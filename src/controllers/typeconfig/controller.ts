@@ -17,6 +17,7 @@ import type { Informer } from '../../kube/informer.ts';
 import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../../multicluster/host-informers.ts';
 import { setFinalizer } from '../finalizers.ts';
+import type { Leadership } from '../../runtime/leadership.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { ControllerMetrics, KubeFedMetrics } from '../../runtime/metrics.ts';
 import { ReconcileResult, ReconcileWorker } from '../../runtime/reconcile-worker.ts';
@@ -40,8 +41,11 @@ export interface TypeControllerDeps {
   informers: HostInformers;
   /** The member clusters and their clients, shared by all controllers. */
   clusters: ClusterRegistry;
-  /** The leadership term: its signal ends every reconcile; writers ask it before writing. */
-  term: { signal: AbortSignal; isLeading: () => boolean };
+  /**
+   * Built on a standby, the controller starts working when the process leads; the signal ends
+   * every reconcile; writers ask `isLeading` before writing.
+   */
+  leadership: Leadership;
   /** KubeFedConfig `controllerDuration.availableDelay` / `unavailableDelay`. */
   clusterAvailableDelayMs: number;
   clusterUnavailableDelayMs: number;
@@ -52,7 +56,10 @@ export interface TypeControllerDeps {
 /** How often a key of a per-type controller waits for its caches to sync (NotSynced). */
 const NOT_SYNCED_DELAY_MS = 1_000;
 
-/** The reconcile worker of a per-type controller: its deps' concurrency, delays and term. */
+/**
+ * The reconcile worker of a per-type controller: its deps' concurrency, delays and leadership. It
+ * is started when the process leads; until then handlers fill its queue.
+ */
 export function typeControllerWorker(
   name: string,
   logger: Logger,
@@ -66,8 +73,8 @@ export function typeControllerWorker(
     maxConcurrentReconciles: deps.maxConcurrentReconciles,
     ...(deps.retryDelayMs === undefined ? {} : { retryDelayMs: deps.retryDelayMs }),
     clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    signal: deps.term.signal,
-    isLeading: deps.term.isLeading,
+    signal: deps.leadership.signal,
+    isLeading: () => deps.leadership.isLeading(),
     reconcile,
   });
 }
@@ -77,8 +84,11 @@ export interface TypeConfigControllerDeps {
   /** The FTCs are read through the shared host informer. */
   informers: HostInformers;
   namespace: string;
-  /** Ends with the leadership term. */
-  signal: AbortSignal;
+  /**
+   * On a standby the controller already starts the sync controllers (so that their caches sync)
+   * but writes nothing; once leading it reconciles every FTC again, writing finalizers and status.
+   */
+  leadership: Leadership;
   /** Namespaced control plane: cluster-scoped types are not federated. */
   limitedScope: boolean;
   /** The RawResourceStatusCollection feature gate: on, it replaces the legacy status controller. */
@@ -107,13 +117,14 @@ export class TypeConfigController {
   /** FTC name → the generation whose ignored `statusCollection` was already logged. */
   readonly #statusCollectionLogged = new Map<string, number>();
   readonly #removeHandler: () => void;
+  #cancelLeading: (() => void) | undefined;
 
   constructor(deps: TypeConfigControllerDeps) {
     this.#deps = deps;
     this.#worker = new ReconcileWorker({
       name: 'federatedtypeconfig',
       reconcile: (name, signal) => this.#reconcile(name, signal),
-      signal: deps.signal,
+      signal: deps.leadership.signal,
       logger: deps.logger,
       metrics: deps.metrics,
     });
@@ -134,9 +145,14 @@ export class TypeConfigController {
   start(): void {
     this.#deps.logger.info('Starting FederatedTypeConfig controller');
     this.#worker.start();
+    // As a standby it wrote no finalizer and no status: now it does.
+    this.#cancelLeading = this.#deps.leadership.whenLeading(() => {
+      for (const obj of this.#informer.list()) this.#worker.enqueue(obj.metadata?.name ?? '');
+    });
   }
 
   async stop(): Promise<void> {
+    this.#cancelLeading?.();
     this.#removeHandler();
     await this.#worker.stop();
     const running = [...this.#running.values(), ...this.#statusRunning.values()];
@@ -166,6 +182,8 @@ export class TypeConfigController {
       this.#statusCollectionLogged.delete(name);
       return ReconcileResult.AllOK;
     }
+    // A standby starts and stops the controllers (they only fill their caches) but writes nothing.
+    const leading = this.#deps.leadership.isLeading();
     const ftc = applyTypeConfigDefaults(cached);
     const plan = planTypeConfig(ftc, {
       limitedScope: this.#deps.limitedScope,
@@ -179,17 +197,17 @@ export class TypeConfigController {
         if (plan.stop) await this.#stopSync(name, logger);
         if (plan.stopStatus) await this.#stopStatus(name, logger);
         if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
-        await this.#setFinalizer(ftc, false, signal);
+        if (leading) await this.#setFinalizer(ftc, false, signal);
         return ReconcileResult.AllOK;
       case 'skip-cluster-scoped':
         logger.info(
           `Skipping start of sync controller for cluster-scoped resource "${name}": it is not required for a namespaced KubeFed control plane`,
         );
         if (plan.statusAction === 'stop') await this.#stopStatus(name, logger);
-        await this.#writeStatus(ftc, plan.status, signal);
+        if (leading) await this.#writeStatus(ftc, plan.status, signal);
         return ReconcileResult.AllOK;
       case 'sync': {
-        if (await this.#setFinalizer(ftc, true, signal)) {
+        if (leading && (await this.#setFinalizer(ftc, true, signal))) {
           if (isNamespaceTypeConfig(ftc)) this.#enqueueNamespacedTypes();
         }
         const generation = ftc.metadata?.generation ?? 0;
@@ -213,7 +231,7 @@ export class TypeConfigController {
         if (plan.statusCollectionIgnored !== undefined) {
           this.#logStatusCollectionIgnored(name, generation, plan.statusCollectionIgnored, logger);
         }
-        await this.#writeStatus(ftc, plan.status, signal);
+        if (leading) await this.#writeStatus(ftc, plan.status, signal);
         if (plan.blocked) {
           logger.error('Cannot start the sync controller', new Error(plan.blocked));
           return ReconcileResult.Error;
