@@ -30,6 +30,7 @@ import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
 import { VersionStore } from './versions.ts';
+import { RejectedWrites } from '../../federation/propagation/rejected-writes.ts';
 import { Toggle } from '../../apis/constants.ts';
 import { workloadKindOf } from '../../apis/workload-types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
@@ -72,8 +73,9 @@ export async function startSyncController(
   /** Member and host Namespace keys are `name`; their federated object is `name/name`. */
   const federatedKey = (key: string): string =>
     targetIsNamespace && !key.includes('/') ? `${key}/${key}` : key;
-  const enqueueObject = (obj: KubeObject): void => {
-    worker.enqueue(qualifiedName(obj));
+  // A change of the federated object itself starts its backoff over; every other event keeps it.
+  const enqueueChangedObject = (obj: KubeObject): void => {
+    worker.enqueueChanged(qualifiedName(obj));
   };
 
   // Every host informer is shared (the FederatedNamespaces, for instance, are this type's own for
@@ -90,11 +92,11 @@ export async function startSyncController(
     return informer;
   };
   const federated = follow(federatedResource, deps.targetNamespace, {
-    onAdd: enqueueObject,
+    onAdd: enqueueChangedObject,
     onUpdate: (old, obj) => {
-      if (updateNeedsSync(old, obj)) enqueueObject(obj);
+      if (updateNeedsSync(old, obj)) enqueueChangedObject(obj);
     },
-    onDelete: enqueueObject,
+    onDelete: enqueueChangedObject,
   });
   const enqueueAll = (filter?: (key: string) => boolean): void => {
     for (const key of federated.keys()) if (!filter || filter(key)) worker.enqueue(key);
@@ -192,8 +194,10 @@ export async function startSyncController(
       resource: targetResource,
       client: (cluster) => members.client(cluster),
       isLeading: deps.term.isLeading,
+      circuits: deps.clusters.circuits,
     }),
     versions,
+    rejectedWrites: new RejectedWrites(),
     statusCollection,
     events: deps.events.recorder(`${name}-controller`),
     logger,
