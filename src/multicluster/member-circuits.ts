@@ -11,8 +11,9 @@
 //   fails at once without being sent: the pass finishes the healthy clusters, and its backoff
 //   retries the member;
 // - after `openMs` one write goes through as a probe (the others still fail fast): an answer of any
-//   kind closes the circuit, another unreachable one reopens it for twice as long (at most
-//   `maxOpenMs`), so a member that stays dead holds a probe's worker ever more rarely.
+//   kind closes the circuit; no answer within `probeStuckMs` (the member was already silent for
+//   the whole open time) or an unreachable one reopens it for twice as long (at most
+//   `maxOpenMs`), so a member that stays dead holds a probe's worker briefly and ever more rarely.
 // Health probes and informers do not go through it: they are how the member is seen to be back.
 import { systemClock, type Clock } from '../runtime/clock.ts';
 import { TransportError, errorMessage } from '../kube/errors.ts';
@@ -24,6 +25,8 @@ export interface MemberCircuitOptions {
   maxOpenMs?: number;
   /** A write unanswered this long, with no other answer from the member meanwhile, opens it; default 5 s. */
   stuckMs?: number;
+  /** How long a probe write may go unanswered; default 1 s. */
+  probeStuckMs?: number;
   clock?: Clock;
 }
 
@@ -74,6 +77,7 @@ export class MemberCircuits {
   readonly openMs: number;
   readonly maxOpenMs: number;
   readonly stuckMs: number;
+  readonly probeStuckMs: number;
   readonly #clock: Clock;
   readonly #circuits = new Map<string, Circuit>();
 
@@ -81,9 +85,15 @@ export class MemberCircuits {
     this.openMs = options.openMs ?? 5_000;
     this.maxOpenMs = options.maxOpenMs ?? Math.max(30_000, this.openMs);
     this.stuckMs = options.stuckMs ?? 5_000;
-    if (!(this.openMs > 0) || !(this.stuckMs > 0) || !(this.maxOpenMs >= this.openMs)) {
+    this.probeStuckMs = options.probeStuckMs ?? Math.min(1_000, this.stuckMs);
+    if (
+      !(this.openMs > 0) ||
+      !(this.stuckMs > 0) ||
+      !(this.probeStuckMs > 0) ||
+      !(this.maxOpenMs >= this.openMs)
+    ) {
       throw new Error(
-        `member circuit timings must be > 0 ms with maxOpenMs >= openMs, got openMs ${String(this.openMs)}, maxOpenMs ${String(this.maxOpenMs)}, stuckMs ${String(this.stuckMs)}`,
+        `member circuit timings must be > 0 ms with maxOpenMs >= openMs, got openMs ${String(this.openMs)}, maxOpenMs ${String(this.maxOpenMs)}, stuckMs ${String(this.stuckMs)}, probeStuckMs ${String(this.probeStuckMs)}`,
       );
     }
     this.#clock = options.clock ?? systemClock();
@@ -115,11 +125,12 @@ export class MemberCircuits {
       circuit.probing = true;
     }
     const trip = circuit.trip;
+    const stuckMs = isProbe ? this.probeStuckMs : this.stuckMs;
     const stuck = this.#clock.setTimeout(() => {
       const quietSince = Math.max(circuit.lastAnswerAt, started);
-      if (trip.signal.aborted || this.#clock.now() - quietSince < this.stuckMs) return;
-      this.#open(cluster, circuit, `no answer within ${String(this.stuckMs / 1000)} s`);
-    }, this.stuckMs);
+      if (trip.signal.aborted || this.#clock.now() - quietSince < stuckMs) return;
+      this.#open(cluster, circuit, `no answer within ${String(stuckMs / 1000)} s`);
+    }, stuckMs);
     try {
       const result = await send(AbortSignal.any([signal, trip.signal]));
       this.#answered(circuit);

@@ -170,7 +170,7 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
       ns,
       `touched=${String(Date.now())}`,
     ]);
-    await sleep(15_000); // the window in which writes are counted
+    await sleep(10_000); // the window in which writes are counted
     const withoutChange = configMapCreates(await writesSince(before, metrics));
 
     // A restart forgets what failed: one try per object and member, then quiet again.
@@ -180,7 +180,7 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
     await sleep(10_000);
     const afterRestart = configMapCreates(await writesSince(before, metrics));
     console.log(
-      `${String(count)} invalid objects x ${String(clusters.length)} clusters: ${String(withoutChange)} configmap creates in 15 s without a change, ${String(afterRestart)} in the 10 s after a restart`,
+      `${String(count)} invalid objects x ${String(clusters.length)} clusters: ${String(withoutChange)} configmap creates in 10 s without a change, ${String(afterRestart)} in the 10 s after a restart`,
     );
     assert.equal(withoutChange, 0, 'configmap creates of invalid objects without a change');
     assert.ok(
@@ -204,7 +204,7 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
   it('propagates to the healthy clusters about as fast with one member stopped or frozen', async () => {
     await waitForQuiet(metrics, { quietMs: 2000 });
     const healthy = metrics.filter((c) => c.cluster !== 'member2');
-    const count = 40;
+    const count = 30;
     const allUp = await timeToReach(healthy, 'up', count);
 
     const stopped = await runCli('kubefed-sandbox', ['stop', 'member2', '--dir', sandbox.dir]);
@@ -235,9 +235,10 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
       whileStopped < allUp * 1.5 + 3000,
       `with member2 stopped: ${String(whileStopped)} ms; all up: ${String(allUp)} ms`,
     );
-    // The first pass that meets the frozen member waits for the circuit (5 s) once.
+    // The first pass that meets the frozen member waits 5 s for the circuit to open, each probe
+    // after that 1 s.
     assert.ok(
-      whileFrozen < allUp * 1.5 + 8000,
+      whileFrozen < allUp * 2 + 12_000,
       `with member2 frozen: ${String(whileFrozen)} ms; all up: ${String(allUp)} ms`,
     );
 

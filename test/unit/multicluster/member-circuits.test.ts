@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ApiError, TransportError, type RequestContext } from '../../../src/kube/errors.ts';
 import {
   MemberCircuits,
+  type MemberCircuitOptions,
   MemberUnreachableError,
   isUnreachable,
 } from '../../../src/multicluster/member-circuits.ts';
@@ -16,7 +17,7 @@ const invalid = (): ApiError =>
   new ApiError(422, { apiVersion: 'v1', kind: 'Status', message: 'invalid' }, context);
 const live = (): AbortSignal => new AbortController().signal;
 
-function setup(options: { openMs?: number; maxOpenMs?: number; stuckMs?: number } = {}): {
+function setup(options: Omit<MemberCircuitOptions, 'clock'> = {}): {
   clock: ManualClock;
   circuits: MemberCircuits;
   sent: string[];
@@ -167,6 +168,28 @@ describe('MemberCircuits', () => {
     assert.ok((await failure(write('m1', hang))) instanceof MemberUnreachableError);
   });
 
+  it('gives a probe probeStuckMs to answer before reopening for longer', async () => {
+    const { clock, circuits } = setup({ stuckMs: 500, probeStuckMs: 100, openMs: 1000 });
+    // A request that only ends when its signal aborts, as the client's do.
+    const hang = (signal: AbortSignal): Promise<string> =>
+      new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+      );
+    const first = circuits.write('m1', live(), hang);
+    clock.advance(500);
+    assert.ok((await failure(first)) instanceof MemberUnreachableError);
+    clock.advance(1000);
+    assert.equal(circuits.state('m1'), 'half-open');
+    const probe = circuits.write('m1', live(), hang);
+    clock.advance(99);
+    assert.equal(circuits.state('m1'), 'half-open');
+    clock.advance(1);
+    assert.equal(circuits.state('m1'), 'open');
+    const error = await failure(probe);
+    assert.ok(error instanceof MemberUnreachableError);
+    assert.match(error.message, /no answer within 0.1 s\); writes to it fail at once for 2 s/);
+  });
+
   it('is not stuck while the member answers other writes (a rate-limited burst)', async () => {
     const { clock, circuits, write } = setup({ stuckMs: 500 });
     const slow = deferred<string>();
@@ -214,7 +237,11 @@ describe('MemberCircuits', () => {
       () => new MemberCircuits({ openMs: 2000, maxOpenMs: 1000 }),
       /maxOpenMs >= openMs/,
     );
+    assert.throws(() => new MemberCircuits({ probeStuckMs: 0 }), /probeStuckMs 0/);
     const defaults = new MemberCircuits();
-    assert.deepEqual([defaults.openMs, defaults.maxOpenMs, defaults.stuckMs], [5000, 30_000, 5000]);
+    assert.deepEqual(
+      [defaults.openMs, defaults.maxOpenMs, defaults.stuckMs, defaults.probeStuckMs],
+      [5000, 30_000, 5000, 1000],
+    );
   });
 });
