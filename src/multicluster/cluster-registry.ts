@@ -5,6 +5,7 @@
 // connection (endpoint, CA bundle, proxy, TLS validations, Secret name) or its token changed. A
 // superseded client lives until its last user has released it; listeners hear of every change so
 // they can move over.
+import { MemberCircuits } from './member-circuits.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { kubeFedClustersResource } from '../apis/resources.ts';
 import type { KubeFedCluster } from '../apis/types.ts';
@@ -32,6 +33,8 @@ export interface ClusterRegistryOptions {
   observeConnection?: (seconds: number) => void;
   /** Every member client's write fence (`KubeClientOptions.writeFence`). */
   writeFence?: () => boolean;
+  /** The circuit breakers of member writes; default timings when absent. */
+  circuits?: MemberCircuits;
 }
 
 interface Entry {
@@ -53,9 +56,12 @@ export class ClusterRegistry {
   readonly #byClient = new Map<KubeClient, Entry>();
   readonly #generations = new Map<string, number>();
   #closed = false;
+  /** One circuit per member, shared by every controller's member writes. */
+  readonly circuits: MemberCircuits;
 
   constructor(options: ClusterRegistryOptions) {
     this.#options = options;
+    this.circuits = options.circuits ?? new MemberCircuits();
     this.#clusters = options.informers.informer(kubeFedClustersResource, options.namespace);
     const changed = (obj: { metadata?: { name?: string } }): void => {
       this.#changed(obj.metadata?.name ?? '');

@@ -173,30 +173,39 @@ export class ReconcileWorker {
     return this.#stopping;
   }
 
-  /** Reconcile `key` now; resets its backoff. */
+  /** Reconcile `key` now; its failure count (backoff) is kept: see `enqueueChanged`. */
   enqueue(key: string): void {
     this.#queue.add(key);
   }
 
-  /** Reconcile `key` after the retry delay; resets its backoff. */
+  /**
+   * The object of `key` itself changed (a new generation, deletion): what failed before may work
+   * now, so its backoff starts over, and it is reconciled now.
+   */
+  enqueueChanged(key: string): void {
+    this.#queue.forget(key);
+    this.#queue.add(key);
+  }
+
+  /** Reconcile `key` after the retry delay; its backoff is kept. */
   enqueueForRetry(key: string): void {
     this.#queue.addAfter(key, this.retryDelayMs);
   }
 
-  /** Reconcile `key` after the cluster-sync delay; resets its backoff. */
+  /** Reconcile `key` after the cluster-sync delay; its backoff is kept. */
   enqueueForClusterSync(key: string): void {
     this.#queue.addAfter(key, this.clusterSyncDelayMs);
   }
 
-  /** Reconcile `key` after `delayMs` (or earlier if already scheduled earlier); resets its backoff. */
+  /** Reconcile `key` after `delayMs` (or earlier if already scheduled earlier); its backoff is kept. */
   enqueueWithDelay(key: string, delayMs: number): void {
     this.#queue.addAfter(key, delayMs);
   }
 
   /**
    * Reconcile `key` after `delayMs`, behind every ordinary key: for passes that only collect
-   * status. An ordinary enqueue of the key before it runs makes that run ordinary; resets its
-   * backoff.
+   * status. An ordinary enqueue of the key before it runs makes that run ordinary; its backoff is
+   * kept.
    */
   enqueueLowPriority(key: string, delayMs: number): void {
     this.#queue.addLowPriority(key, delayMs);

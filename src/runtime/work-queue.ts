@@ -3,8 +3,11 @@
 // workers at once: a key added while it is processed runs again once `done` is called.
 //
 // Scheduling keeps the earliest time per key: adding a key now drops its later delayed entry, and a
-// delay for a key that is already ready is ignored. Backoff is per key; any enqueue that is not
-// `addRateLimited` resets it, as in KubeFed's worker.
+// delay for a key that is already ready is ignored. Backoff is per key and survives every other
+// add: a key queued again by an event (a cluster became available, a resync, a related object
+// changed) keeps its failure count, so such events cannot hold a broken object at its shortest
+// retry delay. Only `forget` resets it: the owner calls it after a success or when the object
+// itself changed. (KubeFed reset it on every add, so each event restarted the backoff.)
 //
 // Ready keys wait in two lanes, each first in first out: workers take a low-priority key only when
 // no ordinary key is ready, so passes that only collect status never delay propagation. Requests
@@ -165,28 +168,25 @@ export class WorkQueue {
     return this.#backoff.failures(key, this.#clock.now());
   }
 
-  /** Makes `key` ready now and resets its backoff. */
+  /** Makes `key` ready now; its backoff is kept. */
   add(key: string): void {
     if (this.#shuttingDown) return;
-    this.#backoff.forget(key);
     this.#schedule(key, 0, 'ordinary');
   }
 
-  /** Makes `key` ready after `delayMs`, unless it is already due earlier; resets its backoff. */
+  /** Makes `key` ready after `delayMs`, unless it is already due earlier; its backoff is kept. */
   addAfter(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
-    this.#backoff.forget(key);
     this.#schedule(key, delayMs, 'ordinary');
   }
 
   /**
    * Makes `key` ready after `delayMs`, unless it is already due earlier, behind every ordinary key.
    * It stays low only while no ordinary add of it is pending: the one run serves both requests.
-   * Resets the backoff, as every add that does not report a failure does.
+   * Its backoff is kept.
    */
   addLowPriority(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
-    this.#backoff.forget(key);
     this.#schedule(key, delayMs, 'low');
   }
 
@@ -199,7 +199,7 @@ export class WorkQueue {
     this.#armBackoffGc();
   }
 
-  /** Resets the backoff of `key`. */
+  /** Resets the backoff of `key`: after a success, or when the object itself changed. */
   forget(key: string): void {
     this.#backoff.forget(key);
   }

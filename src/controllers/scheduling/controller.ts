@@ -59,10 +59,11 @@ export class SchedulingController {
       deps,
       (key, signal) => reconcileSchedulingPreference(this.#ctx, key, signal),
     );
+    // A change of the preference itself starts its backoff over; other events keep it.
     this.#preferences = this.#follow(replicaSchedulingPreferencesResource, deps.targetNamespace, {
-      onAdd: (obj) => this.#worker.enqueue(qualifiedName(obj)),
-      onUpdate: (_old, obj) => this.#worker.enqueue(qualifiedName(obj)),
-      onDelete: (obj) => this.#worker.enqueue(qualifiedName(obj)),
+      onAdd: (obj) => this.#worker.enqueueChanged(qualifiedName(obj)),
+      onUpdate: (_old, obj) => this.#worker.enqueueChanged(qualifiedName(obj)),
+      onDelete: (obj) => this.#worker.enqueueChanged(qualifiedName(obj)),
     });
     // A synced informer replays its objects inside addEventHandler, before `#typeConfigs` is
     // assigned: plugins follow the FTCs from start() on.

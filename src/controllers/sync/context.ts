@@ -9,6 +9,7 @@ import type { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { KubeFedMetrics } from '../../runtime/metrics.ts';
 import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
+import type { RejectedWrites } from '../../federation/propagation/rejected-writes.ts';
 import type { MemberWriter } from './member-writer.ts';
 import type { StatusCollection } from './status-collection.ts';
 import type { VersionStore } from './versions.ts';
@@ -37,6 +38,8 @@ export interface SyncContext {
   /** Every member request goes through it. */
   writer: MemberWriter;
   versions: VersionStore;
+  /** Member writes rejected for what the object is: held back until the object changes. */
+  rejectedWrites: RejectedWrites;
   /** What passes collect from the member objects into the status, and the changes not yet collected. */
   statusCollection: StatusCollection;
   events: EventRecorder;

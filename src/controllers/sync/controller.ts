@@ -32,6 +32,7 @@ import type { SyncContext } from './context.ts';
 import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
 import { VersionStore } from './versions.ts';
+import { RejectedWrites } from '../../federation/propagation/rejected-writes.ts';
 import { Toggle } from '../../apis/constants.ts';
 import { workloadKindOf } from '../../apis/workload-types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
@@ -74,8 +75,9 @@ export async function startSyncController(
   /** Member and host Namespace keys are `name`; their federated object is `name/name`. */
   const federatedKey = (key: string): string =>
     targetIsNamespace && !key.includes('/') ? `${key}/${key}` : key;
-  const enqueueObject = (obj: KubeObject): void => {
-    worker.enqueue(qualifiedName(obj));
+  // A change of the federated object itself starts its backoff over; every other event keeps it.
+  const enqueueChangedObject = (obj: KubeObject): void => {
+    worker.enqueueChanged(qualifiedName(obj));
   };
 
   // Every host informer is shared (the FederatedNamespaces, for instance, are this type's own for
@@ -92,11 +94,11 @@ export async function startSyncController(
     return informer;
   };
   const federated = follow(federatedResource, deps.targetNamespace, {
-    onAdd: enqueueObject,
+    onAdd: enqueueChangedObject,
     onUpdate: (old, obj) => {
-      if (updateNeedsSync(old, obj)) enqueueObject(obj);
+      if (updateNeedsSync(old, obj)) enqueueChangedObject(obj);
     },
-    onDelete: enqueueObject,
+    onDelete: enqueueChangedObject,
   });
   const enqueueAll = (filter?: (key: string) => boolean): void => {
     for (const key of federated.keys()) if (!filter || filter(key)) worker.enqueue(key);
@@ -149,7 +151,7 @@ export async function startSyncController(
       // Their status still names it (issue 16): a pass drops it now, not after the delay above.
       logger.v(2).info('Member cluster removed', { cluster });
       for (const fed of federated.list()) {
-        if (reportedClusters(fed).includes(cluster)) enqueueObject(fed);
+        if (reportedClusters(fed).includes(cluster)) worker.enqueue(qualifiedName(fed));
       }
     },
     onMemberEvent: (key, _cluster, statusOnly) => {
@@ -201,8 +203,10 @@ export async function startSyncController(
       resource: targetResource,
       client: (cluster) => members.client(cluster),
       isLeading: () => deps.leadership.isLeading(),
+      circuits: deps.clusters.circuits,
     }),
     versions,
+    rejectedWrites: new RejectedWrites(),
     statusCollection,
     events: deps.events.recorder(`${name}-controller`),
     logger,

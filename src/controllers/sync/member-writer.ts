@@ -7,6 +7,7 @@ import type { MemberCallResult } from '../../federation/propagation/member-resul
 import type { KubeObject } from '../../json/object.ts';
 import type { DeleteOptions, KubeClient } from '../../kube/client.ts';
 import {
+  ApiError,
   errorMessage,
   isAlreadyExists,
   isCancelled,
@@ -15,6 +16,7 @@ import {
   isWriteFenced,
 } from '../../kube/errors.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
+import type { MemberCircuits } from '../../multicluster/member-circuits.ts';
 
 /** The member object a federated object stands for: same name; no namespace for namespaces. */
 export interface TargetName {
@@ -48,6 +50,8 @@ export interface ClientMemberWriterOptions {
   client: (cluster: string) => KubeClient | undefined;
   /** Asked right before each request: false once the leadership term has ended. */
   isLeading: () => boolean;
+  /** Each member's circuit breaker: a member that does not answer fails fast. */
+  circuits: MemberCircuits;
 }
 
 /** A MemberWriter over the member clients. */
@@ -56,7 +60,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
   const call = async (
     cluster: string,
     signal: AbortSignal,
-    send: (client: KubeClient) => Promise<KubeObject | undefined>,
+    send: (client: KubeClient, signal: AbortSignal) => Promise<KubeObject | undefined>,
   ): Promise<MemberCallResult> => {
     if (signal.aborted || !options.isLeading()) {
       return { ok: false, reason: 'NotSent', message: 'not sent: the pass was cancelled' };
@@ -66,28 +70,32 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
       return { ok: false, reason: 'NoClient', message: `no client for cluster "${cluster}"` };
     }
     try {
-      return { ok: true, object: await send(client) };
+      return {
+        ok: true,
+        object: await options.circuits.write(cluster, signal, (scoped) => send(client, scoped)),
+      };
     } catch (error) {
       const message = errorMessage(error);
       if (isWriteFenced(error)) return { ok: false, reason: 'NotSent', message };
+      const code = error instanceof ApiError ? error.statusCode : undefined;
       if (isCancelled(signal)) return { ok: false, reason: 'Aborted', message };
       if (isNotFound(error)) return { ok: false, reason: 'NotFound', message };
       if (isAlreadyExists(error)) return { ok: false, reason: 'AlreadyExists', message };
-      if (isTimeout(error)) return { ok: false, reason: 'ServerTimeout', message };
-      return { ok: false, reason: 'Failed', message };
+      if (isTimeout(error)) return { ok: false, reason: 'ServerTimeout', message, code };
+      return { ok: false, reason: 'Failed', message, code };
     }
   };
   return {
     create: (cluster, object, signal) =>
-      call(cluster, signal, (c) =>
+      call(cluster, signal, (c, signal) =>
         c.create(resource, object, { namespace: object.metadata?.namespace, signal }),
       ),
     update: (cluster, object, signal) =>
-      call(cluster, signal, (c) =>
+      call(cluster, signal, (c, signal) =>
         c.update(resource, object, { namespace: object.metadata?.namespace, signal }),
       ),
     delete: (cluster, target, deleteOptions, signal) =>
-      call(cluster, signal, async (c) => {
+      call(cluster, signal, async (c, signal) => {
         await c.delete(resource, target.name, {
           namespace: target.namespace,
           signal,
@@ -96,7 +104,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
         return undefined;
       }),
     removeManagedLabel: (cluster, target, signal) =>
-      call(cluster, signal, (c) =>
+      call(cluster, signal, (c, signal) =>
         c.patch(
           resource,
           target.name,
@@ -105,7 +113,7 @@ export function clientMemberWriter(options: ClientMemberWriterOptions): MemberWr
         ),
       ),
     get: (cluster, target, signal) =>
-      call(cluster, signal, (c) =>
+      call(cluster, signal, (c, signal) =>
         c.get(resource, target.name, { namespace: target.namespace, signal }),
       ),
   };

@@ -9,8 +9,13 @@ import {
   planManagedLabelRemoval,
   planMemberOperations,
   settleStatuses,
+  type MemberOperation,
   type TargetRef,
 } from '../../federation/propagation/member-operations.ts';
+import {
+  holdRejectedWrites,
+  objectRevision,
+} from '../../federation/propagation/rejected-writes.ts';
 import { parseOverrides } from '../../federation/propagation/overrides.ts';
 import { computePlacement, placementCluster } from '../../federation/propagation/placement.ts';
 import {
@@ -63,8 +68,9 @@ export async function reconcileFederatedObject(
   if (isSystemNamespaceTarget(ctx, target)) return ReconcileResult.AllOK;
   const fed = ctx.federated.get(key);
   if (fed === undefined) {
-    // Nothing left to collect a member's status into.
+    // Nothing left to collect a member's status into, nor to hold back.
     ctx.statusCollection.takeMemberChange(key);
+    ctx.rejectedWrites.forget(key);
     return removeOrphanedLabels(ctx, target, signal);
   }
   // reconcile_federated_resources_duration_seconds: passes over an existing federated object.
@@ -97,6 +103,7 @@ async function reconcileExisting(
   });
 
   if (fed.metadata?.deletionTimestamp) {
+    ctx.rejectedWrites.forget(key);
     const targeted = placement.ok
       ? placement.clusters
       : clusters.map((c) => c.metadata?.name ?? '');
@@ -173,7 +180,7 @@ async function syncToClusters(
   }
   const hashes = objectHashes(fed);
   const recorded = hashes.ok ? ctx.versions.get(fed, hashes.hashes) : { error: hashes.error };
-  const operations = withClientFailures(
+  const planned = withClientFailures(
     planMemberOperations({
       target: targetRef,
       clusters: states.clusters,
@@ -184,6 +191,12 @@ async function syncToClusters(
       reported: reportedClusters(fed),
     }),
     states.clientFailures,
+  );
+  const key = qualifiedName(fed);
+  const revision = objectRevision(fed);
+  const started = ctx.now();
+  const { operations, held } = holdRejectedWrites(planned, (cluster, kind) =>
+    ctx.rejectedWrites.holds(key, cluster, kind, revision, started),
   );
 
   // A new object's PropagatedVersion is created alongside the member writes; its status (the
@@ -212,6 +225,7 @@ async function syncToClusters(
       writes: outcome.writes,
     });
   }
+  rememberRejections(ctx, key, revision, operations, { rejected: outcome.rejected, held }, started);
 
   const recordVersions = async (): Promise<'unchanged' | 'written' | 'retry'> => {
     await preparing;
@@ -249,10 +263,47 @@ async function syncToClusters(
     recordVersions(),
     writePropagationStatus(ctx, fed, options.reason, collected, signal, member.workload),
   ]);
-  recordCollection(ctx, qualifiedName(fed), status);
-  if (needsBackoff(options.reason, statuses)) return ReconcileResult.Error;
+  recordCollection(ctx, key, status);
+  // Rejected writes wait for a change of the object (or their safety retry), not for backoff.
+  const retried = new Map(
+    [...statuses].filter(([cluster]) => !held.has(cluster) && !outcome.rejected.has(cluster)),
+  );
+  if (needsBackoff(options.reason, retried)) return ReconcileResult.Error;
   if (versions === 'retry' || status === 'conflict') return requeueAfter(CONFLICT_REQUEUE_MS);
-  return ReconcileResult.AllOK;
+  const safetyRetryMs = ctx.rejectedWrites.nextRetryIn(key, ctx.now());
+  return safetyRetryMs === undefined ? ReconcileResult.AllOK : requeueAfter(safetyRetryMs);
+}
+
+/**
+ * Remembers the writes the members just rejected for what the object is, keeps those held back,
+ * and forgets the rest: a cluster whose write went through (or now needs another operation) is
+ * no longer held.
+ */
+function rememberRejections(
+  ctx: SyncContext,
+  key: string,
+  revision: string,
+  operations: readonly MemberOperation[],
+  {
+    rejected,
+    held,
+  }: { rejected: ReadonlyMap<string, 'create' | 'update'>; held: ReadonlySet<string> },
+  at: number,
+): void {
+  for (const op of operations) {
+    const kind = rejected.get(op.cluster);
+    if (kind !== undefined) {
+      ctx.rejectedWrites.record(key, op.cluster, { revision, kind, at });
+      ctx.logger.info('Member rejected the object; retrying when the federated object changes', {
+        object: key,
+        cluster: op.cluster,
+        operation: kind,
+        retryAfterMs: ctx.rejectedWrites.retryAfterMs,
+      });
+    } else if (!held.has(op.cluster)) {
+      ctx.rejectedWrites.forget(key, op.cluster);
+    }
+  }
 }
 
 /** A pass that got its status through has collected every member change seen before it began. */

@@ -12,6 +12,7 @@ import {
   type TargetRef,
 } from './member-operations.ts';
 import type { ClusterPropagationStatus } from './propagation-status.ts';
+import { isRejection } from './rejected-writes.ts';
 import { objectVersion } from './version.ts';
 
 /** The answer to one member request. */
@@ -34,6 +35,8 @@ export type MemberCallResult =
         | 'ServerTimeout'
         | 'Failed';
       message: string;
+      /** The member's HTTP status code, when it answered. */
+      code?: number | undefined;
     };
 
 /** What happened in one cluster during a pass. */
@@ -49,6 +52,8 @@ export interface ClusterOutcome {
   attempted: OperationKind[];
   events: MemberEvent[];
   timedOut: boolean;
+  /** The member rejected the create or update for what the object is (see rejected-writes.ts). */
+  rejected?: 'create' | 'update' | undefined;
 }
 
 /** The outcome of a cluster whose planned operation needs no request. */
@@ -101,8 +106,13 @@ export function outcomeOfWrite(
   if (!result.ok && result.reason === 'Aborted') return { ...base, timedOut: true };
   const gone = !result.ok && result.reason === 'NotFound';
   if (!result.ok && !(gone && (op.kind === 'delete' || op.kind === 'unlabel'))) {
+    const rejected =
+      (op.kind === 'create' || op.kind === 'update') && isRejection(result.code)
+        ? op.kind
+        : undefined;
     return {
       ...base,
+      ...(rejected === undefined ? {} : { rejected }),
       status: op.failureStatus,
       events: [...base.events, operationFailedEvent(op.kind, target, op.cluster, result.message)],
     };
@@ -156,6 +166,8 @@ export interface PassOutcome {
   /** Each member object written in this pass, as the member answered. */
   written: Map<string, KubeObject>;
   timedOut: boolean;
+  /** Clusters whose member rejected the write for what the object is, with the write's kind. */
+  rejected: Map<string, 'create' | 'update'>;
   /** Member writes issued. */
   writes: number;
   /**
@@ -175,6 +187,7 @@ export function foldOutcomes(
     versions: new Map(),
     written: new Map(),
     timedOut: false,
+    rejected: new Map(),
     writes: 0,
     events: [],
   };
@@ -184,6 +197,7 @@ export function foldOutcomes(
     if (outcome.version !== undefined) pass.versions.set(outcome.cluster, outcome.version);
     if (outcome.written !== undefined) pass.written.set(outcome.cluster, outcome.written);
     pass.timedOut ||= outcome.timedOut;
+    if (outcome.rejected !== undefined) pass.rejected.set(outcome.cluster, outcome.rejected);
     pass.writes += outcome.attempted.length;
     pass.events.push(...outcome.events);
     for (const kind of outcome.attempted) attempted.push({ kind, cluster: outcome.cluster });

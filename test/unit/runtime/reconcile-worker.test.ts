@@ -276,7 +276,13 @@ describe('ReconcileWorker', () => {
     assert.equal(worker.queue.failures('error'), 2);
     assert.equal(worker.queue.depth, 1);
     worker.enqueueWithDelay('error', 60_000);
-    assert.equal(worker.queue.failures('error'), 0, 'a non-error enqueue resets the backoff');
+    worker.enqueue('error');
+    assert.equal(worker.queue.failures('error'), 2, 'an event keeps the backoff');
+    worker.enqueueChanged('error');
+    assert.equal(worker.queue.failures('error'), 0, 'a change of the object resets it');
+    worker.enqueueChanged('delay');
+    assert.equal(worker.queue.scheduledAt('delay'), undefined, 'and runs it now');
+    assert.equal(worker.queue.depth, 3);
     await worker.stop();
   });
 

@@ -144,7 +144,7 @@ describe('WorkQueue', () => {
     assert.equal(waiting.result(), 'k');
   });
 
-  it('backs off failing keys exponentially up to the cap, and resets on a non-error add', async () => {
+  it('backs off failing keys exponentially up to the cap; only forget resets it', async () => {
     const { clock, queue, metrics } = setup();
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -160,17 +160,63 @@ describe('WorkQueue', () => {
     assert.equal(queue.failures('k'), 6);
     assert.equal(metrics.retries, 6);
 
-    queue.addAfter('k', 1);
-    assert.equal(queue.failures('k'), 0, 'addAfter resets the backoff');
-    queue.addRateLimited('k');
-    assert.equal(queue.scheduledAt('k'), clock.now() + 1, 'the earlier addAfter still wins');
-    queue.add('k');
-    assert.equal(queue.failures('k'), 0, 'add resets the backoff');
-    await queue.get();
-    queue.done('k');
-    queue.addRateLimited('k');
-    assert.equal(queue.scheduledAt('k'), clock.now() + 5000);
     queue.forget('k');
+    assert.equal(queue.failures('k'), 0);
+    queue.addRateLimited('k');
+    assert.equal(queue.scheduledAt('k'), clock.now() + 5000, 'starts over after forget');
+  });
+
+  it('keeps the backoff of a key queued again by add, addAfter or addLowPriority', async () => {
+    const { clock, queue } = setup();
+    const fail = (): number => {
+      queue.addRateLimited('k');
+      const due = queue.scheduledAt('k');
+      assert.ok(due !== undefined);
+      return due - clock.now();
+    };
+    assert.equal(fail(), 5000);
+    // An event runs the key at once, but the failure count stays.
+    queue.add('k');
+    assert.equal(queue.scheduledAt('k'), undefined, 'add makes it ready now');
+    assert.equal(queue.failures('k'), 1, 'add keeps the failure count');
+    assert.equal(await queue.get(), 'k');
+    queue.done('k');
+    assert.equal(fail(), 10_000, 'the next failure waits longer');
+
+    queue.addAfter('k', 1);
+    assert.equal(queue.failures('k'), 2, 'addAfter keeps it');
+    assert.equal(queue.scheduledAt('k'), clock.now() + 1, 'the earlier time wins');
+    clock.advance(1);
+    assert.equal(await queue.get(), 'k');
+    queue.done('k');
+    assert.equal(fail(), 20_000);
+
+    queue.addLowPriority('k', 1);
+    assert.equal(queue.failures('k'), 3, 'addLowPriority keeps it');
+    clock.advance(1);
+    assert.equal(await queue.get(), 'k');
+    queue.done('k');
+    assert.equal(fail(), 40_000);
+
+    // Events while the key is being processed do not reset it either.
+    clock.advance(40_000);
+    assert.equal(await queue.get(), 'k');
+    queue.add('k');
+    queue.done('k');
+    assert.equal(queue.failures('k'), 4);
+    assert.equal(await queue.get(), 'k');
+    queue.done('k');
+    assert.equal(fail(), 60_000, 'capped');
+  });
+
+  it('expires the backoff of a key idle for more than twice the cap', () => {
+    const { clock, queue } = setup();
+    queue.addRateLimited('k');
+    queue.addRateLimited('k');
+    assert.equal(queue.failures('k'), 2);
+    clock.advance(120_000);
+    assert.equal(queue.failures('k'), 2, 'not idle for more than 2 x 60 s yet');
+    clock.advance(1);
     assert.equal(queue.failures('k'), 0);
   });
 

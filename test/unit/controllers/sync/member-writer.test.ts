@@ -9,6 +9,7 @@ import type { MemberCallResult } from '../../../../src/federation/propagation/me
 import type { KubeObject } from '../../../../src/json/object.ts';
 import { KubeClient } from '../../../../src/kube/client.ts';
 import type { ResourceRef } from '../../../../src/kube/resource.ts';
+import { MemberCircuits } from '../../../../src/multicluster/member-circuits.ts';
 import { startServer, statusReply, type Reply, type TestServer } from '../../kube/test-server.ts';
 
 const configmaps: ResourceRef = {
@@ -45,6 +46,7 @@ describe('clientMemberWriter over a KubeClient', () => {
     resource: configmaps,
     client: (cluster) => (cluster === 'm1' ? client : undefined),
     isLeading: () => leading,
+    circuits: new MemberCircuits(),
   });
 
   before(async () => {
@@ -137,6 +139,7 @@ describe('clientMemberWriter over a KubeClient', () => {
         resource: namespaces,
         client: () => client,
         isLeading: () => true,
+        circuits: new MemberCircuits(),
       });
       reply = () => ({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } } });
       const result = await namespaceWriter.get(
@@ -170,6 +173,32 @@ describe('clientMemberWriter over a KubeClient', () => {
         assert.equal(server.requests.length, 1);
       });
     }
+
+    it('carries the status code of a rejected write', async () => {
+      reply = () => statusReply(422, 'Invalid', 'ConfigMap "cfg" is invalid');
+      const result = await writer.create('m1', desired, live());
+      assert.ok(!result.ok);
+      assert.deepEqual([result.reason, result.code], ['Failed', 422]);
+    });
+
+    it('fails fast while the member does not answer, without sending', async () => {
+      const circuits = new MemberCircuits({ stuckMs: 50, openMs: 60_000 });
+      const stuckWriter = clientMemberWriter({
+        resource: configmaps,
+        client: () => client,
+        isLeading: () => true,
+        circuits,
+      });
+      reply = () => new Promise(() => undefined);
+      const first = await stuckWriter.create('m1', desired, live());
+      assert.ok(!first.ok);
+      assert.equal(first.reason, 'Failed');
+      assert.match(first.message, /m1: not answering \(no answer within 0.05 s\)/);
+      const second = await stuckWriter.update('m1', desired, live());
+      assert.ok(!second.ok);
+      assert.match(second.message, /writes to it fail at once for 60 s/);
+      assert.equal(server.requests.length, 1, 'the second write is not sent');
+    });
 
     it('maps a request aborted in flight to Aborted', async () => {
       const pass = new AbortController();
@@ -219,6 +248,7 @@ describe('clientMemberWriter over a KubeClient', () => {
         resource: configmaps,
         client: () => fenced,
         isLeading: () => true,
+        circuits: new MemberCircuits(),
       });
       try {
         fenceOpen = false;

@@ -211,6 +211,32 @@ describe('outcomeOfWrite', () => {
     });
   }
 
+  // Only a create or update the member refused for the object itself is marked rejected.
+  const rejections: [WriteOperation, number | undefined, 'create' | 'update' | undefined][] = [
+    [create('a'), 422, 'create'],
+    [update('a'), 422, 'update'],
+    [create('a'), 400, 'create'],
+    [update('a'), 413, 'update'],
+    [create('a'), 403, undefined],
+    [create('a'), 409, undefined],
+    [update('a'), 500, undefined],
+    [create('a'), undefined, undefined],
+    [deletion('a'), 422, undefined],
+    [unlabel('a'), 400, undefined],
+  ];
+  for (const [op, code, rejected] of rejections) {
+    it(`Failed on ${op.kind} with code ${String(code)}: rejected ${String(rejected)}`, () => {
+      const result = outcomeOfWrite(
+        op,
+        { ok: false, reason: 'Failed', message: 'no', code },
+        target,
+      );
+      assert.equal(result.rejected, rejected);
+      assert.equal(result.status, op.failureStatus);
+      assert.equal(result.events.length, 1, 'the rejection has its Warning');
+    });
+  }
+
   it('a create that met AlreadyExists outside adoption is a failure', () => {
     const result = outcomeOfWrite(
       create('a'),
@@ -353,6 +379,26 @@ describe('foldOutcomes', () => {
     );
     assert.equal(pass.writes, 2);
     assert.equal(pass.timedOut, false);
+    assert.deepEqual(pass.rejected, new Map());
+  });
+
+  it('collects the clusters that rejected the write, with its kind', () => {
+    const pass = foldOutcomes(
+      [
+        outcome('a', { status: 'CreationFailed', rejected: 'create' }),
+        outcome('b', { status: 'UpdateFailed', attempted: ['update'], rejected: 'update' }),
+        outcome('c', { status: 'CreationFailed' }),
+      ],
+      target,
+      30_000,
+    );
+    assert.deepEqual(
+      pass.rejected,
+      new Map([
+        ['a', 'create'],
+        ['b', 'update'],
+      ]),
+    );
   });
 
   it('counts every request of an adoption (create, then update)', () => {
@@ -421,6 +467,7 @@ describe('foldOutcomes', () => {
       versions: new Map(),
       written: new Map(),
       timedOut: false,
+      rejected: new Map(),
       writes: 0,
       events: [],
     });
