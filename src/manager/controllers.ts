@@ -36,6 +36,8 @@ export interface SharedContext {
   statusCollectionWindowMs: number;
   /** `--pod-unschedulable-threshold`: pods unschedulable this long lower their cluster's capacity. */
   podUnschedulableThresholdMs: number;
+  /** `--max-member-rewrites`: same-content rewrites of a member object before writes stop. */
+  maxMemberRewrites: number;
 }
 
 /** The shared context of one leadership term. */
@@ -149,6 +151,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             rawResourceStatusCollection:
               config.featureGates.get('RawResourceStatusCollection') === true,
             statusCollectionWindowMs: ctx.statusCollectionWindowMs,
+            maxMemberRewrites: ctx.maxMemberRewrites,
           }),
         startStatusController: (ftc) =>
           startServiceStatusController(ftc, {

@@ -147,6 +147,7 @@ async function runControllers(
       clusters,
       statusCollectionWindowMs: options.statusCollectionWindowMs,
       podUnschedulableThresholdMs: options.podUnschedulableThresholdMs,
+      maxMemberRewrites: options.maxMemberRewrites,
     };
     // A standby keeps the caches the controllers read in sync, so that it starts warm.
     for (const name of controllers) controllerRegistry[name]?.warm?.(shared);
