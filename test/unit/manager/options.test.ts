@@ -34,7 +34,7 @@ describe('--max-member-rewrites', () => {
   it('refuses anything but a whole number >= 0', () => {
     for (const value of ['-1', '2.5', 'many']) {
       assert.throws(
-        () => parseManagerOptions(['--max-member-rewrites', value]),
+        () => parseManagerOptions([`--max-member-rewrites=${value}`]),
         new RegExp(`--max-member-rewrites must be a whole number >= 0, got "${value}"`),
       );
     }
