@@ -7,9 +7,11 @@ import type {
   MemberEvent,
   MemberOperation,
 } from '../../federation/propagation/member-operations.ts';
+import type { ClusterPropagationStatus } from '../../federation/propagation/propagation-status.ts';
 import {
   checkRewrite,
   desiredContentHash,
+  recordFailedRewrite,
   recordRewrite,
   type PlannedUpdate,
   type RewriteGuardOptions,
@@ -89,23 +91,32 @@ export class MemberRewrites {
     return guarded;
   }
 
-  /** Records the updates of `planned` the members answered (`written`: cluster → answer). */
+  /**
+   * Records the updates of `planned`: those the members answered (`written`: cluster → answer),
+   * and those that failed (`statuses`: UpdateFailed), which count when they continue a run.
+   */
   record(
     key: string,
     planned: ReadonlyMap<string, PlannedUpdate>,
     written: ReadonlyMap<string, KubeObject>,
+    statuses: ReadonlyMap<string, ClusterPropagationStatus>,
   ): void {
     let records = this.#records.get(key);
     for (const [cluster, update] of planned) {
       const answer = written.get(cluster);
-      if (answer === undefined) continue;
+      const previous = records?.get(cluster);
+      let next: RewriteRecord | undefined;
+      if (answer !== undefined) next = recordRewrite(previous, update, answer, this.#options);
+      else if (statuses.get(cluster) === 'UpdateFailed') {
+        next = recordFailedRewrite(previous, update, this.#options);
+      }
+      if (next === undefined || next === previous) continue;
       if (records === undefined) {
         records = new Map();
         this.#records.set(key, records);
       }
-      records.set(cluster, recordRewrite(records.get(cluster), update, answer, this.#options));
+      records.set(cluster, next);
     }
-    if (records?.size === 0) this.#records.delete(key);
   }
 
   /** The federated object is gone. */

@@ -237,7 +237,7 @@ async function syncToClusters(
     await preparing;
     return ReconcileResult.Error;
   }
-  ctx.rewrites.record(key, guarded.planned, outcome.written);
+  ctx.rewrites.record(key, guarded.planned, outcome.written, outcome.statuses);
   if (outcome.writes > 0) {
     ctx.logger.v(2).info('Propagated to member clusters', {
       object: target.key,

@@ -4,7 +4,8 @@
 // rewrite is one member write and one UpdateInCluster Event, every 10 s, for ever.
 //
 // The rule: when a member object is updated `maxRewrites` times in a row with the same desired
-// content, each time after someone else changed it and within `windowMs` of the previous write,
+// content (attempts that meet a conflict count), each time after someone else changed it and
+// within `windowMs` of the previous one,
 // writes to it stop until the federated object changes (its generation) or the desired content
 // does. The cluster's slot says UpdateLoopDetected; the message names the fields that were changed
 // back. A person repairing drift now and then never trips it: the window resets the count.
@@ -108,6 +109,27 @@ export function recordRewrite(
     writtenAtMs: update.nowMs,
     rewrites: rewrite ? record.rewrites + 1 : 1,
   };
+}
+
+/**
+ * The record after an update that failed (a conflict: the other writer wrote after our cache's
+ * copy). It counts as a rewrite when it continues a run, so the attempts, not only the writes
+ * that went through, are bounded; otherwise the record stays as it is.
+ */
+export function recordFailedRewrite(
+  record: RewriteRecord | undefined,
+  update: PlannedUpdate,
+  options: RewriteGuardOptions,
+): RewriteRecord | undefined {
+  if (
+    record === undefined ||
+    !sameContent(record, update) ||
+    update.nowMs - record.writtenAtMs > options.windowMs ||
+    !changedBySomeoneElse(record.written, update.live)
+  ) {
+    return record;
+  }
+  return { ...record, writtenAtMs: update.nowMs, rewrites: record.rewrites + 1 };
 }
 
 /**

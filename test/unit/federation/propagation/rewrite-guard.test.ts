@@ -4,6 +4,7 @@ import {
   changedFields,
   checkRewrite,
   desiredContentHash,
+  recordFailedRewrite,
   recordRewrite,
   type PlannedUpdate,
   type RewriteRecord,
@@ -110,6 +111,19 @@ describe('recordRewrite and checkRewrite', () => {
         .rewrites,
       1,
     );
+  });
+  it('an attempt that failed counts when it continues a run, and changes nothing otherwise', () => {
+    const record = fight(1);
+    const failed = recordFailedRewrite(record, planned(member(3, '1'), 10_000), options);
+    assert.equal(failed?.rewrites, 2);
+    assert.equal(failed.written, record?.written);
+    assert.equal(
+      recordFailedRewrite(undefined, planned(member(3, '1'), 10_000), options),
+      undefined,
+    );
+    const other = { ...planned(member(3, '1'), 10_000), desiredHash: 'other' };
+    assert.equal(recordFailedRewrite(record, other, options), record);
+    assert.equal(recordFailedRewrite(record, planned(member(3, '1'), 70_001), options), record);
   });
   it('maxRewrites 0 never stops', () => {
     assert.equal(
