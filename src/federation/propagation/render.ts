@@ -155,7 +155,7 @@ export function renderMemberObject(
  * them back and every pass rewrote the object, for ever. Retained keys the overrides drop without
  * naming them (`remove /metadata/annotations/<key>`) are put back; keys they set keep their value.
  */
-export function restoreRetainedAnnotations(
+function restoreRetainedAnnotations(
   obj: KubeObject,
   retained: unknown,
   patch: readonly JsonPatchOperation[],
