@@ -134,6 +134,9 @@ export const PROPAGATION_STATUS_CODES = [
   'UpdateTimedOut',
   'DeletionTimedOut',
   'LabelRemovalTimedOut',
+  // kubefed-ts, additive: the member object was rewritten with the same content over and over
+  // while something in the member changed it back; writes stop until the federated object changes.
+  'UpdateLoopDetected',
 ] as const;
 export type PropagationStatusCode = (typeof PROPAGATION_STATUS_CODES)[number];
 

@@ -240,6 +240,8 @@ export interface PropagationCondition {
   status: 'True' | 'False';
   /** Absent on success. */
   reason?: AggregateReason;
+  /** kubefed-ts, additive: what is wrong with the object's spec, and how to fix it. */
+  message?: string;
   lastUpdateTime?: string;
   lastTransitionTime?: string;
   [key: string]: unknown;

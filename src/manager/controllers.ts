@@ -35,6 +35,8 @@ export interface ControllerContext {
   podUnschedulableThresholdMs: number;
   /** The controllers are built on a standby and work while the process leads. */
   leadership: Leadership;
+  /** `--max-member-rewrites`: same-content rewrites of a member object before writes stop. */
+  maxMemberRewrites: number;
 }
 
 export interface RunningController {
@@ -139,6 +141,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
             rawResourceStatusCollection:
               config.featureGates.get('RawResourceStatusCollection') === true,
             statusCollectionWindowMs: ctx.statusCollectionWindowMs,
+            maxMemberRewrites: ctx.maxMemberRewrites,
           }),
         startStatusController: (ftc) =>
           startServiceStatusController(ftc, {

@@ -156,6 +156,7 @@ async function runControllers(
       statusCollectionWindowMs: options.statusCollectionWindowMs,
       podUnschedulableThresholdMs: options.podUnschedulableThresholdMs,
       leadership,
+      maxMemberRewrites: options.maxMemberRewrites,
     };
     // A standby runs its controllers' caches and queues, so that it takes over warm.
     for (const name of controllers) {

@@ -17,6 +17,8 @@ export interface ManagerOptions {
   statusCollectionWindowMs: number;
   /** Milliseconds a pod may stay unschedulable before its cluster counts as short of capacity. */
   podUnschedulableThresholdMs: number;
+  /** Same-content rewrites of a member object in a row before the sync controller stops; 0 never. */
+  maxMemberRewrites: number;
   verbosity: number;
   loggingFormat: LogFormat;
   version: boolean;
@@ -47,6 +49,9 @@ Flags:
   --pod-unschedulable-threshold DURATION
                              a pod unschedulable this long lowers its cluster's capacity for
                              ReplicaSchedulingPreferences (default 1m0s, KubeFed's)
+  --max-member-rewrites N    a member object rewritten N times in a row with the same content,
+                             each time after something in the member changed it, is no longer
+                             updated until its federated object changes (default 5; 0: never stop)
   --v N                      log verbosity (default 0)
   --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
   --version                  print the version and exit
@@ -72,6 +77,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       controllers: { type: 'string', default: '*' },
       'status-collection-window': { type: 'string', default: '1s' },
       'pod-unschedulable-threshold': { type: 'string', default: '1m0s' },
+      'max-member-rewrites': { type: 'string', default: '5' },
       v: { type: 'string', default: '0' },
       'logging-format': { type: 'string', default: 'json' },
       version: { type: 'boolean', default: false },
@@ -93,6 +99,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       '--pod-unschedulable-threshold',
       values['pod-unschedulable-threshold'],
     ),
+    maxMemberRewrites: nonNegativeInteger('--max-member-rewrites', values['max-member-rewrites']),
     verbosity: nonNegative('--v', values.v),
     loggingFormat: loggingFormat(values['logging-format']),
     version: values.version,
@@ -126,6 +133,14 @@ function duration(flag: string, text: string): number {
 function nonNegative(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number >= 0, got "${text}"`);
+  return n;
+}
+
+function nonNegativeInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${flag} must be a whole number >= 0, got "${text}"`);
+  }
   return n;
 }
 

@@ -13,6 +13,7 @@ import type { RejectedWrites } from '../../federation/propagation/rejected-write
 import type { MemberWriter } from './member-writer.ts';
 import type { StatusCollection } from './status-collection.ts';
 import type { VersionStore } from './versions.ts';
+import type { MemberRewrites } from './member-rewrites.ts';
 
 export interface SyncContext {
   /** The worker's name, the lower-case federated kind: the `controller` label of metrics. */
@@ -42,6 +43,8 @@ export interface SyncContext {
   rejectedWrites: RejectedWrites;
   /** What passes collect from the member objects into the status, and the changes not yet collected. */
   statusCollection: StatusCollection;
+  /** The last write to each member object, to stop update loops (rewrite-guard.ts). */
+  rewrites: MemberRewrites;
   events: EventRecorder;
   logger: Logger;
   metrics: KubeFedMetrics;

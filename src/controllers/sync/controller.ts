@@ -33,6 +33,7 @@ import { reconcileFederatedObject } from './reconcile.ts';
 import { StatusCollection } from './status-collection.ts';
 import { VersionStore } from './versions.ts';
 import { RejectedWrites } from '../../federation/propagation/rejected-writes.ts';
+import { MEMBER_REWRITE_WINDOW_MS, MemberRewrites } from './member-rewrites.ts';
 import { Toggle } from '../../apis/constants.ts';
 import { workloadKindOf } from '../../apis/workload-types.ts';
 import { qualifiedName, type KubeObject } from '../../json/object.ts';
@@ -50,6 +51,8 @@ export interface SyncControllerDeps extends TypeControllerDeps {
   rawResourceStatusCollection: boolean;
   /** Member status changes of one object within this time make one status write. */
   statusCollectionWindowMs: number;
+  /** Same-content rewrites of a member object in a row before writes to it stop; 0: never. */
+  maxMemberRewrites: number;
 }
 
 export async function startSyncController(
@@ -185,6 +188,10 @@ export async function startSyncController(
     workload: workloadKindOf(targetType),
     windowMs: deps.statusCollectionWindowMs,
   });
+  const rewrites = new MemberRewrites({
+    maxRewrites: deps.maxMemberRewrites,
+    windowMs: MEMBER_REWRITE_WINDOW_MS,
+  });
   const ctx: SyncContext = {
     controllerName: name,
     host: deps.host,
@@ -208,6 +215,7 @@ export async function startSyncController(
     versions,
     rejectedWrites: new RejectedWrites(),
     statusCollection,
+    rewrites,
     events: deps.events.recorder(`${name}-controller`),
     logger,
     metrics: deps.metrics,

@@ -21,6 +21,7 @@ import { computePlacement, placementCluster } from '../../federation/propagation
 import {
   needsBackoff,
   reportedClusters,
+  storedPropagationMessage,
   type CollectedPropagation,
   type PropagationReason,
 } from '../../federation/propagation/propagation-status.ts';
@@ -30,6 +31,13 @@ import {
   type RenderResult,
 } from '../../federation/propagation/render.ts';
 import { objectHashes } from '../../federation/propagation/version.ts';
+import {
+  propagationMessage,
+  renderErrors,
+  unknownClustersEvent,
+  unknownOverrideClusters,
+  type InputProblems,
+} from '../../federation/propagation/input-problems.ts';
 import { ReconcileResult, requeueAfter } from '../../runtime/reconcile-worker.ts';
 import { setFinalizer } from '../finalizers.ts';
 import type { SyncContext } from './context.ts';
@@ -68,9 +76,10 @@ export async function reconcileFederatedObject(
   if (isSystemNamespaceTarget(ctx, target)) return ReconcileResult.AllOK;
   const fed = ctx.federated.get(key);
   if (fed === undefined) {
-    // Nothing left to collect a member's status into, nor to hold back.
+    // Nothing left to collect a member's status into, to hold back, nor loops to stop.
     ctx.statusCollection.takeMemberChange(key);
     ctx.rejectedWrites.forget(key);
+    ctx.rewrites.forget(key);
     return removeOrphanedLabels(ctx, target, signal);
   }
   // reconcile_federated_resources_duration_seconds: passes over an existing federated object.
@@ -142,7 +151,7 @@ async function reconcileExisting(
       ctx,
       current,
       'ComputePlacementFailed',
-      emptyCollection(),
+      { statuses: new Map(), message: placement.error },
       signal,
     );
     return written === 'conflict' ? requeueAfter(CONFLICT_REQUEUE_MS) : ReconcileResult.AllOK;
@@ -150,6 +159,7 @@ async function reconcileExisting(
   return syncToClusters(ctx, current, target, placement.clusters, signal, {
     hostNamespaceUid,
     reason: placement.namespaceNotFederated ? 'NamespaceNotFederated' : '',
+    unknownClusters: placement.unknownClusters,
   });
 }
 
@@ -159,8 +169,14 @@ async function syncToClusters(
   target: TargetName,
   selected: string[],
   signal: AbortSignal,
-  options: { hostNamespaceUid: string | undefined; reason: PropagationReason },
+  options: {
+    hostNamespaceUid: string | undefined;
+    reason: PropagationReason;
+    /** `placement.clusters` names without a KubeFedCluster. */
+    unknownClusters: readonly string[];
+  },
 ): Promise<ReconcileResult> {
+  const key = qualifiedName(fed);
   for (const warning of templateWarnings(fed)) {
     ctx.events.record(fed, 'Warning', warning.reason, warning.message);
   }
@@ -180,24 +196,40 @@ async function syncToClusters(
   }
   const hashes = objectHashes(fed);
   const recorded = hashes.ok ? ctx.versions.get(fed, hashes.hashes) : { error: hashes.error };
-  const planned = withClientFailures(
-    planMemberOperations({
-      target: targetRef,
-      clusters: states.clusters,
-      selected,
-      desired,
-      recordedVersions: recorded,
-      hostNamespaceUid: options.hostNamespaceUid,
-      reported: reportedClusters(fed),
-    }),
-    states.clientFailures,
+  const guarded = ctx.rewrites.guard(
+    key,
+    fed.metadata?.generation ?? 0,
+    withClientFailures(
+      planMemberOperations({
+        target: targetRef,
+        clusters: states.clusters,
+        selected,
+        desired,
+        recordedVersions: recorded,
+        hostNamespaceUid: options.hostNamespaceUid,
+        reported: reportedClusters(fed),
+      }),
+      states.clientFailures,
+    ),
+    ctx.now(),
   );
-  const key = qualifiedName(fed);
   const revision = objectRevision(fed);
   const started = ctx.now();
-  const { operations, held } = holdRejectedWrites(planned, (cluster, kind) =>
+  const { operations, held } = holdRejectedWrites(guarded.operations, (cluster, kind) =>
     ctx.rejectedWrites.holds(key, cluster, kind, revision, started),
   );
+  const problems: InputProblems = {
+    unknownPlacementClusters: options.unknownClusters,
+    unknownOverrideClusters: unknownOverrideClusters(
+      overrides,
+      states.clusters.map((c) => c.name),
+    ),
+    clusterErrors: new Map([...renderErrors(desired), ...guarded.stopped]),
+  };
+  const unknownClusters = unknownClustersEvent(problems, storedPropagationMessage(fed));
+  if (unknownClusters !== undefined) {
+    ctx.events.record(fed, unknownClusters.type, unknownClusters.reason, unknownClusters.message);
+  }
 
   // A new object's PropagatedVersion is created alongside the member writes; its status (the
   // versions those writes produced) follows them.
@@ -219,6 +251,7 @@ async function syncToClusters(
     await preparing;
     return ReconcileResult.Error;
   }
+  ctx.rewrites.record(key, guarded.planned, outcome.written, outcome.statuses);
   if (outcome.writes > 0) {
     ctx.logger.v(2).info('Propagated to member clusters', {
       object: target.key,
@@ -256,7 +289,7 @@ async function syncToClusters(
     written: outcome.written,
     render: (cluster) => desired.get(cluster) ?? render(cluster, undefined),
   });
-  const collected: CollectedPropagation = { statuses };
+  const collected: CollectedPropagation = { statuses, message: propagationMessage(problems) };
   if (member.remoteStatuses !== undefined) collected.remoteStatuses = member.remoteStatuses;
   // The recorded versions and the status are independent objects: write them side by side.
   const [versions, status] = await Promise.all([
@@ -351,8 +384,4 @@ export function targetNameOf(ctx: Pick<SyncContext, 'targetIsNamespace'>, key: s
   const name = slash < 0 ? key : key.slice(slash + 1);
   if (ctx.targetIsNamespace) return { name, namespace: undefined, key: name };
   return { name, namespace, key };
-}
-
-function emptyCollection(): CollectedPropagation {
-  return { statuses: new Map() };
 }

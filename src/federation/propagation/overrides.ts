@@ -1,7 +1,9 @@
 // `spec.overrides` of a federated object: decoding (the way Go decodes it into typed structs),
 // validation into a per-cluster JSON Patch, and application to a member object (spec §7.5.1).
-// Any error fails every cluster with `ApplyOverridesFailed`: the controller reports it, it is not
-// thrown.
+// KubeFed's errors (a duplicate cluster or path, a forbidden path) fail every cluster with
+// `ApplyOverridesFailed`. kubefed-ts adds checks for overrides KubeFed applied in a way nobody
+// meant (a path without its leading `/`, an op it does not know, add or replace without a value):
+// they fail only the cluster they are for. Either way the controller reports it; nothing is thrown.
 import {
   applyJsonPatch,
   getOwn,
@@ -43,7 +45,16 @@ export type DecodedOverrides =
 export type ClusterOverridesMap = ReadonlyMap<string, readonly JsonPatchOperation[]>;
 
 export type OverridesParseResult =
-  { ok: true; overrides: ClusterOverridesMap } | { ok: false; error: string };
+  | {
+      ok: true;
+      overrides: ClusterOverridesMap;
+      /** Cluster name → why its overrides cannot be applied (it is not propagated to). */
+      invalid: ReadonlyMap<string, string>;
+    }
+  | { ok: false; error: string };
+
+/** The ops an override may use (the CRD's pattern; absent means `replace`). */
+const OVERRIDE_OPS: ReadonlySet<string> = new Set(['add', 'remove', 'replace']);
 
 /**
  * Decodes `spec.overrides` like Go's json.Unmarshal into KubeFed's typed override list: unknown
@@ -90,7 +101,8 @@ export function parseOverrides(fed: KubeObject): OverridesParseResult {
   const decoded = decodeOverrides(fed['spec']);
   if (!decoded.ok) return decoded;
   const overrides = new Map<string, JsonPatchOperation[]>();
-  for (const item of decoded.items ?? []) {
+  const invalid = new Map<string, string>();
+  for (const [index, item] of (decoded.items ?? []).entries()) {
     const cluster = item.clusterName;
     if (overrides.has(cluster)) {
       return { ok: false, error: `cluster ${quote(cluster)} appears more than once` };
@@ -112,6 +124,13 @@ export function parseOverrides(fed: KubeObject): OverridesParseResult {
         };
       }
       paths.add(path);
+      const problem = overrideProblem(override);
+      if (problem !== undefined && !invalid.has(cluster)) {
+        invalid.set(
+          cluster,
+          `spec.overrides[${index}].clusterOverrides[${i}] (path ${quote(path)}): ${problem}`,
+        );
+      }
       const operation: JsonPatchOperation = {
         op: override.op === '' ? 'replace' : override.op,
         path,
@@ -121,7 +140,28 @@ export function parseOverrides(fed: KubeObject): OverridesParseResult {
     }
     overrides.set(cluster, patch);
   }
-  return { ok: true, overrides };
+  return { ok: true, overrides, invalid };
+}
+
+/**
+ * What is wrong with one override that KubeFed would have applied anyway: evanphx/json-patch
+ * drops the first token of a path without a leading `/` (`spec/replicas` patches `/replicas`),
+ * and writes `null` for an add or replace without a value. Undefined when it is fine.
+ */
+function overrideProblem(override: DecodedClusterOverride): string | undefined {
+  const op = override.op === '' ? 'replace' : override.op;
+  if (!OVERRIDE_OPS.has(op)) {
+    return `op ${quote(op)} is not supported: use add, remove or replace (the default)`;
+  }
+  if (!override.path.startsWith('/')) {
+    const hint =
+      override.path === '' ? '' : `, e.g. ${quote(`/${override.path.replaceAll('.', '/')}`)}`;
+    return `the path must be a JSON pointer starting with "/"${hint}`;
+  }
+  if (op !== 'remove' && override.value === undefined) {
+    return `op ${quote(op)} needs a value: set value, or use op "remove" to delete the field`;
+  }
+  return undefined;
 }
 
 /** The patch for one cluster; clusters without overrides get an empty one. */

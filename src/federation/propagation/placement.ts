@@ -34,6 +34,11 @@ export type PlacementResult =
        * placed nowhere and its status reason becomes `NamespaceNotFederated`.
        */
       namespaceNotFederated: boolean;
+      /**
+       * Names in the object's own `placement.clusters` that no KubeFedCluster has, sorted: the
+       * other clusters still get the object, these are reported (a typo, or not joined yet).
+       */
+      unknownClusters: string[];
     }
   | { ok: false; error: string };
 
@@ -64,7 +69,14 @@ export function computePlacement(
   if (fedNamespace === undefined) {
     // With a namespace-limited control plane the namespace exists in every member by definition,
     // so the object's own placement stands; cluster-wide, the object must not exist anywhere.
-    return options.limitedScope ? own : { ok: true, clusters: [], namespaceNotFederated: true };
+    return options.limitedScope
+      ? own
+      : {
+          ok: true,
+          clusters: [],
+          namespaceNotFederated: true,
+          unknownClusters: own.unknownClusters,
+        };
   }
   const ofNamespace = resourcePlacement(fedNamespace, clusters, selectorOnly);
   if (!ofNamespace.ok) return { ok: false, error: `federated namespace: ${ofNamespace.error}` };
@@ -73,6 +85,7 @@ export function computePlacement(
     ok: true,
     clusters: own.clusters.filter((name) => allowed.has(name)),
     namespaceNotFederated: false,
+    unknownClusters: own.unknownClusters,
   };
 }
 
@@ -109,6 +122,8 @@ export function resourcePlacement(
     ok: true,
     clusters: [...selected].filter((name) => existing.has(name)).sort(),
     namespaceNotFederated: false,
+    // A selector only matches existing clusters: only an explicit list can name unknown ones.
+    unknownClusters: [...selected].filter((name) => !existing.has(name)).sort(),
   };
 }
 

@@ -34,6 +34,11 @@ export interface CollectedPropagation {
    * yet) does not hold the condition at CheckClusters: propagation status is about propagation.
    */
   remoteStatuses?: ReadonlyMap<string, unknown>;
+  /**
+   * kubefed-ts, additive: what is wrong with the object's own spec (input-problems.ts), for the
+   * condition's `message`; absent or `''` when nothing is.
+   */
+  message?: string;
 }
 
 export interface PropagationStatusInput {
@@ -94,7 +99,13 @@ export function computePropagationStatus(
     else delete status.clusters;
   }
 
-  const conditionUpdated = setPropagationCondition(status, reason, clustersChanged, input.now);
+  const conditionUpdated = setPropagationCondition(
+    status,
+    reason,
+    collected.message ?? '',
+    clustersChanged,
+    input.now,
+  );
   return { status, reason, changed: generationUpdated || conditionUpdated };
 }
 
@@ -156,10 +167,14 @@ function clustersDiffer(
   return false;
 }
 
-/** Updates (or adds) the Propagation condition; true when it changed. */
+/**
+ * Updates (or adds) the Propagation condition; true when it changed. A new message is an update,
+ * not a transition: the state of propagation is the status and reason.
+ */
 function setPropagationCondition(
   status: FederatedObjectStatus,
   reason: PropagationReason,
+  message: string,
   changesPropagated: boolean,
   now: number,
 ): boolean {
@@ -183,9 +198,28 @@ function setPropagationCondition(
     condition.status = wantedStatus;
     setReason(condition, reason);
   }
-  const updated = transition || changesPropagated;
+  const messageChanged = conditionMessage(condition) !== message;
+  if (message === '') delete condition.message;
+  else condition.message = message;
+  const updated = transition || changesPropagated || messageChanged;
   if (updated) condition.lastUpdateTime = stamp;
   return updated;
+}
+
+/** The message of `fed`'s stored Propagation condition (kubefed-ts); `''` when there is none. */
+export function storedPropagationMessage(fed: KubeObject): string {
+  const status = fed['status'];
+  const conditions = isJsonObject(status) ? status['conditions'] : undefined;
+  if (!Array.isArray(conditions)) return '';
+  const condition: unknown = conditions.find(
+    (c: unknown) => isJsonObject(c) && c['type'] === PROPAGATION_CONDITION_TYPE,
+  );
+  return conditionMessage(isJsonObject(condition) ? condition : undefined);
+}
+
+function conditionMessage(condition: { message?: unknown } | undefined): string {
+  const message = condition?.message;
+  return typeof message === 'string' ? message : '';
 }
 
 function setReason(condition: PropagationCondition, reason: PropagationReason): void {

@@ -4,7 +4,13 @@
 import { MANAGED_LABEL, MANAGED_LABEL_TRUE } from '../../apis/constants.ts';
 import { apiVersionOf } from '../../apis/typeconfig.ts';
 import type { APIResource } from '../../apis/types.ts';
-import { cloneJson, deleteOwn, getOwn, setOwn } from '../../json/json-patch.ts';
+import {
+  cloneJson,
+  deleteOwn,
+  getOwn,
+  setOwn,
+  type JsonPatchOperation,
+} from '../../json/json-patch.ts';
 import { applyOverrides, overridesForCluster, type OverridesParseResult } from './overrides.ts';
 import { retainInto } from './retain.ts';
 import { isJsonObject, type KubeObject, type JsonObject } from '../../json/object.ts';
@@ -88,6 +94,16 @@ export function renderMemberObject(
   // Go wrote `/v1` for the core group, which the API server reads as `v1`: the same objects.
   if (typeof apiVersion !== 'string' || apiVersion === '') obj.apiVersion = apiVersionOf(target);
 
+  const templateProblem = metadataProblem(metadata);
+  if (templateProblem !== undefined) {
+    return {
+      ok: false,
+      status: 'ComputeResourceFailed',
+      error: `spec.template.${formatProblem(templateProblem, 'is')}`,
+      warnings,
+    };
+  }
+
   if (options.live !== undefined) {
     const error = retainInto(target.kind, obj, options.live, fed);
     if (error !== undefined) {
@@ -108,36 +124,72 @@ export function renderMemberObject(
       warnings,
     };
   }
-  const patched = applyOverrides(obj, overridesForCluster(overrides.overrides, clusterName));
+  const invalid = overrides.invalid.get(clusterName);
+  if (invalid !== undefined) {
+    return { ok: false, status: 'ApplyOverridesFailed', error: invalid, warnings };
+  }
+  const patch = overridesForCluster(overrides.overrides, clusterName);
+  const patched = applyOverrides(obj, patch);
   if (!patched.ok) {
     return { ok: false, status: 'ApplyOverridesFailed', error: patched.error, warnings };
   }
-  const labelled = withManagedLabel(patched.object);
-  if (labelled === undefined) {
+  const problem = overriddenProblem(obj, patched.object);
+  if (problem !== undefined) {
     return {
       ok: false,
       status: 'ApplyOverridesFailed',
-      error: 'metadata is not an object after applying overrides',
+      error: `the overrides for cluster ${JSON.stringify(clusterName)} make ${formatProblem(problem)}`,
       warnings,
     };
   }
-  return { ok: true, object: labelled, warnings };
+  const result = patched.object;
+  restoreRetainedAnnotations(result, getOwn(metadata, 'annotations'), patch);
+  withManagedLabel(result);
+  return { ok: true, object: result, warnings };
+}
+
+/**
+ * Annotations are retained from the member (its controllers write them, e.g. a Deployment's
+ * `deployment.kubernetes.io/revision`). An override that replaces the whole map (KubeFed's own
+ * sample: `add /metadata/annotations {foo: bar}`) dropped them, so the member's controller added
+ * them back and every pass rewrote the object, for ever. Retained keys the overrides drop without
+ * naming them (`remove /metadata/annotations/<key>`) are put back; keys they set keep their value.
+ */
+function restoreRetainedAnnotations(
+  obj: KubeObject,
+  retained: unknown,
+  patch: readonly JsonPatchOperation[],
+): void {
+  if (!isJsonObject(retained) || Object.keys(retained).length === 0) return;
+  const removed = new Set<string>();
+  for (const op of patch) {
+    if (op.op !== 'remove' || typeof op.path !== 'string') continue;
+    if (op.path === ANNOTATIONS_POINTER || op.path === '/metadata') return;
+    if (op.path.startsWith(`${ANNOTATIONS_POINTER}/`)) {
+      removed.add(unescapePointerToken(op.path.slice(ANNOTATIONS_POINTER.length + 1)));
+    }
+  }
+  const metadata = metadataOf(obj);
+  if (metadata === undefined) return;
+  const current = getOwn(metadata, 'annotations');
+  const annotations: JsonObject = isJsonObject(current) ? current : {};
+  for (const [key, value] of Object.entries(retained)) {
+    if (!removed.has(key) && !Object.hasOwn(annotations, key)) setOwn(annotations, key, value);
+  }
+  metadata['annotations'] = annotations;
 }
 
 /**
  * Forces `kubefed.io/managed: "true"`, even when an override removed it: every KubeFed controller
- * and member informer selects on it. Labels that are not a string map are replaced, as Go did.
+ * and member informer selects on it. Labels were checked to be a string map (or absent).
  */
-function withManagedLabel(obj: KubeObject): KubeObject | undefined {
+function withManagedLabel(obj: KubeObject): void {
   const metadata = metadataOf(obj);
-  if (metadata === undefined) return undefined;
+  if (metadata === undefined) return;
   const labels = getOwn(metadata, 'labels');
-  const valid =
-    isJsonObject(labels) && Object.values(labels).every((value) => typeof value === 'string');
-  const next: JsonObject = valid ? labels : {};
+  const next: JsonObject = isJsonObject(labels) ? labels : {};
   setOwn(next, MANAGED_LABEL, MANAGED_LABEL_TRUE);
   metadata['labels'] = next;
-  return obj;
 }
 
 // --- internals ---------------------------------------------------------------------------------
@@ -174,6 +226,102 @@ function warningsFor(template: JsonObject): TemplateWarning[] {
     });
   }
   return warnings;
+}
+
+const ANNOTATIONS_POINTER = '/metadata/annotations';
+
+/** RFC 6901: `~1` is `/`, `~0` is `~`. */
+function unescapePointerToken(token: string): string {
+  return token.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** A metadata field the member's API server would refuse, and what it must be instead. */
+interface FieldProblem {
+  field: string;
+  /** What it is, with its article: `a boolean`, `a list`. */
+  actual: string;
+  fix: string;
+}
+
+/** `metadata.labels is a boolean: ...` (verb `is`) or `metadata.labels a boolean: ...` (none). */
+function formatProblem(problem: FieldProblem, verb?: string): string {
+  const words =
+    verb === undefined ? [problem.field, problem.actual] : [problem.field, verb, problem.actual];
+  return `${words.join(' ')}: ${problem.fix}`;
+}
+
+/**
+ * Labels, annotations and finalizers of the wrong shape. The member's API server refuses them, or
+ * (labels) KubeFed silently dropped every label but the managed one; undefined if all are fine.
+ */
+function metadataProblem(metadata: JsonObject): FieldProblem | undefined {
+  for (const field of ['labels', 'annotations'] as const) {
+    const value = getOwn(metadata, field);
+    if (value === undefined || value === null) continue;
+    if (!isJsonObject(value)) {
+      return {
+        field: `metadata.${field}`,
+        actual: describe(value),
+        fix: 'it must be a map of strings to strings',
+      };
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item !== 'string') {
+        return {
+          field: `metadata.${field}[${JSON.stringify(key)}]`,
+          actual: describe(item),
+          fix: `${field} values must be strings (quote it in YAML)`,
+        };
+      }
+    }
+  }
+  const finalizers = getOwn(metadata, 'finalizers');
+  if (
+    finalizers !== undefined &&
+    finalizers !== null &&
+    !(Array.isArray(finalizers) && finalizers.every((f) => typeof f === 'string'))
+  ) {
+    return {
+      field: 'metadata.finalizers',
+      actual: describe(finalizers),
+      fix: 'it must be a list of strings',
+    };
+  }
+  return undefined;
+}
+
+/** Why the overridden object cannot be sent; undefined when it can. */
+function overriddenProblem(before: KubeObject, after: KubeObject): FieldProblem | undefined {
+  const metadata = getOwn(after, 'metadata');
+  if (!isJsonObject(metadata)) {
+    return { field: 'metadata', actual: describe(metadata), fix: 'it must stay a map' };
+  }
+  // Name and namespace tie the member object to its federated object, kind to the FTC: changed
+  // through `/metadata` or the whole document, they would write some other object.
+  const identity = [
+    ['metadata.name', before.metadata?.name, getOwn(metadata, 'name')],
+    ['metadata.namespace', before.metadata?.namespace, getOwn(metadata, 'namespace')],
+    ['kind', before.kind, getOwn(after, 'kind')],
+  ] as const;
+  for (const [field, was, is] of identity) {
+    if (was !== is) {
+      return {
+        field,
+        actual: JSON.stringify(is ?? null),
+        fix: `overrides may not change it (it is ${JSON.stringify(was ?? null)})`,
+      };
+    }
+  }
+  return metadataProblem(metadata);
+}
+
+/** A JSON value's type as the user wrote it in YAML, with an article. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `a ${typeof value}`;
 }
 
 /** The object's metadata, created when absent; `undefined` when it is not an object. */

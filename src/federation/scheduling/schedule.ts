@@ -33,7 +33,7 @@ export function namespacePlacement(
 ): PlacementResult {
   if (fedNamespace !== undefined) return resourcePlacement(fedNamespace, registered);
   const clusters = limitedScope ? registered.map((c) => c.name).sort() : [];
-  return { ok: true, clusters, namespaceNotFederated: !limitedScope };
+  return { ok: true, clusters, namespaceNotFederated: !limitedScope, unknownClusters: [] };
 }
 
 /**

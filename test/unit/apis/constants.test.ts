@@ -68,9 +68,10 @@ describe('naming', () => {
 });
 
 describe('propagation status vocabulary', () => {
-  it('has the 19 codes of KubeFed, success excluded', () => {
-    assert.equal(PROPAGATION_STATUS_CODES.length, 19);
-    assert.equal(new Set(PROPAGATION_STATUS_CODES).size, 19);
+  it('has the 19 codes of KubeFed and the additive UpdateLoopDetected, success excluded', () => {
+    assert.equal(PROPAGATION_STATUS_CODES.length, 20);
+    assert.equal(new Set(PROPAGATION_STATUS_CODES).size, 20);
+    assert.equal(PROPAGATION_STATUS_CODES.at(-1), 'UpdateLoopDetected');
     assert.ok(!(PROPAGATION_STATUS_CODES as readonly string[]).includes(''));
   });
 

@@ -24,3 +24,19 @@ describe('--status-collection-window', () => {
     );
   });
 });
+
+describe('--max-member-rewrites', () => {
+  it('defaults to 5; 0 never stops', () => {
+    assert.equal(parseManagerOptions([]).maxMemberRewrites, 5);
+    assert.equal(parseManagerOptions(['--max-member-rewrites', '0']).maxMemberRewrites, 0);
+    assert.equal(parseManagerOptions(['--max_member_rewrites=2']).maxMemberRewrites, 2);
+  });
+  it('refuses anything but a whole number >= 0', () => {
+    for (const value of ['-1', '2.5', 'many']) {
+      assert.throws(
+        () => parseManagerOptions([`--max-member-rewrites=${value}`]),
+        new RegExp(`--max-member-rewrites must be a whole number >= 0, got "${value}"`),
+      );
+    }
+  });
+});

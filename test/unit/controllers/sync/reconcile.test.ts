@@ -183,8 +183,42 @@ describe('reconcileFederatedObject', () => {
         `POST ${versionCollection}`,
         `PUT ${versionCollection}/configmap-cfg/status`,
         `PUT ${fedPath}/status`,
+        // The placement names c1, which is not joined here: one UnknownClusters Warning.
+        'POST /api/v1/namespaces/demo/events',
       ]),
     );
+    const status = server.requests.find((r) => r.url.pathname === `${fedPath}/status`);
+    const written = JSON.parse(status?.body ?? '{}') as {
+      status?: { conditions?: { message?: string }[] };
+    };
+    assert.match(
+      written.status?.conditions?.[0]?.message ?? '',
+      /^spec\.placement\.clusters names clusters that are not joined \("c1"\)/,
+    );
+    const event = server.requests.find((r) => r.url.pathname.endsWith('/events'));
+    assert.match(event?.body ?? '', /"reason":"UnknownClusters"/);
+  });
+
+  it('reports unknown clusters once: not again when the stored message has them', async () => {
+    const reported: KubeObject = {
+      ...fed,
+      metadata: { ...fed.metadata, finalizers: ['kubefed.io/sync-controller'] },
+      status: {
+        observedGeneration: 1,
+        conditions: [
+          {
+            type: 'Propagation',
+            status: 'True',
+            message:
+              'spec.placement.clusters names clusters that are not joined ("c1"): the object is not propagated there; join them (kubefedctl join) or correct the names',
+          },
+        ],
+      },
+    };
+    const { ctx, eventsSent } = await worldOf({ ...synced, federated: [reported] });
+    await reconcileFederatedObject(ctx, 'demo/cfg', AbortSignal.timeout(5000));
+    await eventsSent();
+    assert.ok(!server.requests.some((r) => r.url.pathname.endsWith('/events')));
   });
 
   it('asks to run again soon when the status write meets a conflict', async () => {

@@ -9,6 +9,7 @@ import type { SyncContext } from '../../../../src/controllers/sync/context.ts';
 import { VersionStore } from '../../../../src/controllers/sync/versions.ts';
 import { StatusCollection } from '../../../../src/controllers/sync/status-collection.ts';
 import { RejectedWrites } from '../../../../src/federation/propagation/rejected-writes.ts';
+import { MemberRewrites } from '../../../../src/controllers/sync/member-rewrites.ts';
 import type { KubeObject } from '../../../../src/json/object.ts';
 import type { KubeClient, WatchStream } from '../../../../src/kube/client.ts';
 import { Informer, type ListerWatcher } from '../../../../src/kube/informer.ts';
@@ -148,6 +149,7 @@ export async function syncWorld(
     versions,
     rejectedWrites: new RejectedWrites(),
     statusCollection: new StatusCollection({ raw: false, workload: undefined, windowMs: 1000 }),
+    rewrites: new MemberRewrites({ maxRewrites: 3, windowMs: 60_000 }),
     events: sink.recorder(`federated${type.kind.toLowerCase()}-controller`),
     logger,
     metrics: registerKubeFedMetrics(new MetricsRegistry()),

@@ -163,6 +163,83 @@ describe('parseOverrides', () => {
   });
 });
 
+describe('parseOverrides: overrides KubeFed applied in a way nobody meant fail their cluster', () => {
+  function invalid(overrides: unknown): Record<string, string> {
+    const result = parseOverrides(fed(overrides));
+    assert.ok(result.ok, result.ok ? '' : result.error);
+    return Object.fromEntries(result.invalid);
+  }
+  const one = (override: Record<string, unknown>): Record<string, string> =>
+    invalid([{ clusterName: 'c1', clusterOverrides: [override] }]);
+
+  it('accepts add, remove and replace (the default) with what they need', () => {
+    assert.deepEqual(
+      invalid([
+        {
+          clusterName: 'c1',
+          clusterOverrides: [
+            { path: '/a', value: 1 },
+            { op: 'add', path: '/b', value: { x: 'y' } },
+            { op: 'remove', path: '/c' },
+            { op: 'replace', path: '/d', value: false },
+          ],
+        },
+      ]),
+      {},
+    );
+  });
+  it('a path without its leading "/": KubeFed dropped its first token', () => {
+    assert.deepEqual(one({ path: 'spec.replicas', value: 5 }), {
+      c1: 'spec.overrides[0].clusterOverrides[0] (path "spec.replicas"): the path must be a JSON pointer starting with "/", e.g. "/spec/replicas"',
+    });
+    assert.deepEqual(one({ path: '', value: { kind: 'ConfigMap' } }), {
+      c1: 'spec.overrides[0].clusterOverrides[0] (path ""): the path must be a JSON pointer starting with "/"',
+    });
+  });
+  it('an op other than add, remove or replace', () => {
+    for (const op of ['move', 'copy', 'test', 'Replace', 'delete']) {
+      assert.deepEqual(one({ op, path: '/a', value: 1 }), {
+        c1: `spec.overrides[0].clusterOverrides[0] (path "/a"): op "${op}" is not supported: use add, remove or replace (the default)`,
+      });
+    }
+  });
+  it('add or replace without a value: KubeFed wrote null', () => {
+    for (const op of ['add', 'replace', '']) {
+      assert.deepEqual(one({ op, path: '/spec/replicas' }), {
+        c1: `spec.overrides[0].clusterOverrides[0] (path "/spec/replicas"): op "${op || 'replace'}" needs a value: set value, or use op "remove" to delete the field`,
+      });
+    }
+    assert.deepEqual(
+      one({ op: 'add', path: '/a', value: null })['c1']?.includes('needs a value'),
+      true,
+    );
+  });
+  it('names the first problem of each cluster, and leaves the other clusters alone', () => {
+    assert.deepEqual(
+      invalid([
+        { clusterName: 'ok', clusterOverrides: [{ path: '/a', value: 1 }] },
+        {
+          clusterName: 'bad',
+          clusterOverrides: [
+            { path: '/a', value: 1 },
+            { path: 'b', value: 1 },
+            { op: 'test', path: '/c', value: 1 },
+          ],
+        },
+      ]),
+      {
+        bad: 'spec.overrides[1].clusterOverrides[1] (path "b"): the path must be a JSON pointer starting with "/", e.g. "/b"',
+      },
+    );
+  });
+  it('KubeFed’s own errors still fail every cluster', () => {
+    assert.match(
+      parseError(fed([{ clusterName: 'c', clusterOverrides: [{ path: 'x' }, { path: 'x' }] }])),
+      /appears more than once/,
+    );
+  });
+});
+
 describe('overridesForCluster', () => {
   it('is empty for clusters without overrides', () => {
     const result = parseOverrides(

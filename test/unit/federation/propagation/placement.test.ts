@@ -100,6 +100,28 @@ describe('resourcePlacement (spec §7.4 table)', () => {
     assert.equal(resourcePlacement({ spec: { placement: { clusters: 'x' } } }, clusters).ok, false);
     assert.equal(resourcePlacement({ spec: 5 }, clusters).ok, false);
   });
+  it('names the listed clusters that do not exist, sorted and once each', () => {
+    const placement = {
+      clusters: [{ name: 'zz' }, { name: 'c2' }, { name: 'gone' }, { name: 'zz' }],
+    };
+    const result = resourcePlacement(obj(placement), clusters);
+    assert.deepEqual(result, {
+      ok: true,
+      clusters: ['c2'],
+      namespaceNotFederated: false,
+      unknownClusters: ['gone', 'zz'],
+    });
+  });
+  it('a selector names no unknown cluster, nor does a list it ignores', () => {
+    const result = resourcePlacement(obj({ clusterSelector: {} }), clusters);
+    assert.deepEqual(result.ok && result.unknownClusters, []);
+    const ignored = resourcePlacement(
+      obj({ clusters: [{ name: 'gone' }], clusterSelector: {} }),
+      clusters,
+      true,
+    );
+    assert.deepEqual(ignored.ok && ignored.unknownClusters, []);
+  });
   it('ignores entries without a name', () => {
     assert.deepEqual(
       selected(
@@ -130,13 +152,19 @@ describe('computePlacement', () => {
   });
   it('namespaced targets intersect with the FederatedNamespace placement', () => {
     const result = computePlacement(fed, clusters, fedNs, clusterScope);
-    assert.deepEqual(result, { ok: true, clusters: ['c2'], namespaceNotFederated: false });
+    assert.deepEqual(result, {
+      ok: true,
+      clusters: ['c2'],
+      namespaceNotFederated: false,
+      unknownClusters: [],
+    });
   });
   it('without a FederatedNamespace, a cluster-scoped control plane places nowhere', () => {
     assert.deepEqual(computePlacement(fed, clusters, undefined, clusterScope), {
       ok: true,
       clusters: [],
       namespaceNotFederated: true,
+      unknownClusters: [],
     });
   });
   it('without a FederatedNamespace, a namespace-scoped control plane uses the object placement', () => {
@@ -146,6 +174,7 @@ describe('computePlacement', () => {
         ok: true,
         clusters: ['c1', 'c2'],
         namespaceNotFederated: false,
+        unknownClusters: [],
       },
     );
   });
@@ -162,6 +191,14 @@ describe('computePlacement', () => {
   it('an object error wins even without a FederatedNamespace', () => {
     const bad = obj({ clusterSelector: { matchLabels: { '-x': 'y' } } });
     assert.equal(computePlacement(bad, clusters, undefined, clusterScope).ok, false);
+  });
+  it('reports the object’s own unknown clusters, not the FederatedNamespace’s', () => {
+    const withUnknown = obj({ clusters: [{ name: 'c2' }, { name: 'gone' }] });
+    const nsWithUnknown = obj({ clusters: [{ name: 'c2' }, { name: 'other' }] });
+    const result = computePlacement(withUnknown, clusters, nsWithUnknown, clusterScope);
+    assert.deepEqual(result.ok && [result.clusters, result.unknownClusters], [['c2'], ['gone']]);
+    const notFederated = computePlacement(withUnknown, clusters, undefined, clusterScope);
+    assert.deepEqual(notFederated.ok && notFederated.unknownClusters, ['gone']);
   });
   it('selectorOnly applies to both objects', () => {
     const withList = obj({ clusters: [{ name: 'c1' }], clusterSelector: {} });

@@ -6,6 +6,7 @@ import {
   computePropagationStatus,
   needsBackoff,
   reportedClusters,
+  storedPropagationMessage,
   type ClusterPropagationStatus,
   type CollectedPropagation,
   type PropagationReason,
@@ -311,5 +312,46 @@ describe('reportedClusters', () => {
       ['c'],
     );
     assert.deepEqual(reportedClusters({ status: 'x' }), []);
+  });
+});
+
+describe('the Propagation condition message (kubefed-ts)', () => {
+  const stored: FederatedObjectStatus = {
+    observedGeneration: 1,
+    clusters: [{ name: 'c1' }],
+    conditions: [
+      { type: 'Propagation', status: 'True', lastTransitionTime: S0, lastUpdateTime: S0 },
+    ],
+  };
+  const withMessage = (message: string): CollectedPropagation => ({
+    statuses: new Map([['c1', '']]),
+    message,
+  });
+
+  it('a new message is an update, not a transition', () => {
+    const result = run(fedWith(stored), withMessage('spec.placement.clusters names ...'), T1);
+    assert.equal(result.changed, true);
+    assert.deepEqual(result.status.conditions, [
+      {
+        type: 'Propagation',
+        status: 'True',
+        message: 'spec.placement.clusters names ...',
+        lastTransitionTime: S0,
+        lastUpdateTime: S1,
+      },
+    ]);
+  });
+  it('the same message changes nothing; an empty one removes it', () => {
+    const first = run(fedWith(stored), withMessage('m'), T0).status;
+    assert.equal(run(fedWith(first), withMessage('m'), T1).changed, false);
+    const cleared = run(fedWith(first), withMessage(''), T1);
+    assert.equal(cleared.changed, true);
+    assert.equal(cleared.status.conditions?.[0]?.['message'], undefined);
+  });
+  it('storedPropagationMessage reads it back', () => {
+    const first = run(fedWith(stored), withMessage('m'), T0).status;
+    assert.equal(storedPropagationMessage(fedWith(first)), 'm');
+    assert.equal(storedPropagationMessage(fedWith(stored)), '');
+    assert.equal(storedPropagationMessage(fedWith(undefined)), '');
   });
 });

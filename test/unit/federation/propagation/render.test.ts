@@ -304,8 +304,8 @@ describe('the managed label', () => {
       overrides: [{ clusterName: 'c1', clusterOverrides: [{ path, value }] }],
     });
 
-  it('is forced after overrides, replacing labels that are not a string map', () => {
-    assert.deepEqual(rendered(overridden('/metadata/labels', { a: 1 }), configMap).metadata, {
+  it('is forced after overrides, even when they remove every label', () => {
+    assert.deepEqual(rendered(overridden('/metadata/labels', {}), configMap).metadata, {
       name: 'cfg',
       namespace: 'demo',
       labels: { 'kubefed.io/managed': 'true' },
@@ -316,7 +316,189 @@ describe('the managed label', () => {
     const result = render(overridden('/metadata', 5), configMap);
     assert.deepEqual(result.ok ? undefined : [result.status, result.error], [
       'ApplyOverridesFailed',
-      'metadata is not an object after applying overrides',
+      'the overrides for cluster "c1" make metadata a number: it must stay a map',
     ]);
+  });
+});
+
+describe('malformed input is refused, not repaired in silence', () => {
+  const withOverride = (override: Record<string, unknown>, template: unknown = {}): KubeObject =>
+    fedObject({ template, overrides: [{ clusterName: 'c1', clusterOverrides: [override] }] });
+  const failure = (fed: KubeObject, options: RenderOptions = {}): [string, string] | undefined => {
+    const result = render(fed, configMap, 'c1', options);
+    return result.ok ? undefined : [result.status, result.error];
+  };
+
+  // KubeFed dropped every template label (Propagation=True) for these.
+  for (const value of [true, 42, ['a'], 'x']) {
+    it(`an override of /metadata/labels with ${JSON.stringify(value)}: ApplyOverridesFailed`, () => {
+      const fed = withOverride(
+        { path: '/metadata/labels', value },
+        { metadata: { labels: { app: 'x' } } },
+      );
+      const result = failure(fed);
+      assert.equal(result?.[0], 'ApplyOverridesFailed');
+      assert.match(
+        result[1],
+        /^the overrides for cluster "c1" make metadata\.labels a (boolean|number|list|string): it must be a map of strings to strings$/,
+      );
+      // Only that cluster fails.
+      assert.equal(render(fed, configMap, 'c2').ok, true);
+    });
+  }
+
+  it('a label or annotation value that is not a string, from an override', () => {
+    assert.deepEqual(failure(withOverride({ path: '/metadata/labels', value: { a: 1 } })), [
+      'ApplyOverridesFailed',
+      'the overrides for cluster "c1" make metadata.labels["a"] a number: labels values must be strings (quote it in YAML)',
+    ]);
+    assert.deepEqual(
+      failure(withOverride({ op: 'add', path: '/metadata/annotations', value: { 'x/y': false } })),
+      [
+        'ApplyOverridesFailed',
+        'the overrides for cluster "c1" make metadata.annotations["x/y"] a boolean: annotations values must be strings (quote it in YAML)',
+      ],
+    );
+  });
+
+  it('finalizers that are not a list of strings, from an override', () => {
+    assert.equal(
+      failure(withOverride({ path: '/metadata/finalizers', value: [1] }))?.[1],
+      'the overrides for cluster "c1" make metadata.finalizers a list: it must be a list of strings',
+    );
+  });
+
+  it('a template label that is not a string: ComputeResourceFailed in every cluster', () => {
+    const fed = fedObject({ template: { metadata: { labels: { app: 'x', replicas: 3 } } } });
+    for (const cluster of ['c1', 'c2']) {
+      const result = render(fed, configMap, cluster);
+      assert.deepEqual(result.ok ? undefined : [result.status, result.error], [
+        'ComputeResourceFailed',
+        'spec.template.metadata.labels["replicas"] is a number: labels values must be strings (quote it in YAML)',
+      ]);
+    }
+    assert.equal(
+      failure(fedObject({ template: { metadata: { labels: 'app=x' } } }))?.[1],
+      'spec.template.metadata.labels is a string: it must be a map of strings to strings',
+    );
+  });
+
+  it('overrides may not rename, move or retype the object through /metadata or the whole document', () => {
+    assert.deepEqual(
+      failure(withOverride({ path: '/metadata', value: { name: 'other', namespace: 'demo' } })),
+      [
+        'ApplyOverridesFailed',
+        'the overrides for cluster "c1" make metadata.name "other": overrides may not change it (it is "cfg")',
+      ],
+    );
+    assert.deepEqual(failure(withOverride({ path: '/metadata', value: { name: 'cfg' } })), [
+      'ApplyOverridesFailed',
+      'the overrides for cluster "c1" make metadata.namespace null: overrides may not change it (it is "demo")',
+    ]);
+    // `/metadata` itself stays allowed when it keeps the identity.
+    assert.deepEqual(
+      rendered(
+        withOverride({
+          path: '/metadata',
+          value: { name: 'cfg', namespace: 'demo', labels: { a: 'b' } },
+        }),
+        configMap,
+      ).metadata,
+      { name: 'cfg', namespace: 'demo', labels: { a: 'b', 'kubefed.io/managed': 'true' } },
+    );
+  });
+
+  it('the per-cluster override checks of parseOverrides fail that cluster only', () => {
+    const fed = withOverride({ path: 'data/foo', value: 'x' });
+    assert.deepEqual(failure(fed), [
+      'ApplyOverridesFailed',
+      'spec.overrides[0].clusterOverrides[0] (path "data/foo"): the path must be a JSON pointer starting with "/", e.g. "/data/foo"',
+    ]);
+    assert.equal(render(fed, configMap, 'c2').ok, true);
+  });
+});
+
+describe('retained annotations and overrides of the whole map', () => {
+  // KubeFed's own sample (example/sample1/federateddeployment.yaml), for cluster c1.
+  const sample = fedObject({
+    template: { spec: { replicas: 3 } },
+    overrides: [
+      {
+        clusterName: 'c1',
+        clusterOverrides: [
+          { path: '/spec/replicas', value: 5 },
+          { path: '/metadata/annotations', op: 'add', value: { foo: 'bar' } },
+          { path: '/metadata/annotations/foo', op: 'remove' },
+        ],
+      },
+    ],
+  });
+  const live: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'cfg',
+      namespace: 'demo',
+      resourceVersion: '7',
+      annotations: { 'deployment.kubernetes.io/revision': '1', keep: 'me' },
+    },
+  };
+
+  it('keeps what the member’s controllers set when an override replaces the map (no endless update)', () => {
+    const object = rendered(sample, deployment, 'c1', { live });
+    assert.deepEqual(object.metadata?.annotations, {
+      'deployment.kubernetes.io/revision': '1',
+      keep: 'me',
+    });
+    assert.equal((object['spec'] as { replicas: number }).replicas, 5);
+  });
+
+  it('creates with the override’s annotations only', () => {
+    assert.deepEqual(rendered(sample, deployment, 'c1').metadata?.annotations, {});
+  });
+
+  it('an override still sets a retained key, and removes one it names', () => {
+    const fed = fedObject({
+      template: {},
+      overrides: [
+        {
+          clusterName: 'c1',
+          clusterOverrides: [
+            { path: '/metadata/annotations/keep', op: 'remove' },
+            { path: '/metadata/annotations/deployment.kubernetes.io~1revision', value: '9' },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(rendered(fed, deployment, 'c1', { live }).metadata?.annotations, {
+      'deployment.kubernetes.io/revision': '9',
+    });
+  });
+
+  it('removing the whole map removes them all', () => {
+    const fed = fedObject({
+      template: {},
+      overrides: [
+        { clusterName: 'c1', clusterOverrides: [{ path: '/metadata/annotations', op: 'remove' }] },
+      ],
+    });
+    assert.equal(rendered(fed, deployment, 'c1', { live }).metadata?.annotations, undefined);
+  });
+
+  it('unescapes ~1 and ~0 in a removed key', () => {
+    const fed = fedObject({
+      template: {},
+      overrides: [
+        {
+          clusterName: 'c1',
+          clusterOverrides: [
+            { path: '/metadata/annotations/deployment.kubernetes.io~1revision', op: 'remove' },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(rendered(fed, deployment, 'c1', { live }).metadata?.annotations, {
+      keep: 'me',
+    });
   });
 });
