@@ -7,11 +7,14 @@ import { stringify } from 'yaml';
 import { defaultKubeFedConfig } from '../src/apis/kubefedconfig.ts';
 import { Toggle } from '../src/apis/constants.ts';
 import { KubeClient } from '../src/kube/client.ts';
+import { errorMessage } from '../src/kube/errors.ts';
 import { Informer, stripManagedFields } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
-import type { ResourceRef } from '../src/kube/resource.ts';
+import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
+import type { Print } from '../src/sandbox/sandbox.ts';
 import type { KubeObject } from '../src/json/object.ts';
 import { startManager, type ManagerProcess } from '../bench/manager-process.ts';
+import { waitUntil } from '../bench/wait.ts';
 import { configMapsResource } from '../bench/tracker.ts';
 import {
   createFederatedNamespace,
@@ -37,8 +40,6 @@ export const eventsResource: ResourceRef = {
 /** Every namespace gets this ConfigMap from kube-controller-manager: not the scenario's. */
 const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
-export type Print = (line: string) => void;
-
 export interface LeaderElection {
   leaseS: number;
   renewS: number;
@@ -46,7 +47,7 @@ export interface LeaderElection {
 }
 
 /** The fast timings of the integration tests: a 3 s lease, 1 s health checks. */
-export const FAST_LEASE: LeaderElection = { leaseS: 3, renewS: 2, retryMs: 500 };
+const FAST_LEASE: LeaderElection = { leaseS: 3, renewS: 2, retryMs: 500 };
 
 export class ChaosEnv {
   readonly dir: string;
@@ -131,24 +132,35 @@ export class ChaosEnv {
   /** A namespace on the host federated to every member, there once this returns. */
   async federatedNamespace(ns: string): Promise<void> {
     await createFederatedNamespace(this.sandbox, ns);
-    await waitFor(`namespace ${ns} in every member`, 90_000, async () => {
-      for (const c of this.memberClients) {
-        try {
-          await c.get({ group: '', version: 'v1', resource: 'namespaces', namespaced: false }, ns);
-        } catch {
-          return false;
+    await waitUntil(
+      `namespace ${ns} in every member`,
+      async () => {
+        for (const c of this.memberClients) {
+          try {
+            await c.get(namespacesResource, ns);
+          } catch {
+            return false;
+          }
         }
-      }
-      return true;
-    });
+        return true;
+      },
+      90_000,
+    );
   }
 
   /**
    * Removes a scenario's namespace everywhere (a controller manager must run: the federated
-   * objects' finalizers are its). Waits, so that the next scenario does not pay for it.
+   * objects' finalizers are its). Waits, so that the next scenario does not pay for it. Says
+   * `ok` or why not: the scenario reports it beside its figures, which stand either way.
    */
-  async removeNamespace(ns: string): Promise<void> {
-    await deleteFederatedNamespace(this.sandbox, ns);
+  async removeNamespace(ns: string): Promise<string> {
+    try {
+      await deleteFederatedNamespace(this.sandbox, ns);
+      return 'ok';
+    } catch (error) {
+      this.print(`  removing namespace ${ns}: ${errorMessage(error)}`);
+      return 'unfinished';
+    }
   }
 
   /** The scenario's ConfigMaps in `ns` of the members, labelled or not. */
@@ -197,19 +209,6 @@ export class ChaosEnv {
   async close(): Promise<void> {
     await this.stopManagers();
     await Promise.all(this.#clients.map((c) => c.close().catch(() => undefined)));
-  }
-}
-
-/** Polls `cond` every 250 ms; throws after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  timeoutMs: number,
-  cond: () => Promise<boolean> | boolean,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

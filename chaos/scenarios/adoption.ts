@@ -10,7 +10,8 @@ import { ifFound } from '../../src/kube/errors.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/json/object.ts';
 import { configMapsResource } from '../../bench/tracker.ts';
-import { fedConfigMap, federatedConfigMaps, waitFor } from '../env.ts';
+import { fedConfigMap, federatedConfigMaps } from '../env.ts';
+import { waitUntil } from '../../bench/wait.ts';
 import { observed } from '../fuzz.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -64,10 +65,14 @@ export const adoption: Scenario = {
       );
     };
     const settled = async (): Promise<void> => {
-      await waitFor('the controller to look at every object', WAIT_S * 1000, async () => {
-        const list = (await env.host.list(federatedConfigMaps, { namespace: NS })).items;
-        return list.length === 4 && list.every(observed) && (await get(m2, 'kept')) !== undefined;
-      }).catch(() => undefined);
+      await waitUntil(
+        'the controller to look at every object',
+        async () => {
+          const list = (await env.host.list(federatedConfigMaps, { namespace: NS })).items;
+          return list.length === 4 && list.every(observed) && (await get(m2, 'kept')) !== undefined;
+        },
+        WAIT_S * 1000,
+      ).catch(() => undefined);
       await sleep(3000);
     };
 
@@ -81,13 +86,17 @@ export const adoption: Scenario = {
     // 2. Adoption enabled (KubeFed's default): the unlabelled one is adopted, the rest untouched.
     await env.stopManagers();
     await env.manager(env.configFile({ adopt: true }));
-    const adopted = await waitFor('member1/user-plain to be adopted', WAIT_S * 1000, async () => {
-      const o = await get(m1, 'user-plain');
-      return (
-        o?.metadata?.labels?.[MANAGED_LABEL] === 'true' &&
-        (o as { data?: Record<string, string> }).data?.['owner'] === 'kubefed'
-      );
-    }).then(
+    const adopted = await waitUntil(
+      'member1/user-plain to be adopted',
+      async () => {
+        const o = await get(m1, 'user-plain');
+        return (
+          o?.metadata?.labels?.[MANAGED_LABEL] === 'true' &&
+          (o as { data?: Record<string, string> }).data?.['owner'] === 'kubefed'
+        );
+      },
+      WAIT_S * 1000,
+    ).then(
       () => true,
       () => false,
     );
@@ -106,10 +115,10 @@ export const adoption: Scenario = {
     for (const name of ['user-plain', 'user-opt-out', 'user-elsewhere', 'kept']) {
       await env.host.delete(federatedConfigMaps, name, { namespace: NS });
     }
-    await waitFor(
+    await waitUntil(
       'the federated objects to go',
-      WAIT_S * 1000,
       async () => (await env.host.list(federatedConfigMaps, { namespace: NS })).items.length === 0,
+      WAIT_S * 1000,
     ).catch(() => undefined);
     await sleep(3000);
     const deletedUnowned: string[] = [];
@@ -125,7 +134,7 @@ export const adoption: Scenario = {
       const o = await get(c, 'kept');
       if (o !== undefined && o.metadata?.labels?.[MANAGED_LABEL] === undefined) orphansKept++;
     }
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     return {
       pass:
@@ -140,6 +149,7 @@ export const adoption: Scenario = {
         adopted_when_enabled: adopted,
         adopted_then_deleted: adoptedDeleted,
         orphaned_copies_kept_unlabelled: `${String(orphansKept)}/2`,
+        cleanup,
       },
       goal: '0 unowned objects overwritten or deleted; adopt only when enabled; owned = deleted unless orphaned',
       examples: [

@@ -6,7 +6,8 @@ import { isApiError } from '../../src/kube/errors.ts';
 import type { KubeObject } from '../../src/json/object.ts';
 import { pool } from '../../bench/pool.ts';
 import { REPORTED_SHARE } from '../goals.ts';
-import { eventsResource, federatedConfigMaps, waitFor } from '../env.ts';
+import { eventsResource, federatedConfigMaps } from '../env.ts';
+import { waitUntil } from '../../bench/wait.ts';
 import { malformedObjects, observed, reportedOnObject } from '../fuzz.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -49,10 +50,14 @@ export const badInput: Scenario = {
     };
     const isReported = (o: KubeObject): boolean =>
       reportedOnObject(o, warnings.get(o.metadata?.uid ?? '') ?? 0);
-    await waitFor('the controller to look at every object', OBSERVE_TIMEOUT_S * 1000, async () => {
-      await read();
-      return objectsNow.every((o) => observed(o) || isReported(o));
-    }).catch(() => undefined);
+    await waitUntil(
+      'the controller to look at every object',
+      async () => {
+        await read();
+        return objectsNow.every((o) => observed(o) || isReported(o));
+      },
+      OBSERVE_TIMEOUT_S * 1000,
+    ).catch(() => undefined);
     await sleep(EVENT_GRACE_S * 1000);
     await read();
 
@@ -63,7 +68,7 @@ export const badInput: Scenario = {
       silentByCategory.set(c, (silentByCategory.get(c) ?? 0) + 1);
     }
     const share = admitted.size === 0 ? 1 : (admitted.size - silent.length) / admitted.size;
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     return {
       pass: admitted.size > 0 && share >= REPORTED_SHARE,
@@ -76,6 +81,7 @@ export const badInput: Scenario = {
           silentByCategory.size === 0
             ? 'none'
             : [...silentByCategory].map(([c, n]) => `${c}:${String(n)}`).join(','),
+        cleanup,
       },
       goal: `reported/admitted >= ${String(REPORTED_SHARE)} (status condition or reason, or a Warning Event)`,
       examples: silent

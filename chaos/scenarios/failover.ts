@@ -49,7 +49,7 @@ export const failover: Scenario = {
       env.print(`  round ${String(round + 1)}: ${seconds.toFixed(1)} s from the kill`);
       leader = standby;
     }
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     const bound = LEASE.leaseS + FAILOVER_SLACK_S;
     const worst = Math.max(...times.map((t) => (Number.isNaN(t) ? Infinity : t)));
@@ -62,6 +62,7 @@ export const failover: Scenario = {
         retry_ms: LEASE.retryMs,
         failover_s: times.map((t) => (Number.isNaN(t) ? 'never' : t.toFixed(1))).join(','),
         worst_s: Number.isFinite(worst) ? worst.toFixed(1) : 'never',
+        cleanup,
       },
       goal: `first propagation by the new leader <= lease ${String(LEASE.leaseS)} s + ${String(FAILOVER_SLACK_S)} s`,
     };

@@ -71,7 +71,7 @@ export const hostOutage: Scenario = {
     const bad =
       verdict.lost.length + verdict.orphaned.length + verdict.stale.length + duplicated.length;
     await env.manager(config);
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     return {
       pass:
@@ -92,6 +92,7 @@ export const hostOutage: Scenario = {
         orphaned: verdict.orphaned.length,
         stale: verdict.stale.length,
         duplicate: duplicated.length,
+        cleanup,
       },
       goal: `converged <= ${String(HOST_RECOVERY_BOUND_S)} s after the host is back; <= ${String(MAX_RESTARTS_AFTER_HOST_BACK)} restart after; member writes after <= ${String(MAX_MEMBER_WRITES_PER_MEMBER_OBJECT)} per member object; 0 lost/orphaned/stale/duplicate`,
       examples: firstOf({

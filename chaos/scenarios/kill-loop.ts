@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../src/kube/errors.ts';
 import { CONVERGENCE_TIMEOUT_S, MAX_BAD_OBJECTS } from '../goals.ts';
-import { ChaosEnv, UidTracker, fedConfigMap, federatedConfigMaps, waitFor } from '../env.ts';
+import { ChaosEnv, UidTracker, fedConfigMap, federatedConfigMaps } from '../env.ts';
+import { waitUntil } from '../../bench/wait.ts';
 import { random } from '../fuzz.ts';
 import type { Scenario } from '../scenario.ts';
 import { duplicates, firstOf, type Desired } from '../verdict.ts';
@@ -149,13 +150,17 @@ export const killLoop: Scenario = {
     });
     // Deleted federated objects must be gone from the host too (their finalizer removed).
     let terminating: string[] = [];
-    await waitFor('deleted federated objects to go', 30_000, async () => {
-      const list = await env.host.list(federatedConfigMaps, { namespace: NS });
-      terminating = list.items
-        .filter((o) => !desired.has(o.metadata?.name ?? ''))
-        .map((o) => `host/${o.metadata?.name ?? ''}`);
-      return terminating.length === 0;
-    }).catch(() => undefined);
+    await waitUntil(
+      'deleted federated objects to go',
+      async () => {
+        const list = await env.host.list(federatedConfigMaps, { namespace: NS });
+        terminating = list.items
+          .filter((o) => !desired.has(o.metadata?.name ?? ''))
+          .map((o) => `host/${o.metadata?.name ?? ''}`);
+        return terminating.length === 0;
+      },
+      30_000,
+    ).catch(() => undefined);
     await tracker.stop();
     const duplicated = duplicates(tracker.created(), arrivals);
     const bad =
@@ -164,7 +169,7 @@ export const killLoop: Scenario = {
       verdict.stale.length +
       duplicated.length +
       terminating.length;
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     return {
       pass: bad <= MAX_BAD_OBJECTS && hostErrors === 0,
@@ -183,6 +188,7 @@ export const killLoop: Scenario = {
         stuck_deleting: terminating.length,
         host_errors: hostErrors,
         converged_s: Number.isNaN(seconds) ? 'never' : seconds.toFixed(1),
+        cleanup,
       },
       goal: `0 lost, orphaned, stale, duplicate, stuck within ${String(CONVERGENCE_TIMEOUT_S)} s of the last kill`,
       examples: [

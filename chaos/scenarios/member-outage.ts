@@ -99,7 +99,7 @@ export const memberOutage: Scenario = {
     const v = recovery.verdict;
     const bad = v.lost.length + v.orphaned.length + v.stale.length + duplicated.length;
     const bound = baseline.seconds * HEALTHY_SLOWDOWN_FACTOR + HEALTHY_SLACK_S;
-    await env.removeNamespace(NS);
+    const cleanup = await env.removeNamespace(NS);
     await env.stopManagers();
     const fmt = (s: number): string => (Number.isNaN(s) ? 'never' : s.toFixed(1));
     return {
@@ -114,6 +114,7 @@ export const memberOutage: Scenario = {
         orphaned: v.orphaned.length,
         stale: v.stale.length,
         duplicate: duplicated.length,
+        cleanup,
       },
       goal: `healthy member <= ${String(HEALTHY_SLOWDOWN_FACTOR)} x baseline + ${String(HEALTHY_SLACK_S)} s; all converged <= ${String(RECOVERY_BOUND_S)} s after restart; 0 lost/orphaned/stale/duplicate`,
       examples: firstOf({
