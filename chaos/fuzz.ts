@@ -208,6 +208,7 @@ export function malformedObjects(
 interface Condition {
   type?: string;
   status?: string;
+  message?: string;
 }
 
 /** Whether the controller has looked at this generation of the object (status written). */
@@ -221,15 +222,22 @@ export function observed(obj: KubeObject): boolean {
 
 /**
  * What the user sees on the object says something is wrong with it: a Propagation condition that
- * is not True, a per-cluster status reason, any other condition (a federated ConfigMap has no
- * Ready condition, so one can only be a report), or a Warning Event about it.
+ * is not True or carries a message (a successful propagation has none), a per-cluster status
+ * reason, any other condition (a federated ConfigMap has no Ready condition, so one can only be a
+ * report), or a Warning Event about it.
  */
 export function reportedOnObject(obj: KubeObject, warningEvents: number): boolean {
   if (warningEvents > 0) return true;
   const status = obj['status'] as
     { conditions?: Condition[]; clusters?: { status?: string }[] } | undefined;
   const conditions = status?.conditions ?? [];
-  if (conditions.some((c) => c.type === 'Propagation' && c.status !== 'True')) return true;
+  if (
+    conditions.some(
+      (c) => c.type === 'Propagation' && (c.status !== 'True' || (c.message ?? '') !== ''),
+    )
+  ) {
+    return true;
+  }
   if (conditions.some((c) => c.type !== 'Propagation')) return true;
   return (status?.clusters ?? []).some((c) => (c.status ?? '') !== '');
 }

@@ -83,7 +83,7 @@ export const badInput: Scenario = {
             : [...silentByCategory].map(([c, n]) => `${c}:${String(n)}`).join(','),
         cleanup,
       },
-      goal: `reported/admitted >= ${String(REPORTED_SHARE)} (status condition or reason, or a Warning Event)`,
+      goal: `reported/admitted >= ${String(REPORTED_SHARE)} (a condition, its message, a cluster reason or a Warning Event)`,
       examples: silent
         .slice(0, 3)
         .map(

@@ -107,6 +107,12 @@ describe('chaos fuzzing', () => {
       ),
       true,
     );
+    const withMessage = { ...propagated, message: 'cluster "no-such-cluster-1" does not exist' };
+    assert.equal(reportedOnObject(withStatus({ conditions: [withMessage] }), 0), true);
+    assert.equal(
+      reportedOnObject(withStatus({ conditions: [{ ...propagated, message: '' }] }), 0),
+      false,
+    );
     assert.equal(
       reportedOnObject(
         withStatus({ conditions: [propagated, { type: 'OverridesValid', status: 'False' }] }),
