@@ -4,7 +4,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.sandbox/', '.sandbox-test/', 'bench/results/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.sandbox/',
+      '.sandbox-test/',
+      '.sandbox-chaos/',
+      'bench/results/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
