@@ -92,6 +92,17 @@ function configMapCreates(writes: Record<string, number>): number {
 }
 
 /** How many of `names` exist in the cluster of `client`. */
+/** `object@cluster` for each member write the manager logged as rejected and held back. */
+function heldWrites(log: string): Set<string> {
+  const held = new Set<string>();
+  for (const line of log.split('\n')) {
+    if (!line.includes('Member rejected the object')) continue;
+    const entry = JSON.parse(line) as { object?: string; cluster?: string };
+    held.add(`${String(entry.object)}@${String(entry.cluster)}`);
+  }
+  return held;
+}
+
 async function presentIn(client: KubeClient, names: ReadonlySet<string>): Promise<number> {
   const list = await client.list(configMaps, { namespace: ns });
   return list.items.filter((item) => names.has(item.metadata?.name ?? '')).length;
@@ -156,6 +167,13 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
         return clusters.every((c) => statuses[c] === 'CreationFailed') ? true : undefined;
       });
     }
+    // CreationFailed also stands for a create that timed out on this loaded machine (retried
+    // with backoff): count from when every member has rejected every object.
+    await eventually(
+      () =>
+        Promise.resolve(heldWrites(manager.stderr()).size === count * clusters.length || undefined),
+      60_000,
+    );
 
     // Requeues that are not a change of the objects: the namespace's federated object changes
     // (every object of the namespace is queued), and time passes (backoff would retry).
