@@ -5,11 +5,13 @@
 // --max-member-rewrites rewrites and says why, until the federated object changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import {
+  applyOnHost,
+  clusterStatuses,
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -38,29 +40,8 @@ interface EventItem {
   type: string;
 }
 
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    context,
-    'get',
-    ...args,
-    '-o',
-    'json',
-    '--ignore-not-found',
-  ]);
-  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
-}
-
 const federated = (kind: string, name: string): Promise<KubeObject | undefined> =>
-  getJson('host', ['-n', ns, kind, name]);
-
-async function apply(objects: KubeObject[]): Promise<void> {
-  await kubectl(
-    sandbox,
-    ['--context', 'host', 'apply', '-f', '-'],
-    objects.map((o) => stringify(o)).join('---\n'),
-  );
-}
+  getJson(sandbox, 'host', ['-n', ns, kind, name]);
 
 /** The Propagation condition once the status is about the current generation. */
 function propagation(fed: KubeObject | undefined): Condition | undefined {
@@ -70,15 +51,8 @@ function propagation(fed: KubeObject | undefined): Condition | undefined {
   return status?.conditions?.find((c) => c.type === 'Propagation');
 }
 
-function clusterStatuses(fed: KubeObject | undefined): Record<string, string> {
-  const list =
-    (fed?.['status'] as { clusters?: { name: string; status?: string }[] } | undefined)?.clusters ??
-    [];
-  return Object.fromEntries(list.map((c) => [c.name, c.status ?? '']));
-}
-
 async function eventsOf(fed: KubeObject, reason: string): Promise<EventItem[]> {
-  const list = await getJson('host', [
+  const list = await getJson(sandbox, 'host', [
     '-n',
     ns,
     'events',
@@ -160,7 +134,7 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
     await manager.waitForLog('promoted as leader', 60_000);
     await createFederatedNamespace(sandbox, ns);
     // Everything at once: the deployments' controller rounds run while the config maps are checked.
-    await apply([
+    await applyOnHost(sandbox, [
       fedDeployment('sample', sampleOverrides),
       // The member's deployment controller sets the revision annotation back to its own value.
       fedDeployment('fight', [
@@ -231,10 +205,12 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
         (condition?.message ?? '').includes(event.message.slice(prefix.length)),
         event.message,
       );
-      const inMember1 = await getJson('member1', ['-n', ns, 'configmap', name]);
+      const inMember1 = await getJson(sandbox, 'member1', ['-n', ns, 'configmap', name]);
       assert.equal(inMember1, undefined, 'nothing is written where the input is invalid');
       if (statuses['member2'] === '') {
-        const inMember2 = await eventually(() => getJson('member2', ['-n', ns, 'configmap', name]));
+        const inMember2 = await eventually(() =>
+          getJson(sandbox, 'member2', ['-n', ns, 'configmap', name]),
+        );
         assert.equal(inMember2.metadata?.labels?.['app'], name, 'template labels kept');
       }
     });
@@ -252,7 +228,9 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
       'spec.placement.clusters names clusters that are not joined ("no-such-cluster"): the object is not propagated there; join them (kubefedctl join) or correct the names; ' +
       'spec.overrides names clusters that are not joined ("typo"): those overrides apply nowhere; correct the clusterName';
     assert.equal(condition.message, warning);
-    await eventually(() => getJson('member1', ['-n', ns, 'configmap', 'unknown-clusters']));
+    await eventually(() =>
+      getJson(sandbox, 'member1', ['-n', ns, 'configmap', 'unknown-clusters']),
+    );
     assert.equal((await eventOf(fed, 'UnknownClusters')).message, warning);
 
     // Another pass (a new template) reports nothing new: still one Warning.
@@ -269,7 +247,7 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
       JSON.stringify({ spec: { template: { data: { foo: 'changed' } } } }),
     ]);
     await eventually(async () => {
-      const cm = await getJson('member1', ['-n', ns, 'configmap', 'unknown-clusters']);
+      const cm = await getJson(sandbox, 'member1', ['-n', ns, 'configmap', 'unknown-clusters']);
       const obj = await federated('federatedconfigmap', 'unknown-clusters');
       return (cm?.['data'] as { foo?: string } | undefined)?.foo === 'changed' &&
         propagation(obj) !== undefined
@@ -282,7 +260,7 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
   it('deployments: KubeFed’s sample converges; an override that fights the deployment controller is stopped after bounded rewrites and says why', async () => {
     // The sample: the revision annotation the member's deployment controller sets is kept.
     const sample = await eventually(async () => {
-      const obj = await getJson('member2', ['-n', ns, 'deployment', 'sample']);
+      const obj = await getJson(sandbox, 'member2', ['-n', ns, 'deployment', 'sample']);
       return obj?.metadata?.annotations?.['deployment.kubernetes.io/revision'] === undefined
         ? undefined
         : obj;
@@ -310,16 +288,16 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
     );
     const updates = occurrences(await eventsOf(fight, 'UpdateInCluster'));
     assert.ok(updates <= maxRewrites, `${String(updates)} updates`);
-    const stopped = await getJson('member2', ['-n', ns, 'deployment', 'fight']);
+    const stopped = await getJson(sandbox, 'member2', ['-n', ns, 'deployment', 'fight']);
 
     // Then quiet, for longer than the 10 s after which a member change comes back as a pass
     // (KubeFed rewrote both deployments then, and every 10 s after).
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     assert.deepEqual(await eventsOf(sampleFed, 'UpdateInCluster'), []);
-    const sampleLater = await getJson('member2', ['-n', ns, 'deployment', 'sample']);
+    const sampleLater = await getJson(sandbox, 'member2', ['-n', ns, 'deployment', 'sample']);
     assert.equal(sampleLater?.metadata?.resourceVersion, sample.metadata?.resourceVersion);
     assert.equal(occurrences(await eventsOf(fight, 'UpdateInCluster')), updates);
-    const fightLater = await getJson('member2', ['-n', ns, 'deployment', 'fight']);
+    const fightLater = await getJson(sandbox, 'member2', ['-n', ns, 'deployment', 'fight']);
     assert.equal(fightLater?.metadata?.resourceVersion, stopped?.metadata?.resourceVersion);
 
     // A change to the federated object (the fighting override goes) lifts the stop.

@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../src/json/object.ts';
 import { sandboxPaths } from '../../src/sandbox/layout.ts';
 import { readState } from '../../src/sandbox/state.ts';
 
@@ -61,6 +63,44 @@ export async function kubectl(
       cause: error,
     });
   }
+}
+
+/** `kubectl get ARGS -o json` in one context; undefined when the object does not exist. */
+export async function getJson(
+  sandbox: TestSandbox,
+  context: string,
+  args: string[],
+): Promise<KubeObject | undefined> {
+  const out = await kubectl(sandbox, [
+    '--context',
+    context,
+    'get',
+    ...args,
+    '-o',
+    'json',
+    '--ignore-not-found',
+  ]);
+  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
+}
+
+/** `kubectl apply` of the objects on the host cluster. */
+export async function applyOnHost(
+  sandbox: TestSandbox,
+  objects: readonly KubeObject[],
+): Promise<void> {
+  await kubectl(
+    sandbox,
+    ['--context', 'host', 'apply', '-f', '-'],
+    objects.map((o) => stringify(o)).join('---\n'),
+  );
+}
+
+/** A federated object's `status.clusters` as cluster name → status code ('' when OK). */
+export function clusterStatuses(fed: KubeObject | undefined): Record<string, string> {
+  const list =
+    (fed?.['status'] as { clusters?: { name: string; status?: string }[] } | undefined)?.clusters ??
+    [];
+  return Object.fromEntries(list.map((c) => [c.name, c.status ?? '']));
 }
 
 /** Runs one of the project's CLIs (bin/<name>.js) and returns its exit code and output. */

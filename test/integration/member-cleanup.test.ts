@@ -9,9 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import {
+  applyOnHost,
+  clusterStatuses,
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -28,23 +31,10 @@ const members = ['member1', 'member2'];
 const EXTRA = 'extra';
 const ns = `cleanup-${Date.now().toString(36)}`;
 
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    context,
-    'get',
-    ...args,
-    '-o',
-    'json',
-    '--ignore-not-found',
-  ]);
-  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
-}
-
 const configMap = (context: string, name: string): Promise<KubeObject | undefined> =>
-  getJson(context, ['-n', ns, 'configmap', name]);
+  getJson(sandbox, context, ['-n', ns, 'configmap', name]);
 const federated = (name: string): Promise<KubeObject | undefined> =>
-  getJson('host', ['-n', ns, 'federatedconfigmap', name]);
+  getJson(sandbox, 'host', ['-n', ns, 'federatedconfigmap', name]);
 
 function fedConfigMap(name: string, placed: readonly string[]): KubeObject {
   return {
@@ -56,14 +46,6 @@ function fedConfigMap(name: string, placed: readonly string[]): KubeObject {
       placement: { clusters: placed.map((c) => ({ name: c })) },
     },
   };
-}
-
-async function apply(objects: KubeObject[]): Promise<void> {
-  await kubectl(
-    sandbox,
-    ['--context', 'host', 'apply', '-f', '-'],
-    objects.map((o) => stringify(o)).join('---\n'),
-  );
 }
 
 async function place(names: readonly string[], placed: readonly string[]): Promise<void> {
@@ -147,13 +129,6 @@ function holdDeletion(context: string, name: string): KubeObject {
   };
 }
 
-function clusterStatuses(fed: KubeObject | undefined): Record<string, string> {
-  const list =
-    (fed?.['status'] as { clusters?: { name: string; status?: string }[] } | undefined)?.clusters ??
-    [];
-  return Object.fromEntries(list.map((c) => [c.name, c.status ?? '']));
-}
-
 function propagated(fed: KubeObject | undefined): boolean {
   const status = fed?.['status'] as
     { conditions?: { type: string; status: string }[]; observedGeneration?: number } | undefined;
@@ -215,7 +190,7 @@ describe(
       await start();
       await createFederatedNamespace(sandbox, ns);
       for (const context of members) {
-        await eventually(() => getJson(context, ['namespace', ns]));
+        await eventually(() => getJson(sandbox, context, ['namespace', ns]));
       }
     });
 
@@ -230,7 +205,10 @@ describe(
     });
 
     it('a restarted manager removes the copies an older placement left, also of a deleted object', async () => {
-      await apply([fedConfigMap('shrunk', members), fedConfigMap('shrunk-deleted', members)]);
+      await applyOnHost(sandbox, [
+        fedConfigMap('shrunk', members),
+        fedConfigMap('shrunk-deleted', members),
+      ]);
       await waitPropagated('shrunk', members);
       await waitPropagated('shrunk-deleted', members);
 
@@ -250,7 +228,7 @@ describe(
     it('a copy whose removal failed after the placement shrank goes with the deleted object', async () => {
       // member2 refuses to delete the copy for a while (an admission policy), so the pass that
       // saw the shrunk placement could not remove it; the object is deleted meanwhile.
-      await apply([fedConfigMap('held', members)]);
+      await applyOnHost(sandbox, [fedConfigMap('held', members)]);
       await waitPropagated('held', members);
       const hold = holdDeletion('member2', 'held');
       await kubectl(sandbox, ['--context', 'member2', 'apply', '-f', '-'], stringify(hold));
@@ -290,7 +268,7 @@ describe(
     });
 
     it('an unjoined cluster leaves the status of the objects placed there within seconds', async (t) => {
-      await apply([fedConfigMap('on-extra', ['member1', EXTRA])]);
+      await applyOnHost(sandbox, [fedConfigMap('on-extra', ['member1', EXTRA])]);
       await waitPropagated('on-extra', ['member1', EXTRA]);
 
       const unjoin = await runCli('kubefedctl', [

@@ -8,6 +8,7 @@ import {
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -25,19 +26,6 @@ const stamp = Date.now().toString(36);
 const ns = `types-${stamp}`;
 const group = `bolts${stamp}.example.com`;
 const clusterRoleName = `types-${stamp}-reader`;
-
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    context,
-    'get',
-    ...args,
-    '-o',
-    'json',
-    '--ignore-not-found',
-  ]);
-  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
-}
 
 const apply = (objects: KubeObject[]): Promise<string> =>
   kubectl(
@@ -187,7 +175,7 @@ function federatedObject(c: Case, version: string, placed?: string[]): KubeObjec
 }
 
 const memberObject = (context: string, c: Case): Promise<KubeObject | undefined> =>
-  getJson(context, c.namespaced ? ['-n', ns, c.resource, c.name] : [c.resource, c.name]);
+  getJson(sandbox, context, c.namespaced ? ['-n', ns, c.resource, c.name] : [c.resource, c.name]);
 
 const boltCRD = sizedCRD(group, 'Bolt');
 
@@ -273,6 +261,7 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
       }
       const fed = await eventually(async () => {
         const o = await getJson(
+          sandbox,
           'host',
           c.namespaced ? ['-n', ns, c.kind.toLowerCase(), c.name] : [c.kind.toLowerCase(), c.name],
         );
@@ -341,7 +330,7 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
     const statusOf = async (
       name: string,
     ): Promise<{ reason?: string; clusters: Record<string, string> } | undefined> => {
-      const o = await getJson('host', ['-n', ns, 'federatedconfigmap', name]);
+      const o = await getJson(sandbox, 'host', ['-n', ns, 'federatedconfigmap', name]);
       const status = o?.['status'] as
         | {
             observedGeneration?: number;
@@ -370,10 +359,10 @@ describe('propagation of the default types and an enabled CRD', { timeout: 10 * 
     }, 60_000);
     assert.equal(rejected.clusters['member2'], 'CreationFailed');
     for (const context of clusters) {
-      await eventually(() => getJson(context, ['-n', ns, 'configmap', 'good']), 60_000);
+      await eventually(() => getJson(sandbox, context, ['-n', ns, 'configmap', 'good']), 60_000);
     }
     assert.ok(
-      await getJson('member2', ['-n', ns, 'configmap', 'bad-override']),
+      await getJson(sandbox, 'member2', ['-n', ns, 'configmap', 'bad-override']),
       'other clusters still get it',
     );
     await kubectl(sandbox, [

@@ -4,12 +4,14 @@
 // and a stopped member that holds nobody back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { objectHashes } from '../../src/federation/propagation/version.ts';
 import {
+  applyOnHost,
+  clusterStatuses,
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -31,45 +33,17 @@ const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'h
 const clusters = ['host', 'member1', 'member2'];
 const ns = `prop-${Date.now().toString(36)}`;
 
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    context,
-    'get',
-    ...args,
-    '-o',
-    'json',
-    '--ignore-not-found',
-  ]);
-  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
-}
-
 const member = (context: string, resource: string, name: string): Promise<KubeObject | undefined> =>
-  getJson(context, ['-n', ns, resource, name]);
+  getJson(sandbox, context, ['-n', ns, resource, name]);
 
 const federated = (kind: string, name: string): Promise<KubeObject | undefined> =>
-  getJson('host', ['-n', ns, kind, name]);
-
-async function apply(objects: KubeObject[]): Promise<void> {
-  await kubectl(
-    sandbox,
-    ['--context', 'host', 'apply', '-f', '-'],
-    objects.map((o) => stringify(o)).join('---\n'),
-  );
-}
+  getJson(sandbox, 'host', ['-n', ns, kind, name]);
 
 function propagation(fed: KubeObject | undefined): string | undefined {
   const status = fed?.['status'] as
     { conditions?: { type: string; status: string }[]; observedGeneration?: number } | undefined;
   if (status?.observedGeneration !== fed?.metadata?.generation) return undefined;
   return status?.conditions?.find((c) => c.type === 'Propagation')?.status;
-}
-
-function clusterStatuses(fed: KubeObject | undefined): Record<string, string> {
-  const list =
-    (fed?.['status'] as { clusters?: { name: string; status?: string }[] } | undefined)?.clusters ??
-    [];
-  return Object.fromEntries(list.map((c) => [c.name, c.status ?? '']));
 }
 
 function fedConfigMap(name: string, data: Record<string, string>, placed = clusters): KubeObject {
@@ -116,7 +90,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   it('propagates a FederatedNamespace to every cluster, adopting the host namespace', async () => {
     for (const context of clusters) {
       const namespace = await eventually(async () => {
-        const obj = await getJson(context, ['namespace', ns]);
+        const obj = await getJson(sandbox, context, ['namespace', ns]);
         return obj?.metadata?.labels?.['kubefed.io/managed'] === 'true' ? obj : undefined;
       });
       assert.equal(namespace.metadata?.name, ns);
@@ -130,7 +104,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   });
 
   it('propagates a FederatedConfigMap with a per-cluster override, records versions and status', async () => {
-    await apply([fedConfigMap('cfg', { foo: 'bar' })]);
+    await applyOnHost(sandbox, [fedConfigMap('cfg', { foo: 'bar' })]);
     for (const context of clusters) {
       const cm = await eventually(() => member(context, 'configmap', 'cfg'));
       assert.deepEqual(
@@ -145,7 +119,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     });
     assert.deepEqual(clusterStatuses(fed), { host: '', member1: '', member2: '' });
     const pv = await eventually(() =>
-      getJson('host', ['-n', ns, 'propagatedversions', 'configmap-cfg']),
+      getJson(sandbox, 'host', ['-n', ns, 'propagatedversions', 'configmap-cfg']),
     );
     const hashes = objectHashes(fed);
     assert.ok(hashes.ok);
@@ -170,7 +144,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     );
     // One Event for the creations in all three clusters, written in the background.
     const created = await eventually(async () => {
-      const list = await getJson('host', [
+      const list = await getJson(sandbox, 'host', [
         '-n',
         ns,
         'events',
@@ -193,7 +167,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
 
   it('propagates Secret, ServiceAccount, Service and Deployment', async () => {
     const placement = { clusterSelector: {} };
-    await apply([
+    await applyOnHost(sandbox, [
       {
         apiVersion: 'types.kubefed.io/v1beta1',
         kind: 'FederatedSecret',
@@ -266,7 +240,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   });
 
   it('updates member objects when the template changes', async () => {
-    await apply([fedConfigMap('cfg', { foo: 'updated' })]);
+    await applyOnHost(sandbox, [fedConfigMap('cfg', { foo: 'updated' })]);
     for (const context of clusters) {
       await eventually(async () =>
         ((await member(context, 'configmap', 'cfg'))?.['data'] as { foo?: string } | undefined)
@@ -302,7 +276,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   });
 
   it('removes the member object from a cluster taken out of the placement', async () => {
-    await apply([fedConfigMap('cfg', { foo: 'updated' }, ['host', 'member1'])]);
+    await applyOnHost(sandbox, [fedConfigMap('cfg', { foo: 'updated' }, ['host', 'member1'])]);
     await eventually(async () =>
       (await member('member2', 'configmap', 'cfg')) === undefined ? true : undefined,
     );
@@ -341,7 +315,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     const stopped = await runCli('kubefed-sandbox', ['stop', 'member2', '--dir', sandbox.dir]);
     assert.equal(stopped.code, 0, stopped.stderr);
     try {
-      await apply([fedConfigMap('during-outage', { foo: 'bar' })]);
+      await applyOnHost(sandbox, [fedConfigMap('during-outage', { foo: 'bar' })]);
       const started = Date.now();
       for (const context of ['host', 'member1'])
         await eventually(() => member(context, 'configmap', 'during-outage'), 20_000);
@@ -370,7 +344,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   });
 
   it('orphaning deletion leaves member objects without the managed label', async () => {
-    await apply([fedConfigMap('orphan', { foo: 'bar' })]);
+    await applyOnHost(sandbox, [fedConfigMap('orphan', { foo: 'bar' })]);
     for (const context of clusters) await eventually(() => member(context, 'configmap', 'orphan'));
     await kubectl(sandbox, [
       '--context',
@@ -458,7 +432,7 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
     try {
       const enabled = await runCli('kubefedctl', ['enable', `widgets.${group}`, ...common]);
       assert.equal(enabled.code, 0, enabled.stderr);
-      await apply([
+      await applyOnHost(sandbox, [
         {
           apiVersion: 'types.kubefed.io/v1beta1',
           kind: 'FederatedWidget',
@@ -539,7 +513,8 @@ describe('propagation by the sync controllers', { timeout: 15 * 60_000 }, () => 
   it('propagates 100 ConfigMaps to 3 clusters', async (t) => {
     const names = Array.from({ length: 100 }, (_, i) => `bulk-${String(i)}`);
     const started = Date.now();
-    await apply(
+    await applyOnHost(
+      sandbox,
       names.map((name) => ({
         ...fedConfigMap(name, { i: name }),
         spec: { template: { data: { i: name } }, placement: { clusterSelector: {} } },

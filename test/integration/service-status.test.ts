@@ -17,6 +17,7 @@ import {
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -39,21 +40,8 @@ const statusType = {
   scope: 'Namespaced',
 };
 
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    context,
-    'get',
-    ...args,
-    '-o',
-    'json',
-    '--ignore-not-found',
-  ]);
-  return out.trim() === '' ? undefined : (JSON.parse(out) as KubeObject);
-}
-
 const serviceStatus = (name: string): Promise<FederatedServiceStatus | undefined> =>
-  getJson('host', ['-n', ns, 'federatedservicestatuses', name]);
+  getJson(sandbox, 'host', ['-n', ns, 'federatedservicestatuses', name]);
 
 interface FtcView {
   metadata: { generation: number };
@@ -61,7 +49,7 @@ interface FtcView {
 }
 
 async function ftcStatusController(name: string): Promise<string | undefined> {
-  const ftc = (await getJson('host', ['-n', kfns, 'ftc', name])) as FtcView | undefined;
+  const ftc = (await getJson(sandbox, 'host', ['-n', kfns, 'ftc', name])) as FtcView | undefined;
   return ftc?.status?.observedGeneration === ftc?.metadata.generation
     ? ftc?.status?.statusController
     : undefined;
@@ -98,7 +86,7 @@ function federatedService(name: string, placed: string[]): KubeObject {
 async function memberStatuses(name: string): Promise<FederatedServiceClusterStatus[]> {
   const entries: FederatedServiceClusterStatus[] = [];
   for (const cluster of clusters) {
-    const service = await getJson(cluster, ['-n', ns, 'service', name]);
+    const service = await getJson(sandbox, cluster, ['-n', ns, 'service', name]);
     const status = service?.['status'];
     entries.push({ clusterName: cluster, status: isJsonObject(status) ? status : {} });
   }
@@ -166,7 +154,7 @@ describe('FederatedServiceStatus controller', { timeout: 10 * 60_000 }, () => {
       stringify(federatedService('web', clusters)),
     );
     for (const cluster of clusters) {
-      await eventually(() => getJson(cluster, ['-n', ns, 'service', 'web']));
+      await eventually(() => getJson(sandbox, cluster, ['-n', ns, 'service', 'web']));
     }
     const expected = await memberStatuses('web');
     assert.deepEqual(
@@ -179,7 +167,7 @@ describe('FederatedServiceStatus controller', { timeout: 10 * 60_000 }, () => {
       const obj = await serviceStatus('web');
       return isDeepStrictEqual(obj?.clusterStatus, expected) ? obj : undefined;
     }, 30_000);
-    const fed = await getJson('host', ['-n', ns, 'federatedservice', 'web']);
+    const fed = await getJson(sandbox, 'host', ['-n', ns, 'federatedservice', 'web']);
     assert.deepEqual(status.metadata?.ownerReferences, [
       {
         apiVersion: 'types.kubefed.io/v1beta1',

@@ -19,6 +19,7 @@ import {
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -35,13 +36,9 @@ const KFNS = 'kube-federation-system';
 /** "Within seconds": the pods' own start-up (scheduling, kwok's Ready) included. */
 const SECONDS = 20_000;
 
-async function getJson(context: string, args: string[]): Promise<KubeObject | undefined> {
-  const out = await kubectl(sandbox, ['--context', context, 'get', ...args, '-o', 'json']);
-  return JSON.parse(out) as KubeObject;
-}
-
 const fedStatus = async (resource: string, name: string): Promise<FederatedObjectStatus> =>
-  ((await getJson('host', ['-n', ns, resource, name]))?.['status'] ?? {}) as FederatedObjectStatus;
+  ((await getJson(sandbox, 'host', ['-n', ns, resource, name]))?.['status'] ??
+    {}) as FederatedObjectStatus;
 
 const condition = (status: FederatedObjectStatus, type: string) =>
   status.conditions?.find((c) => c.type === type);
@@ -174,7 +171,7 @@ describe('workload status', { timeout: 10 * 60_000 }, () => {
     await eventually(async () => {
       const status = await fedStatus('federateddeployment', 'web');
       for (const context of members) {
-        const live = await getJson(context, ['-n', ns, 'deployment', 'web']);
+        const live = await getJson(sandbox, context, ['-n', ns, 'deployment', 'web']);
         const entry = status.clusters?.find((c) => c.name === context);
         if (JSON.stringify(entry?.remoteStatus) !== JSON.stringify(live?.['status']))
           return undefined;
