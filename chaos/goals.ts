@@ -16,6 +16,9 @@ export const RECOVERY_BOUND_S = 60;
 /** Leader failover: first propagation by the new leader within the lease duration plus this. */
 export const FAILOVER_SLACK_S = 2;
 
+/** Least-privilege join: escalations its account is allowed (can-i checks, a widening dry-run). */
+export const MAX_ESCALATIONS_ALLOWED = 0;
+
 /** Fuzzed bad input: share of the admitted malformed objects reported on the object. */
 export const REPORTED_SHARE = 1;
 

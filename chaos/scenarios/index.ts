@@ -6,9 +6,11 @@ import { badInput } from './bad-input.ts';
 import { failover } from './failover.ts';
 import { hostOutage } from './host-outage.ts';
 import { killLoop } from './kill-loop.ts';
+import { leastPrivilege } from './least-privilege.ts';
 import { memberOutage } from './member-outage.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
+  leastPrivilege,
   adoption,
   badInput,
   failover,

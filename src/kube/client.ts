@@ -5,7 +5,15 @@ import type { Dispatcher } from 'undici';
 import { ClusterCredentials, createDispatcher, tlsOptionsFor } from './connection.ts';
 import type { ClientCertificate, CredentialOptions, RequestCredentials } from './connection.ts';
 import { Discovery } from './discovery.ts';
-import { ApiError, TransportError, WriteFencedError, isGone, errorMessage } from './errors.ts';
+import {
+  ApiError,
+  TransportError,
+  WriteFencedError,
+  isGone,
+  isWriteFenced,
+  errorMessage,
+} from './errors.ts';
+import { fencedDispatcher } from './write-fence.ts';
 import type { RequestContext } from './errors.ts';
 import type { ClusterConnectionConfig } from './kubeconfig.ts';
 import type { KubeList, Status } from './object.ts';
@@ -52,9 +60,10 @@ export interface KubeClientOptions extends CredentialOptions {
   /** Requests allowed at once above `qps` (client-go's burst). Default `ceil(qps)`. */
   burst?: number;
   /**
-   * Asked right before each write (any verb but GET) goes out, after rate limiting and
-   * credentials: when false the write is not sent and the call throws `WriteFencedError`. A check
-   * before the call is not enough: a process frozen in between would send it on waking.
+   * Asked before each write (any verb but GET) goes out, after rate limiting and credentials, and
+   * again where undici puts it on a socket: when false the write is not sent and the call throws
+   * `WriteFencedError`. A check before the call is not enough: a process frozen in between (or
+   * while the request waits for a connection) would send it on waking.
    */
   writeFence?: () => boolean;
 }
@@ -294,15 +303,18 @@ export class KubeClient {
         if (credentials.authorization !== undefined) {
           headers['authorization'] = credentials.authorization;
         }
-        if (method !== 'GET' && this.#options.writeFence?.() === false) {
-          throw new WriteFencedError(context);
-        }
+        const fence = method === 'GET' ? undefined : this.#options.writeFence;
+        if (fence?.() === false) throw new WriteFencedError(context);
         response = await this.#send({
           url,
           method,
           headers,
           body,
-          dispatcher,
+          // Asked once more where undici puts the request on a socket, after any wait there.
+          dispatcher:
+            fence === undefined
+              ? dispatcher
+              : fencedDispatcher(dispatcher, fence, () => new WriteFencedError(context)),
           signal: options.signal,
           timeoutMs,
           context,
@@ -624,6 +636,7 @@ export class KubeClient {
     } catch (err) {
       // The caller's own abort is not a cluster failure: let it through unchanged.
       if (callerSignal?.aborted) throw callerSignal.reason;
+      if (isWriteFenced(err)) throw err;
       if (scoped.timedOut()) throw TransportError.timeout(timeoutMs, context);
       throw TransportError.from(err, context);
     } finally {

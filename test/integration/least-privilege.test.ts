@@ -5,17 +5,21 @@
 // of this test is a second one, in its own namespace of the host, so that it federates exactly the
 // types the test chooses.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { kubectl, runCli, testSandbox, waitForNamespaceGone } from './fixture.ts';
+import {
+  asAccount as asJoinedAccount,
+  canI as canJoinedAccount,
+  escalationChecks,
+  joinedAccountToken,
+  joinedRole,
+  widenedRole,
+} from './joined-account.ts';
 
-const execFileAsync = promisify(execFile);
 const sandbox = testSandbox();
 const kfns = 'lp-fed';
 const cluster = 'lp-member1';
-const account = `${cluster}-host`;
-const role = `kubefed-controller-manager:${account}`;
+const role = joinedRole(cluster);
 const common = [
   '--kubeconfig',
   sandbox.kubeconfig,
@@ -43,46 +47,10 @@ function join(): Promise<string> {
   ]);
 }
 
-/** kubectl on member1 as the joined service account; its exit code says allowed (0) or not. */
-async function asAccount(
-  token: string,
-  args: string[],
-  input?: string,
-): Promise<{ code: number; output: string }> {
-  const child = execFileAsync(sandbox.kubectlPath, [
-    '--kubeconfig',
-    sandbox.kubeconfig,
-    '--context',
-    'member1',
-    '--token',
-    token,
-    ...args,
-  ]);
-  if (input !== undefined) child.child.stdin?.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
-
-async function canI(token: string, check: string): Promise<boolean> {
-  const result = await asAccount(token, ['auth', 'can-i', ...check.split(' ')]);
-  return result.code === 0;
-}
-
-/** Its own ClusterRole with every verb on everything, as an escalating account would write it. */
-async function widenedOwnRole(): Promise<string> {
-  const current = JSON.parse(
-    await kubectl(sandbox, ['--context', 'member1', 'get', 'clusterrole', role, '-o', 'json']),
-  ) as Record<string, unknown>;
-  return JSON.stringify({
-    ...current,
-    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
-  });
-}
+const asAccount = (token: string, args: string[], input?: string) =>
+  asJoinedAccount(sandbox, 'member1', token, args, input);
+const canI = (token: string, check: string): Promise<boolean> =>
+  canJoinedAccount(sandbox, 'member1', token, check);
 
 describe('join --rbac least-privilege', () => {
   let token = '';
@@ -99,11 +67,7 @@ describe('join --rbac least-privilege', () => {
       await kubefedctl(['enable', type]);
     }
     joinOutput = await join();
-    const encoded = await kubectl(sandbox, [
-      ...['--context', 'member1', '-n', kfns, 'get', 'secret', account],
-      ...['-o', 'jsonpath={.data.token}'],
-    ]);
-    token = Buffer.from(encoded, 'base64').toString('utf8');
+    token = await joinedAccountToken(sandbox, 'member1', kfns, cluster);
     assert.notEqual(token, '');
   });
   after(async () => {
@@ -113,18 +77,7 @@ describe('join --rbac least-privilege', () => {
   });
 
   it('denies escalate, bind, impersonate and any write to RBAC objects, its own ClusterRole included', async () => {
-    for (const check of [
-      'escalate clusterroles',
-      'bind clusterroles',
-      `update clusterroles/${role}`,
-      `patch clusterroles/${role}`,
-      'create clusterroles',
-      'create clusterrolebindings',
-      'create rolebindings -n default',
-      'impersonate serviceaccounts -n kube-system',
-      'impersonate users',
-      'create serviceaccounts/token -n kube-system',
-    ]) {
+    for (const check of escalationChecks(role)) {
       assert.equal(await canI(token, check), false, `can-i ${check}`);
     }
     assert.match(joinOutput, /Note: clusterroles\.rbac\.authorization\.k8s\.io is federated, but/);
@@ -142,7 +95,7 @@ describe('join --rbac least-privilege', () => {
   });
 
   it('refuses (403) a server-side dry-run that widens its own ClusterRole to */*/*', async () => {
-    const widened = await widenedOwnRole();
+    const widened = await widenedRole(sandbox, 'member1', role);
     const refused = await asAccount(token, ['replace', '--dry-run=server', '-f', '-'], widened);
     assert.notEqual(refused.code, 0, refused.output);
     assert.match(refused.output, /Error from server \(Forbidden\)/);
