@@ -143,9 +143,20 @@ describe('FederatedTypeConfig controller', () => {
       undefined,
       'the FTC is gone (its finalizer was removed)',
     );
-    await assert.rejects(
-      kubectl(sandbox, ['--context', 'host', 'get', 'crd', `federatedgadgets.types.kubefed.io`]),
-      /NotFound/,
-    );
+    // The CRD's own finalizer (its instances' cleanup) runs after the delete returns.
+    await eventually(async () => {
+      try {
+        await kubectl(sandbox, [
+          '--context',
+          'host',
+          'get',
+          'crd',
+          'federatedgadgets.types.kubefed.io',
+        ]);
+        return undefined;
+      } catch (error) {
+        return /NotFound/.test(String(error)) ? true : undefined;
+      }
+    }, 30_000);
   });
 });
