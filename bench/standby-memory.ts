@@ -25,6 +25,7 @@ import {
   type RunningManager,
 } from '../test/integration/manager.ts';
 import { processCpuSeconds } from './process-cpu.ts';
+import { configMapsResource } from './tracker.ts';
 
 const objects = Number(process.argv[2] ?? 500);
 const sandbox = testSandbox();
@@ -34,12 +35,6 @@ const federatedConfigMaps: ResourceRef = {
   group: 'types.kubefed.io',
   version: 'v1beta1',
   resource: 'federatedconfigmaps',
-  namespaced: true,
-};
-const configMaps: ResourceRef = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
   namespaced: true,
 };
 
@@ -96,7 +91,7 @@ try {
       });
   }
   for (;;) {
-    const list = await member1.list(configMaps, {
+    const list = await member1.list(configMapsResource, {
       namespace: ns,
       labelSelector: 'kubefed.io/managed=true',
     });

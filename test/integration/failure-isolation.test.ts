@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../src/json/object.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
-import type { ResourceRef } from '../../src/kube/resource.ts';
 import {
   closeClients,
   metricsClients,
@@ -21,9 +20,11 @@ import {
 } from './apiserver-metrics.ts';
 import {
   applyOnHost,
+  clusterStatuses,
   createFederatedNamespace,
   deleteFederatedNamespace,
   eventually,
+  getJson,
   joinClusters,
   kubectl,
   runCli,
@@ -31,6 +32,7 @@ import {
   unjoinClusters,
 } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
+import { configMapsResource } from '../../bench/tracker.ts';
 import { sandboxPaths } from '../../src/sandbox/layout.ts';
 import { readState } from '../../src/sandbox/state.ts';
 
@@ -38,12 +40,6 @@ const sandbox = testSandbox();
 const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];
 const clusters = ['host', 'member1', 'member2'];
 const ns = `isolation-${Date.now().toString(36)}`;
-const configMaps: ResourceRef = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  namespaced: true,
-};
 
 /** A FederatedConfigMap on every cluster; `invalid` gives it a data key no apiserver accepts. */
 function fedConfigMap(name: string, invalid = false): KubeObject {
@@ -56,24 +52,6 @@ function fedConfigMap(name: string, invalid = false): KubeObject {
       placement: { clusters: clusters.map((c) => ({ name: c })) },
     },
   };
-}
-
-/** The cluster slots of the federated object's status, as `cluster → code`. */
-async function clusterStatuses(name: string): Promise<Record<string, string>> {
-  const out = await kubectl(sandbox, [
-    '--context',
-    'host',
-    '-n',
-    ns,
-    'get',
-    'federatedconfigmap',
-    name,
-    '-o',
-    'json',
-  ]);
-  const status = (JSON.parse(out) as KubeObject)['status'] as
-    { clusters?: { name: string; status?: string }[] } | undefined;
-  return Object.fromEntries((status?.clusters ?? []).map((c) => [c.name, c.status ?? '']));
 }
 
 /** Member POSTs of configmaps counted by the apiservers since `before` (422s included). */
@@ -96,7 +74,7 @@ function heldWrites(log: string): Set<string> {
 
 /** How many of `names` exist in the cluster of `client`. */
 async function presentIn(client: KubeClient, names: ReadonlySet<string>): Promise<number> {
-  const list = await client.list(configMaps, { namespace: ns });
+  const list = await client.list(configMapsResource, { namespace: ns });
   return list.items.filter((item) => names.has(item.metadata?.name ?? '')).length;
 }
 
@@ -161,7 +139,9 @@ describe('failure isolation', { timeout: 10 * 60_000 }, () => {
     );
     for (const name of names) {
       await eventually(async () => {
-        const statuses = await clusterStatuses(name);
+        const statuses = clusterStatuses(
+          await getJson(sandbox, 'host', ['-n', ns, 'federatedconfigmap', name]),
+        );
         return clusters.every((c) => statuses[c] === 'CreationFailed') ? true : undefined;
       });
     }
