@@ -32,14 +32,25 @@ export async function ensureKubeBinaries(): Promise<KubeBinaries> {
   return binariesIn(await runBuildScript(hack('build-kube-binaries.sh'), 'Kubernetes binaries'));
 }
 
+/** The Go commands `hack/build-go-command.sh` builds, each into its own cached directory. */
+export type GoCommand = 'kwok' | 'helm' | 'external-dns' | 'coredns' | 'kubefed-go';
+
+/**
+ * Builds a Go command (and its sibling binaries, e.g. the Go KubeFed's controller-manager,
+ * kubefedctl and webhook) if needed; resolves to the directory holding them.
+ */
+export function ensureGoCommand(tool: GoCommand): Promise<string> {
+  return runBuildScript(hack('build-go-command.sh'), tool, [tool]);
+}
+
 /** Builds kwok if needed; resolves to the path of the binary. */
-export function ensureKwok(): Promise<string> {
-  return runBuildScript(hack('build-kwok.sh'), 'kwok');
+export async function ensureKwok(): Promise<string> {
+  return `${await ensureGoCommand('kwok')}/kwok`;
 }
 
 /** Runs a build script, streaming its progress to our stderr; its last line of stdout is the result. */
-async function runBuildScript(script: string, what: string): Promise<string> {
-  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function runBuildScript(script: string, what: string, args: string[] = []): Promise<string> {
+  const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (stdout += chunk));
