@@ -25,6 +25,9 @@ export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
 export const KUBEFED_CONFIG_NAME = 'kubefed';
 /** Leader-election lock object, in KFNS. */
 export const LEADER_ELECTION_LOCK_NAME = 'kubefed-controller-manager';
+/** The admission webhook configurations (spec §11); `-<KFNS>` is appended when namespaced. */
+export const VALIDATING_WEBHOOK_CONFIGURATION_NAME = 'validations.core.kubefed.io';
+export const MUTATING_WEBHOOK_CONFIGURATION_NAME = 'mutation.core.kubefed.io';
 
 // --- Labels, annotations, finalizers -----------------------------------------------------------
 

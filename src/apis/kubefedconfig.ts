@@ -11,6 +11,7 @@ import {
   Toggle,
 } from './constants.ts';
 import { parseGoDuration } from './duration.ts';
+import { checkEnum, duplicate, invalid, required } from './field-errors.ts';
 import type { KubeFedConfig } from './types.ts';
 import { isJsonObject, type JsonObject } from '../json/object.ts';
 
@@ -196,7 +197,7 @@ function checkFeatureGates(errors: string[], value: unknown): void {
       return;
     }
     if (seen.has(gate['name'])) {
-      errors.push(`${gatePath}.name: Duplicate value: ${formatValue(gate['name'])}`);
+      errors.push(duplicate(`${gatePath}.name`, gate['name']));
       return;
     }
     seen.add(gate['name']);
@@ -247,27 +248,6 @@ function checkPositiveInteger(errors: string[], path: string, value: unknown): v
   else if (typeof value !== 'number' || !Number.isInteger(value)) {
     errors.push(invalid(path, value, 'must be an integer'));
   } else if (value <= 0) errors.push(invalid(path, value, 'should be greater than 0'));
-}
-
-/** KubeFed's enum check: empty counts as missing. */
-function checkEnum(path: string, value: unknown, accepted: readonly string[]): string[] {
-  if (value === undefined || value === null || value === '') return [required(path)];
-  if (typeof value === 'string' && accepted.includes(value)) return [];
-  const supported = accepted.map((item) => JSON.stringify(item)).join(', ');
-  return [`${path}: Unsupported value: ${formatValue(value)}: supported values: ${supported}`];
-}
-
-function required(path: string): string {
-  return `${path}: Required value`;
-}
-
-function invalid(path: string, value: unknown, detail: string): string {
-  return `${path}: Invalid value: ${formatValue(value)}: ${detail}`;
-}
-
-function formatValue(value: unknown): string {
-  // JSON.stringify yields undefined (despite its declared type) for undefined.
-  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 function compare(a: string, b: string): number {

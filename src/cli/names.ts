@@ -3,11 +3,7 @@ import type { KubeObject } from '../json/object.ts';
 import { parseApiVersion } from '../kube/resource.ts';
 
 // DNS-1123 subdomain: what Kubernetes accepts as the name of most objects.
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isDns1123Subdomain(name: string): boolean {
-  return name.length <= 253 && dns1123Subdomain.test(name);
-}
+export { isDns1123Subdomain } from '../apis/field-errors.ts';
 
 /** `Kind ns/name` or `Kind name`: how progress and errors name an object. */
 export function describeObject(obj: KubeObject): string {

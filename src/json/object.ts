@@ -9,6 +9,18 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `parent[key]` when it is an object, else an empty one: for reading JSON of unknown shape. */
+export function objectField(parent: JsonObject, key: string): JsonObject {
+  const value = parent[key];
+  return isJsonObject(value) ? value : {};
+}
+
+/** `parent[key]` when it is a string, else empty, as Go's decoder leaves a missing string. */
+export function stringField(parent: JsonObject, key: string): string {
+  const value = parent[key];
+  return typeof value === 'string' ? value : '';
+}
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;

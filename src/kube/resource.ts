@@ -141,6 +141,20 @@ export const roleBindingsResource: ResourceRef = {
   namespaced: true,
 };
 
+export const mutatingWebhookConfigurationsResource: ResourceRef = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  resource: 'mutatingwebhookconfigurations',
+  namespaced: false,
+};
+
+export const validatingWebhookConfigurationsResource: ResourceRef = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  resource: 'validatingwebhookconfigurations',
+  namespaced: false,
+};
+
 /** The ResourceRef of an API resource as KubeFed's APIs describe one (FTC types, discovery). */
 export function resourceRefOf(
   resource: { group?: string | undefined; version: string; pluralName: string },

@@ -4,7 +4,12 @@
 // KubeFed's e2e tests look for.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { KUBEFED_CONFIG_NAME, ResourceScope } from '../apis/constants.ts';
+import {
+  CORE_V1BETA1,
+  KUBEFED_CONFIG_NAME,
+  MUTATING_WEBHOOK_CONFIGURATION_NAME,
+  ResourceScope,
+} from '../apis/constants.ts';
 import { parseGoDuration } from '../apis/duration.ts';
 import {
   applyKubeFedConfigDefaults,
@@ -14,7 +19,8 @@ import {
 import { kubeFedConfigsResource } from '../apis/resources.ts';
 import type { KubeFedConfig } from '../apis/types.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
+import { errorMessage, isForbidden, isNotFound } from '../kube/errors.ts';
+import { mutatingWebhookConfigurationsResource } from '../kube/resource.ts';
 import type { Logger } from '../runtime/logger.ts';
 
 export async function loadKubeFedConfig(opts: {
@@ -44,12 +50,7 @@ export async function loadKubeFedConfig(opts: {
       })) as KubeFedConfig;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      // Without the admission webhook nobody else defaults it: create the defaulted config.
-      logger.info(`Creating KubeFedConfig "${namespace}/${KUBEFED_CONFIG_NAME}" with defaults`);
-      config = (await host.create(
-        kubeFedConfigsResource,
-        defaultKubeFedConfig(namespace, envScope ?? ResourceScope.Cluster),
-      )) as KubeFedConfig;
+      config = await createKubeFedConfig(host, namespace, envScope ?? ResourceScope.Cluster, logger);
     }
     const scope = config.spec.scope as string | undefined;
     if (envScope !== undefined && scope !== envScope) {
@@ -71,6 +72,68 @@ export async function loadKubeFedConfig(opts: {
     throw new Error(`invalid KubeFedConfig "${qualified}": ${errors.join('; ')}`);
   logger.info(`Using valid KubeFedConfig "${qualified}"`);
   return defaulted;
+}
+
+/**
+ * Creates the missing KubeFedConfig. With KubeFed's mutating webhook installed, the object is
+ * bare (the scope alone, which defaulting never sets) and the server answers with it defaulted,
+ * as KubeFed's controller-manager does; without the webhook nobody else would default it, so it
+ * is created defaulted.
+ */
+async function createKubeFedConfig(
+  host: KubeClient,
+  namespace: string,
+  scope: ResourceScope,
+  logger: Logger,
+): Promise<KubeFedConfig> {
+  const qualified = `"${namespace}/${KUBEFED_CONFIG_NAME}"`;
+  const webhook = await defaultingWebhook(host, namespace, logger);
+  if (webhook === undefined) {
+    logger.info(`Creating KubeFedConfig ${qualified} with defaults`);
+    return (await host.create(
+      kubeFedConfigsResource,
+      defaultKubeFedConfig(namespace, scope),
+    )) as KubeFedConfig;
+  }
+  logger.info(`Creating KubeFedConfig ${qualified} for the webhook to default`, { webhook });
+  const bare: KubeFedConfig = {
+    apiVersion: CORE_V1BETA1,
+    kind: 'KubeFedConfig',
+    metadata: { name: KUBEFED_CONFIG_NAME, namespace },
+    spec: { scope },
+  };
+  return (await host.create(kubeFedConfigsResource, bare)) as KubeFedConfig;
+}
+
+/**
+ * The MutatingWebhookConfiguration that defaults KubeFedConfigs of `namespace`: the namespaced
+ * install's (`mutation.core.kubefed.io-<ns>`) or the cluster-wide one; undefined when neither
+ * exists or the manager may not read them (KubeFed's RBAC does not grant it: the chart creates
+ * the KubeFedConfig itself).
+ */
+async function defaultingWebhook(
+  host: KubeClient,
+  namespace: string,
+  logger: Logger,
+): Promise<string | undefined> {
+  const names = [
+    `${MUTATING_WEBHOOK_CONFIGURATION_NAME}-${namespace}`,
+    MUTATING_WEBHOOK_CONFIGURATION_NAME,
+  ];
+  for (const name of names) {
+    try {
+      await host.get(mutatingWebhookConfigurationsResource, name);
+      return name;
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      if (!isForbidden(error)) throw error;
+      logger.info('Cannot tell whether the defaulting webhook is installed: defaulting here', {
+        error: errorMessage(error),
+      });
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The parts of a (defaulted, valid) KubeFedConfig the runtime uses, durations in ms. */
