@@ -71,11 +71,16 @@ function validateAPIEndpoint(endpoint: string, path: string): string[] {
   let url = parseGoUrl(endpoint);
   if (url === undefined || url.scheme === '' || url.host === '') {
     url = parseGoUrl(`https://${endpoint}`);
-    if (url === undefined) return [invalid(path, endpoint, `parse "https://${endpoint}": invalid URL`)];
+    if (url === undefined)
+      return [invalid(path, endpoint, `parse "https://${endpoint}": invalid URL`)];
   }
   if (url.path !== '' && url.path !== '/') {
     return [
-      invalid(path, endpoint, `host must be a URL or a host:port pair: ${JSON.stringify(endpoint)}`),
+      invalid(
+        path,
+        endpoint,
+        `host must be a URL or a host:port pair: ${JSON.stringify(endpoint)}`,
+      ),
     ];
   }
   const errors = checkEnum(path, url.scheme, ['http', 'https']);
@@ -95,7 +100,8 @@ function validateAPIEndpoint(endpoint: string, path: string): string[] {
 
 function validateProxyURL(proxyURL: string, path: string): string[] {
   const url = parseGoUrl(proxyURL);
-  if (url === undefined) return [invalid(path, proxyURL, `parse ${JSON.stringify(proxyURL)}: invalid URL`)];
+  if (url === undefined)
+    return [invalid(path, proxyURL, `parse ${JSON.stringify(proxyURL)}: invalid URL`)];
   return checkEnum(path, url.scheme, ['http', 'https', 'socks5']);
 }
 

@@ -26,9 +26,13 @@ export function validateFederatedTypeConfig(ftc: JsonObject): string[] {
 
   errors.push(...validateAPIResource(target, 'spec.targetType'));
   errors.push(...checkEnum('spec.propagation', spec['propagation'], Object.values(Toggle)));
-  errors.push(...validateFederatedAPIResource(objectField(spec, 'federatedType'), 'spec.federatedType'));
+  errors.push(
+    ...validateFederatedAPIResource(objectField(spec, 'federatedType'), 'spec.federatedType'),
+  );
   if (isPresent(spec['statusType'])) {
-    errors.push(...validateFederatedAPIResource(objectField(spec, 'statusType'), 'spec.statusType'));
+    errors.push(
+      ...validateFederatedAPIResource(objectField(spec, 'statusType'), 'spec.statusType'),
+    );
   }
   if (isPresent(spec['statusCollection'])) {
     errors.push(
@@ -52,7 +56,9 @@ export function validateFederatedTypeConfigStatus(ftc: JsonObject): string[] {
     );
   }
   const states = Object.values(ControllerStatus);
-  errors.push(...checkEnum('status.propagationController', status['propagationController'], states));
+  errors.push(
+    ...checkEnum('status.propagationController', status['propagationController'], states),
+  );
   if (isPresent(status['statusController'])) {
     errors.push(...checkEnum('status.statusController', status['statusController'], states));
   }
@@ -82,7 +88,8 @@ function validateAPIResource(resource: JsonObject, path: string): string[] {
   else errors.push(...problemsAsError(`${path}.version`, version, dns1035LabelProblems(version)));
   const kind = stringField(resource, 'kind');
   if (kind === '') errors.push(required(`${path}.kind`));
-  else errors.push(...problemsAsError(`${path}.kind`, kind, dns1035LabelProblems(kind.toLowerCase())));
+  else
+    errors.push(...problemsAsError(`${path}.kind`, kind, dns1035LabelProblems(kind.toLowerCase())));
   const plural = stringField(resource, 'pluralName');
   if (plural === '') errors.push(required(`${path}.pluralName`));
   else errors.push(...problemsAsError(`${path}.pluralName`, plural, dns1035LabelProblems(plural)));

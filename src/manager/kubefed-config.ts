@@ -50,7 +50,12 @@ export async function loadKubeFedConfig(opts: {
       })) as KubeFedConfig;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      config = await createKubeFedConfig(host, namespace, envScope ?? ResourceScope.Cluster, logger);
+      config = await createKubeFedConfig(
+        host,
+        namespace,
+        envScope ?? ResourceScope.Cluster,
+        logger,
+      );
     }
     const scope = config.spec.scope as string | undefined;
     if (envScope !== undefined && scope !== envScope) {

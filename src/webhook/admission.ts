@@ -6,7 +6,10 @@
 // `errs.ToAggregate()` words it.
 import { isDeepStrictEqual } from 'node:util';
 import { CORE_GROUP } from '../apis/constants.ts';
-import { validateKubeFedCluster, validateKubeFedClusterStatus } from '../apis/cluster-validation.ts';
+import {
+  validateKubeFedCluster,
+  validateKubeFedClusterStatus,
+} from '../apis/cluster-validation.ts';
 import { applyKubeFedConfigDefaults, validateKubeFedConfig } from '../apis/kubefedconfig.ts';
 import {
   validateFederatedTypeConfig,
@@ -176,7 +179,10 @@ function verdictOf(errors: readonly string[]): Verdict {
 }
 
 function badRequest(message: string): Verdict {
-  return { allowed: false, status: { status: 'Failure', code: 400, reason: 'BadRequest', message } };
+  return {
+    allowed: false,
+    status: { status: 'Failure', code: 400, reason: 'BadRequest', message },
+  };
 }
 
 /** apimachinery's aggregate error text: the error alone, or `[a, b]`. */

@@ -54,7 +54,9 @@ export function parseWebhookOptions(argv: string[]): WebhookOptions {
   });
   const port = Number(values['secure-port']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--secure-port must be a port number (0-65535), got "${values['secure-port']}"`);
+    throw new Error(
+      `--secure-port must be a port number (0-65535), got "${values['secure-port']}"`,
+    );
   }
   const verbosity = Number(values.v);
   if (!Number.isInteger(verbosity) || verbosity < 0) {

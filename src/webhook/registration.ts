@@ -12,8 +12,7 @@ const ADMISSION_API_VERSION = 'admissionregistration.k8s.io/v1';
 
 /** Where the apiserver reaches the webhook: a base URL, or a Service (KubeFed's chart). */
 export type WebhookEndpoint =
-  | { url: string }
-  | { service: { namespace: string; name: string; port?: number } };
+  { url: string } | { service: { namespace: string; name: string; port?: number } };
 
 export interface WebhookRegistrationOptions {
   /** The namespace KubeFed is installed in (the chart's release namespace). */
@@ -67,12 +66,9 @@ export function webhookConfigurations(options: WebhookRegistrationOptions): Webh
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: `${VALIDATING_WEBHOOK_CONFIGURATION_NAME}${suffix}` },
       webhooks: [
-        webhook(
-          'federatedtypeconfigs',
-          ADMISSION_PATHS.validateTypeConfigs,
-          createOrUpdate,
-          ['status'],
-        ),
+        webhook('federatedtypeconfigs', ADMISSION_PATHS.validateTypeConfigs, createOrUpdate, [
+          'status',
+        ]),
         webhook('kubefedclusters', ADMISSION_PATHS.validateClusters, createOrUpdate, ['status']),
         webhook('kubefedconfigs', ADMISSION_PATHS.validateConfigs, createOrUpdate, []),
       ],

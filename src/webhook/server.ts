@@ -45,7 +45,8 @@ export async function startWebhookServer(
   const server = createServer({ ...served }, (req, res) => {
     handle(req, res, logger).catch((error: unknown) => {
       logger.error('Answering a request failed', error, { path: req.url });
-      if (!res.headersSent) reply(res, 500, 'text/plain', `internal error: ${errorMessage(error)}\n`);
+      if (!res.headersSent)
+        reply(res, 500, 'text/plain', `internal error: ${errorMessage(error)}\n`);
       else res.destroy();
     });
   });

@@ -95,7 +95,9 @@ describe('validateKubeFedCluster', () => {
   it('knows the TLS validations, and * alone', () => {
     assert.deepEqual(validateKubeFedCluster(cluster({ disabledTLSValidations: ['*'] })), []);
     assert.deepEqual(
-      validateKubeFedCluster(cluster({ disabledTLSValidations: ['SubjectName', 'ValidityPeriod'] })),
+      validateKubeFedCluster(
+        cluster({ disabledTLSValidations: ['SubjectName', 'ValidityPeriod'] }),
+      ),
       [],
     );
     assert.deepEqual(validateKubeFedCluster(cluster({ disabledTLSValidations: ['Hostname'] })), [

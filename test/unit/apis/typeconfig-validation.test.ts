@@ -20,7 +20,7 @@ const DNS1035 =
 function deploymentsFtc(): JsonObject {
   const ftc = sampleObjects('kube-federation-system').find((o) => o.kind === 'FederatedTypeConfig');
   assert.ok(ftc);
-  return structuredClone(ftc) as JsonObject;
+  return structuredClone(ftc);
 }
 
 /** The sample FTC with `spec.<section>.<field>` set to `value` (undefined deletes it). */
@@ -29,7 +29,7 @@ function withSpec(section: string, field: string | undefined, value: unknown): J
   const spec = ftc['spec'] as JsonObject;
   const target = field === undefined ? spec : (spec[section] as JsonObject);
   const key = field ?? section;
-  if (value === undefined) delete target[key];
+  if (value === undefined) Reflect.deleteProperty(target, key);
   else target[key] = value;
   return ftc;
 }
@@ -89,7 +89,11 @@ describe('validateFederatedTypeConfig', () => {
       withSpec('targetType', 'kind', 'Deploy_ment'),
       [`spec.targetType.kind: Invalid value: "Deploy_ment": ${DNS1035}`],
     ],
-    ['a missing kind', withSpec('targetType', 'kind', undefined), ['spec.targetType.kind: Required value']],
+    [
+      'a missing kind',
+      withSpec('targetType', 'kind', undefined),
+      ['spec.targetType.kind: Required value'],
+    ],
     [
       'an unknown scope',
       withSpec('targetType', 'scope', 'Global'),
@@ -97,7 +101,11 @@ describe('validateFederatedTypeConfig', () => {
         'spec.targetType.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"',
       ],
     ],
-    ['a missing scope', withSpec('targetType', 'scope', ''), ['spec.targetType.scope: Required value']],
+    [
+      'a missing scope',
+      withSpec('targetType', 'scope', ''),
+      ['spec.targetType.scope: Required value'],
+    ],
     [
       'an unknown propagation',
       withSpec('propagation', undefined, 'On'),
@@ -136,7 +144,9 @@ describe('validateFederatedTypeConfig', () => {
     [
       'an unknown status collection',
       withSpec('statusCollection', undefined, 'Maybe'),
-      ['spec.statusCollection: Unsupported value: "Maybe": supported values: "Enabled", "Disabled"'],
+      [
+        'spec.statusCollection: Unsupported value: "Maybe": supported values: "Enabled", "Disabled"',
+      ],
     ],
     ['a known status collection', withSpec('statusCollection', undefined, 'Enabled'), []],
   ];
@@ -172,7 +182,11 @@ describe('validateFederatedTypeConfigStatus', () => {
     assert.deepEqual(validateFederatedTypeConfigStatus(ftc), []);
     assert.deepEqual(
       validateFederatedTypeConfigStatus(
-        status({ observedGeneration: 0, propagationController: 'NotRunning', statusController: 'Running' }),
+        status({
+          observedGeneration: 0,
+          propagationController: 'NotRunning',
+          statusController: 'Running',
+        }),
       ),
       [],
     );
