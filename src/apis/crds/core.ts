@@ -102,7 +102,7 @@ export function kubeFedConfigCRD(): CustomResourceDefinition {
                 'Namespaced limits the control plane to the KubeFed namespace.',
               ),
               'x-kubernetes-validations': [
-                { rule: 'self == oldSelf', message: 'scope is immutable' },
+                { rule: 'self == oldSelf', message: 'field is immutable' },
               ],
             },
             controllerDuration: schema.object({

@@ -293,7 +293,7 @@ describe('KubeFed CRDs', () => {
   it('makes the KubeFedConfig scope immutable', () => {
     assert.deepEqual(
       schemaAt('kubefedconfigs.core.kubefed.io', 'spec.scope')['x-kubernetes-validations'],
-      [{ rule: 'self == oldSelf', message: 'scope is immutable' }],
+      [{ rule: 'self == oldSelf', message: 'field is immutable' }],
     );
   });
 
