@@ -170,6 +170,7 @@ describe('each launcher', () => {
       [file('kubefed-controller-manager')],
       [file('kubefed-sandbox')],
       ...(noOlderNode === false ? [[olderNode, file('kubefedctl')]] : []),
+      [file('kubefed-webhook')],
     ];
     for (const [command = '', ...args] of ways) {
       const help = await execFileAsync(command, [...args, '--help'], { env: systemPath });

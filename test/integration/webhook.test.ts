@@ -105,7 +105,7 @@ describe('admission webhooks', { timeout: 180_000 }, () => {
     await eventually(async () => {
       const denied = await apply(sandbox, shortLease, '--dry-run=server').then(
         () => false,
-        (error: Error) => error.message.includes('denied the request'),
+        (error: unknown) => String(error).includes('denied the request'),
       );
       return denied ? true : undefined;
     }, 30_000);
