@@ -9,7 +9,15 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { defaultKubeFedConfig } from '../../src/apis/kubefedconfig.ts';
 import type { KubeObject } from '../../src/json/object.ts';
-import { eventually, getJson, kubectl, runCli, testSandbox, type TestSandbox } from './fixture.ts';
+import {
+  eventually,
+  getJson,
+  kubectl,
+  runCli,
+  testSandbox,
+  type TestSandbox,
+  waitForNamespaceGone,
+} from './fixture.ts';
 import { startManager } from './manager.ts';
 import {
   registerLocalWebhook,
@@ -96,6 +104,8 @@ describe('admission webhooks', { timeout: 180_000 }, () => {
     // A run that crashed may have left its registration: it only selects NS, but start clean.
     await unregisterLocalWebhook(sandbox, NS);
     for (const ns of [NS, OTHER_NS]) {
+      // The last run's namespace may still be terminating.
+      await waitForNamespaceGone(sandbox, 'host', ns);
       await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', ns]);
     }
     await kubectl(sandbox, ['--context', 'host', 'label', 'namespace', NS, `name=${NS}`]);
