@@ -124,7 +124,7 @@ describe('admission webhooks', { timeout: 180_000 }, () => {
   after(async () => {
     // Registration first: a registered webhook that is gone would refuse KubeFed objects of NS.
     await unregisterLocalWebhook(sandbox, NS);
-    await webhook?.stop();
+    const exitCode = await webhook?.stop();
     await kubectl(sandbox, [
       '--context',
       'host',
@@ -135,6 +135,11 @@ describe('admission webhooks', { timeout: 180_000 }, () => {
       '--ignore-not-found',
       '--wait=false',
     ]);
+    assert.equal(
+      exitCode,
+      0,
+      `kubefed-webhook did not stop gracefully:\n${webhook?.stderr() ?? ''}`,
+    );
   });
 
   it('refuses a KubeFedCluster whose endpoint port is out of range', async () => {

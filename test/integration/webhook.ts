@@ -24,7 +24,8 @@ export interface LocalWebhook {
   caCert: string;
   /** Everything the webhook logged so far. */
   stderr(): string;
-  stop(): Promise<void>;
+  /** SIGTERM; resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
 /** Starts bin/kubefed-webhook.js on 127.0.0.1 and waits until `/readyz/` answers. */
@@ -50,10 +51,11 @@ export async function startLocalWebhook(args: readonly string[] = []): Promise<L
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const url = `https://127.0.0.1:${String(port)}`;
-  const stop = async (): Promise<void> => {
+  const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    const code = await exited;
     rmSync(certDir, { recursive: true, force: true });
+    return code;
   };
   const deadline = Date.now() + 30_000;
   while (!(await isReady(url, serving.caCert))) {
