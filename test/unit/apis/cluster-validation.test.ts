@@ -6,6 +6,7 @@ import {
   validateKubeFedClusterStatus,
 } from '../../../src/apis/cluster-validation.ts';
 import { sampleObjects } from '../../../src/apis/samples.ts';
+import { conditionsForProbe, type ProbeOutcome } from '../../../src/federation/cluster-health.ts';
 import type { JsonObject } from '../../../src/json/object.ts';
 
 const DNS1123 =
@@ -145,6 +146,19 @@ describe('validateKubeFedClusterStatus', () => {
     }));
     assert.deepEqual(validateKubeFedClusterStatus(withConditions(conditions)), []);
     assert.deepEqual(validateKubeFedClusterStatus(cluster()), []);
+  });
+
+  it('accepts every status our health controller writes', () => {
+    const outcomes: ProbeOutcome[] = [
+      { kind: 'ok' },
+      { kind: 'notOk' },
+      { kind: 'unreachable', error: 'connection refused' },
+      { kind: 'malformed' },
+    ];
+    for (const outcome of outcomes) {
+      const conditions = conditionsForProbe(outcome, '2026-12-02T04:00:00Z');
+      assert.deepEqual(validateKubeFedClusterStatus(withConditions(conditions)), [], outcome.kind);
+    }
   });
 
   it('refuses unknown types and statuses, and a missing probe time', () => {
