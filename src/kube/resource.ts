@@ -148,13 +148,6 @@ export const mutatingWebhookConfigurationsResource: ResourceRef = {
   namespaced: false,
 };
 
-export const validatingWebhookConfigurationsResource: ResourceRef = {
-  group: 'admissionregistration.k8s.io',
-  version: 'v1',
-  resource: 'validatingwebhookconfigurations',
-  namespaced: false,
-};
-
 /** The ResourceRef of an API resource as KubeFed's APIs describe one (FTC types, discovery). */
 export function resourceRefOf(
   resource: { group?: string | undefined; version: string; pluralName: string },
