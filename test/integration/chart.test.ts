@@ -352,55 +352,103 @@ describe('Helm chart charts/kubefed', () => {
     ]);
     assert.equal((deployment?.['spec'] as { replicas?: number }).replicas, 2);
 
-    // The API server called the registered endpoint, on KubeFed's paths, for the chart's objects.
+    // The API server calls the registered endpoint on KubeFed's paths. It picks up new webhook
+    // configurations a moment after they are created (the chart's own objects may be created
+    // before that), so server-side dry-run creates are repeated until the calls arrive.
+    const probe = (object: KubeObject): Promise<string> =>
+      kubectl(
+        sandbox,
+        ['--context', 'host', 'create', '--dry-run=server', '-f', '-'],
+        JSON.stringify(object),
+      );
     const seen = (path: string, resource: string, name: string): boolean =>
       recorder.calls.some(
         (c) =>
           c.path === path && c.resource === resource && c.name === name && c.operation === 'CREATE',
       );
-    assert.ok(
-      seen('/default-kubefedconfig', 'kubefedconfigs', 'kubefed'),
-      JSON.stringify(recorder.calls),
-    );
-    assert.ok(seen('/validate-kubefedconfig', 'kubefedconfigs', 'kubefed'));
-    assert.ok(seen('/validate-federatedtypeconfigs', 'federatedtypeconfigs', 'deployments.apps'));
+    await eventually(async () => {
+      await probe({ ...config, metadata: { name: 'probe', namespace: ns } });
+      await probe({
+        apiVersion: 'core.kubefed.io/v1beta1',
+        kind: 'FederatedTypeConfig',
+        metadata: { name: 'probes.example.io', namespace: ns },
+        spec: (
+          await getJson(sandbox, 'host', ['federatedtypeconfig', 'deployments.apps', '-n', ns])
+        )?.['spec'],
+      });
+      return seen('/default-kubefedconfig', 'kubefedconfigs', 'probe') &&
+        seen('/validate-kubefedconfig', 'kubefedconfigs', 'probe') &&
+        seen('/validate-federatedtypeconfigs', 'federatedtypeconfigs', 'probes.example.io')
+        ? true
+        : undefined;
+    }, 30_000);
   });
 
   it('server-side dry-runs everything it renders, in Cluster and Namespaced scope', async () => {
-    for (const scope of ['Cluster', 'Namespaced']) {
-      const rendered = await helmOk([
-        'template',
-        release,
-        chart,
-        '-n',
-        ns,
-        '--include-crds',
-        '--set',
-        `global.scope=${scope}`,
-      ]);
-      const out = await kubectl(
-        sandbox,
-        ['--context', 'host', 'apply', '--dry-run=server', '-f', '-'],
-        rendered,
-      );
-      const suffix = scope === 'Namespaced' ? `-${ns}` : '';
-      for (const object of [
-        'deployment.apps/kubefed-admission-webhook',
-        'service/kubefed-admission-webhook',
-        'secret/kubefed-admission-webhook-serving-cert',
-        `validatingwebhookconfiguration.admissionregistration.k8s.io/validations.core.kubefed.io${suffix}`,
-        `mutatingwebhookconfiguration.admissionregistration.k8s.io/mutation.core.kubefed.io${suffix}`,
-        'kubefedconfig.core.kubefed.io/kubefed',
-        scope === 'Namespaced'
-          ? 'role.rbac.authorization.k8s.io/kubefed-role'
-          : 'clusterrole.rbac.authorization.k8s.io/kubefed-role',
-      ]) {
-        assert.match(
-          out,
-          new RegExp(`^${object.replaceAll('.', '\\.')} .*\\(server dry run\\)$`, 'm'),
-          `${scope}: ${out}`,
+    // Cluster scope as installed (webhooks by URL): every object exists, so this checks updates.
+    // Namespaced scope as a real cluster would get it (webhook Deployment, Service, certificate),
+    // in a namespace of its own (a KubeFedConfig's scope is immutable): its cluster-scoped names
+    // carry the namespace, so this checks creates.
+    const namespacedNs = `${ns}-namespaced`;
+    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', namespacedNs]);
+    try {
+      for (const [scope, namespace, values] of [
+        ['Cluster', ns, webhookByUrl()],
+        ['Namespaced', namespacedNs, []],
+      ] as const) {
+        const rendered = await helmOk([
+          'template',
+          release,
+          chart,
+          '-n',
+          namespace,
+          '--include-crds',
+          '--set',
+          `global.scope=${scope}`,
+          ...values,
+        ]);
+        const out = await kubectl(
+          sandbox,
+          ['--context', 'host', 'apply', '--dry-run=server', '-f', '-'],
+          rendered,
         );
+        const objects =
+          scope === 'Namespaced'
+            ? [
+                'deployment.apps/kubefed-admission-webhook',
+                'service/kubefed-admission-webhook',
+                'secret/kubefed-admission-webhook-serving-cert',
+                `validatingwebhookconfiguration.admissionregistration.k8s.io/validations.core.kubefed.io-${namespacedNs}`,
+                `mutatingwebhookconfiguration.admissionregistration.k8s.io/mutation.core.kubefed.io-${namespacedNs}`,
+                'role.rbac.authorization.k8s.io/kubefed-role',
+              ]
+            : [
+                'validatingwebhookconfiguration.admissionregistration.k8s.io/validations.core.kubefed.io',
+                'clusterrole.rbac.authorization.k8s.io/kubefed-role',
+                'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io',
+              ];
+        for (const object of [
+          ...objects,
+          'deployment.apps/kubefed-controller-manager',
+          'kubefedconfig.core.kubefed.io/kubefed',
+          'federatedtypeconfig.core.kubefed.io/deployments.apps',
+        ]) {
+          assert.match(
+            out,
+            new RegExp(`^${object.replaceAll('.', '\\.')} .*\\(server dry run\\)$`, 'm'),
+            `${scope}: ${out}`,
+          );
+        }
       }
+    } finally {
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        'delete',
+        'namespace',
+        namespacedNs,
+        '--wait=false',
+      ]);
     }
   });
 
@@ -420,6 +468,10 @@ describe('Helm chart charts/kubefed', () => {
         '--error-on-existing=false',
       ]);
       assert.equal(join.code, 0, join.stderr);
+      assert.ok(
+        recorder.calls.some((c) => c.path === '/validate-kubefedcluster' && c.name === member),
+        `join ${member}: the KubeFedCluster was not validated by the registered webhook`,
+      );
     }
     const role = await getJson(sandbox, 'host', ['role', 'kubefed-config-role', '-n', ns]);
     const rules = role?.['rules'] as { resources: string[] }[];
@@ -440,9 +492,29 @@ describe('Helm chart charts/kubefed', () => {
     try {
       const started = await startInClusterManager(await boundToken('token-0'));
       manager = started.manager;
-      await manager.waitForLog('cannot get resource "secrets"', 60_000);
-      assert.match(manager.stderr(), new RegExp(`system:serviceaccount:${ns}:kubefed-controller`));
-      assert.match(manager.stderr(), new RegExp(`namespace "${ns}"`));
+      // The API server's refusal names account, verb, resource and namespace; the log (JSON or
+      // text) and a Warning Event on each KubeFedCluster carry it.
+      const refusal = new RegExp(
+        `"system:serviceaccount:${ns}:kubefed-controller" cannot get resource "secrets" in API group "" in the namespace "${ns}"`,
+      );
+      const running = manager;
+      await eventually(
+        () => Promise.resolve(refusal.test(running.stderr().replaceAll('\\"', '"')) || undefined),
+        60_000,
+      );
+      for (const member of members) {
+        await eventually(async () => {
+          const events = await getJson(sandbox, 'host', [
+            'events',
+            '-n',
+            ns,
+            '--field-selector',
+            `involvedObject.kind=KubeFedCluster,involvedObject.name=${member},reason=MalformedClusterConfig`,
+          ]);
+          const items = (events?.['items'] ?? []) as { message?: string }[];
+          return items.some((e) => refusal.test(e.message ?? '')) || undefined;
+        }, 30_000);
+      }
       // SIGTERM: the term ends and the lease is handed back at once.
       assert.equal(await manager.stop(), 0);
       manager = undefined;
@@ -454,6 +526,8 @@ describe('Helm chart charts/kubefed', () => {
       ]);
       assert.equal((lease?.['spec'] as { holderIdentity?: string }).holderIdentity ?? '', '');
     } finally {
+      await manager?.stop();
+      manager = undefined;
       await kubectl(sandbox, [
         '--context',
         'host',
