@@ -19,6 +19,7 @@ set -euo pipefail
 tool=${1:?usage: hack/build-go-command.sh kwok|helm|external-dns|coredns|kubefed-go}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name="build-$tool"
+lock_when_building=yes
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
 
@@ -86,12 +87,21 @@ build_tool() {
   done
 }
 
+# The first version, already built: no lock needed (binaries are moved into place complete).
 tool_spec
+is_built() {
+  local entry
+  for entry in $packages; do [ -x "$cache/bin/$tool-$1/${entry%%=*}" ] || return 1; done
+}
+first_version=${versions%% *}
+if is_built "$first_version"; then
+  echo "$cache/bin/$tool-$first_version"
+  exit 0
+fi
+take_build_lock
 for version in $versions; do
   out="$cache/bin/$tool-$version"
-  complete=yes
-  for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
-  if [ "$complete" = yes ]; then
+  if is_built "$version"; then
     echo "$out"
     exit 0
   fi

@@ -14,6 +14,11 @@ log() { echo "[$build_name] $*" >&2; }
 command -v go >/dev/null || { log "Go is required to build the sandbox's binaries (apt-get install golang, or see go.dev)."; exit 1; }
 
 # Only one build at a time per cache: parallel test processes may all ask for the binaries, and
-# the builds share Go's module and build caches.
-exec 9>"$cache/.build.lock"
-flock 9
+# the builds share Go's module and build caches. A script that can tell its binaries are already
+# built sets `lock_when_building=yes` before sourcing this, and calls `take_build_lock` only when
+# it has to build, so a cached binary never waits for someone else's build.
+take_build_lock() {
+  exec 9>"$cache/.build.lock"
+  flock 9
+}
+[ "${lock_when_building:-}" = yes ] || take_build_lock

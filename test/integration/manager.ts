@@ -69,6 +69,9 @@ export interface ManagerLaunch {
   /** The command and its first arguments, the manager's flags follow. */
   command?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** How it finds the host: by default the sandbox's kubeconfig, context host, namespace
+   * kube-federation-system; `[]` for the in-cluster service account. */
+  hostFlags?: readonly string[];
 }
 
 export const managerLauncher = `${repoRoot}bin/kubefed-controller-manager.js`;
@@ -87,12 +90,14 @@ export async function startManager(
     command,
     [
       ...commandArgs,
-      '--kubeconfig',
-      sandbox.kubeconfig,
-      '--context',
-      'host',
-      '--kubefed-namespace',
-      'kube-federation-system',
+      ...(launch.hostFlags ?? [
+        '--kubeconfig',
+        sandbox.kubeconfig,
+        '--context',
+        'host',
+        '--kubefed-namespace',
+        'kube-federation-system',
+      ]),
       `--healthz-addr=127.0.0.1:${String(healthzPort)}`,
       `--metrics-addr=127.0.0.1:${String(metricsPort)}`,
       ...extraArgs,
