@@ -1,5 +1,5 @@
 // Where `npm run image` (scripts/image.ts) writes the image and keeps buildah's storage; read by
-// the image's check (test/image/image.test.ts) too.
+// the image's check (test/image/container-image.check.ts) too.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,8 +4,9 @@
 // /dev and /proc mounted as any container runtime does. The manager starts from it against the
 // sandbox's host, leads, serves healthz and releases its lease on SIGTERM.
 //
-// Not part of `npm test`: building the image takes ~1.5 minutes of 2 cores and needs root and
-// Debian's buildah (apt-get install buildah). Run: npm run image && npm run test:image (with the
+// Not part of `npm test` (named *.check.ts, not *.test.ts, so its glob skips it): building the
+// image takes ~1.5 minutes of 2 cores and needs root and Debian's buildah (apt-get install
+// buildah), which a fresh CI machine does not have. Run: npm run image && npm run test:image (with the
 // sandbox up: `npx kubefed-sandbox up`, or KUBEFED_TEST_SANDBOX_DIR/KUBEFED_TEST_KUBECONFIG set).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
