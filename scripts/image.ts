@@ -38,11 +38,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 /** What the runtime needs besides Node.js: `ldd node` (glibc, libstdc++, libgcc) and a shell. */
-const runtimePackages = ['libc6', 'libgcc-s1', 'libstdc++6', 'gcc-12-base', 'busybox-static'];
+const runtimePackages = ['libc6', 'libgcc-s1', 'libstdc++6', 'busybox-static'];
 /** The image's user (distroless' numeric "nonroot"), also in the Containerfile's USER. */
 const nonRootId = 65532;
 
 async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    throw new Error('Run it as root: buildah builds here with chroot isolation and vfs storage.');
+  }
   await requireCommand('buildah', 'Install it first: apt-get install buildah');
   const pinnedNode = join(root, 'node_modules/node/bin/node');
   if (!existsSync(pinnedNode)) throw new Error(`No ${pinnedNode}: run 'npm install' first.`);
