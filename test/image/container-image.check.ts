@@ -123,6 +123,25 @@ describe('the container image', () => {
     );
   });
 
+  it("starts from the compile cache the build filled for the image's user", async () => {
+    for (const program of [
+      ['kubefed-controller-manager', '--version'],
+      ['kubefedctl', 'version'],
+    ]) {
+      const log = await runInImage(['NODE_DEBUG_NATIVE=COMPILE_CACHE', ...program]);
+      const retrieved = log
+        .split('\n')
+        .filter((line) => line.includes('retrieving transpile cache for StrippedTypeScript'));
+      assert.ok(retrieved.length > 0, `no compile cache lookups by ${program.join(' ')}:\n${log}`);
+      // Each module's type-stripped source came from the cache, none had to be stripped anew.
+      assert.deepEqual(
+        retrieved.filter((line) => !line.endsWith('...success')),
+        [],
+        program.join(' '),
+      );
+    }
+  });
+
   it('holds the production dependencies of the lock file and nothing else', () => {
     const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { dev?: boolean; optional?: boolean }>;
