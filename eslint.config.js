@@ -12,6 +12,7 @@ export default tseslint.config(
       '.sandbox-chaos/',
       'bench/results/',
       'coverage/',
+      'dist/',
     ],
   },
   js.configs.recommended,

@@ -1,7 +1,8 @@
 // Version information, printed by `kubefedctl version` and sent in the User-Agent. The version
 // comes from package.json; a release build may add a `buildInfo` object there
-// (`gitCommit`, `gitTreeState`, `buildDate`).
-import { readFileSync } from 'node:fs';
+// (`gitCommit`, `gitTreeState`, `buildDate`). Imported rather than read from disk, so that the
+// single-file kubefedctl (scripts/build-kubefedctl.ts) carries it inside.
+import manifestJson from '../../package.json' with { type: 'json' };
 
 /** Go's version.Info, with the JSON names KubeFed uses. */
 export interface VersionInfo {
@@ -21,9 +22,7 @@ let cached: VersionInfo | undefined;
 
 export function versionInfo(): VersionInfo {
   if (cached) return cached;
-  const manifest = JSON.parse(
-    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version?: unknown; buildInfo?: Record<string, unknown> };
+  const manifest = manifestJson as { version?: unknown; buildInfo?: Record<string, unknown> };
   const build = manifest.buildInfo ?? {};
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   const version = text(manifest.version) || '0.0.0';

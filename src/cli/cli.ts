@@ -12,7 +12,8 @@ import { initCommand } from './init/command.ts';
 import { joinCommand } from './join/command.ts';
 import { orphaningDeletionCommand } from './orphaning-deletion/command.ts';
 import { unjoinCommand } from './unjoin/command.ts';
-import { commandUsage, programName, rootUsage } from './usage.ts';
+import { defaultProgramName, programNameFor } from './program-name.ts';
+import { commandUsage, rootUsage } from './usage.ts';
 import { versionCommand } from './version/command.ts';
 import { errorMessage } from '../kube/errors.ts';
 
@@ -33,6 +34,7 @@ function processIO(): CliIO {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    programName: programNameFor(process.argv0),
   };
 }
 
@@ -51,6 +53,7 @@ export async function runCli(
       io.stdout(text);
     },
   };
+  const programName = io.programName ?? defaultProgramName;
   let level = 0;
   let command: CommandDefinition | undefined;
   try {
@@ -58,7 +61,7 @@ export async function runCli(
     const root = parseFlags(rootArgs, globalFlags, false);
     level = verbosity(root.values);
     if (name === undefined) {
-      io.stdout(rootUsage(available));
+      io.stdout(rootUsage(available, programName));
       return 0;
     }
     command = available.find((c) => c.name === name);
@@ -66,7 +69,7 @@ export async function runCli(
     const parsed = parseFlags(commandArgs, { ...command.flags, ...globalFlags }, true);
     level = Math.max(level, verbosity(parsed.values));
     if (parsed.values['help'] === true || root.values['help'] === true) {
-      io.stdout(commandUsage(command));
+      io.stdout(commandUsage(command, programName));
       return 0;
     }
     const { min, max } = command.positionals ?? { min: 0, max: 0 };
@@ -86,13 +89,18 @@ export async function runCli(
     return 0;
   } catch (err) {
     if (output.lineOpen) io.stdout('\n');
-    io.stderr(formatError(err, level, command));
+    io.stderr(formatError(err, level, programName, command));
     return 1;
   }
 }
 
 /** `Error: <message>`; a usage hint for usage errors; the stack (and causes) from -v 4 up. */
-function formatError(err: unknown, level: number, command?: CommandDefinition): string {
+function formatError(
+  err: unknown,
+  level: number,
+  programName: string,
+  command?: CommandDefinition,
+): string {
   const message = errorMessage(err);
   let text = `Error: ${message}\n`;
   if (err instanceof UsageError) {

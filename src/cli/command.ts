@@ -22,6 +22,8 @@ export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** What help and usage hints call the program (program-name.ts); `kubefedctl` if not given. */
+  programName?: string;
 }
 
 export interface CommandContext {

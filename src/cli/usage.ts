@@ -1,10 +1,12 @@
 // Help text for the top level and for each command.
 import type { CommandDefinition, FlagSpecs } from './command.ts';
 import { globalFlags } from './flags.ts';
+import { defaultProgramName } from './program-name.ts';
 
-export const programName = 'kubefedctl';
-
-export function rootUsage(commands: readonly CommandDefinition[]): string {
+export function rootUsage(
+  commands: readonly CommandDefinition[],
+  programName = defaultProgramName,
+): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `${programName} controls a KubeFed control plane (Kubernetes Cluster Federation).`,
@@ -23,11 +25,15 @@ export function rootUsage(commands: readonly CommandDefinition[]): string {
   ].join('\n');
 }
 
-export function commandUsage(command: CommandDefinition): string {
+export function commandUsage(command: CommandDefinition, programName = defaultProgramName): string {
   const lines = [command.description ?? command.summary, '', 'Usage:'];
   lines.push(`  ${programName} ${command.name} ${command.usage}`.trimEnd(), '');
   if (command.examples?.length) {
-    lines.push('Examples:', ...command.examples.map((e) => `  ${e}`), '');
+    const example = (e: string): string =>
+      e.startsWith(`${defaultProgramName} `)
+        ? `${programName}${e.slice(defaultProgramName.length)}`
+        : e;
+    lines.push('Examples:', ...command.examples.map((e) => `  ${example(e)}`), '');
   }
   lines.push('Flags:', ...flagLines({ ...command.flags, ...globalFlags }), '');
   return lines.join('\n');

@@ -55,6 +55,27 @@ describe('kubefedctl', () => {
     );
   });
 
+  it('calls itself by the program name it is given, e.g. as a kubectl plugin', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      env: {},
+      programName: 'kubectl kubefed',
+    };
+    assert.equal(await runCli([], io), 0);
+    assert.match(stdout, /\n {2}kubectl kubefed <command> \[flags\]\n/);
+    assert.match(stdout, /Use "kubectl kubefed <command> --help"/);
+    stdout = '';
+    assert.equal(await runCli(['unjoin', '--help'], io), 0);
+    assert.match(stdout, /Usage:\n {2}kubectl kubefed unjoin CLUSTER_NAME/);
+    assert.match(stdout, /Examples:\n {2}kubectl kubefed unjoin member1 /);
+    assert.doesNotMatch(stdout, /kubefedctl/);
+    assert.equal(await runCli(['join'], io), 1);
+    assert.match(stderr, /Run 'kubectl kubefed join --help' for usage\.\n$/);
+  });
+
   it('reports usage errors with a pointer to help, exit code 1', async () => {
     assert.deepEqual(await run(['frobnicate']), {
       code: 1,
