@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     console.log(
       `\nBuilt ${imageName(version)} in ${Math.round((Date.now() - started) / 1000)} s: ` +
         `${archive} (${Math.round(statSync(archive).size / 2 ** 20)} MiB).\n` +
-        `Check it: npm run test:image. Push it: skopeo copy oci-archive:${archive} docker://REGISTRY/kubefed-ts:${version}`,
+        `Check it: npm run test:image. Push it: skopeo copy oci-archive:${archive} docker://REGISTRY/kubefed:${version}, then helm install with --set controllermanager.controller.repository=REGISTRY,controllermanager.webhook.repository=REGISTRY`,
     );
   } finally {
     // vfs keeps each layer as a full copy: ~1 GB per build if kept. The archive is the product.
