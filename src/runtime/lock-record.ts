@@ -4,7 +4,7 @@
 // primary) and the Lease (the secondary) together, as client-go's MultiLock did for migrations:
 // a Go replica, which sees only the primary, and ours can never both lead, and anything that reads
 // the Lease still sees who leads. Pure; the stores that read and write the objects wrap it.
-import { kubeTime } from '../apis/time.ts';
+import { kubeMicroTime, kubeTime } from '../apis/time.ts';
 import type { LeaseRecord, LeaseSpec } from './leader-election.ts';
 
 /** Where client-go keeps the record on a ConfigMap or Endpoints lock. */
@@ -65,6 +65,22 @@ export function renderAnnotationRecord(spec: LeaseSpec): string {
     leaderTransitions: spec.leaseTransitions ?? 0,
   };
   return JSON.stringify(record);
+}
+
+/**
+ * `spec` with its times as a Lease needs them (metav1.MicroTime): a renewal keeps the acquire
+ * time of the combined record, which comes from the annotation in whole seconds.
+ */
+export function withMicroTimes(spec: LeaseSpec): LeaseSpec {
+  const micro = (time: string): string => {
+    const ms = Date.parse(time);
+    return Number.isNaN(ms) ? time : kubeMicroTime(ms);
+  };
+  return {
+    ...spec,
+    ...(spec.acquireTime === undefined ? {} : { acquireTime: micro(spec.acquireTime) }),
+    ...(spec.renewTime === undefined ? {} : { renewTime: micro(spec.renewTime) }),
+  };
 }
 
 /** The resourceVersions of both locks, as the combined record carries them ('' = missing). */

@@ -12,6 +12,7 @@ import {
   parseAnnotationRecord,
   renderAnnotationRecord,
   splitVersions,
+  withMicroTimes,
 } from '../../../src/runtime/lock-record.ts';
 
 // As client-go v0.22 (KubeFed v0.10) writes it in the annotation of its ConfigMap lock.
@@ -144,5 +145,23 @@ describe('combineLocks', () => {
     assert.equal(observeLease(seen, unchanged, 9000), seen);
     // Held by the unknown leader, unchanged for the lease duration: taken over.
     assert.equal(decideLease(unchanged, seen, 'me', 1000 + 15_000, 15_000).action, 'update');
+  });
+});
+
+describe('withMicroTimes', () => {
+  it("gives a Lease microsecond times, whatever the record's precision", () => {
+    assert.deepEqual(
+      withMicroTimes({
+        holderIdentity: 'a',
+        acquireTime: '2026-12-02T04:42:42Z',
+        renewTime: '2026-12-02T04:42:43.250000Z',
+      }),
+      {
+        holderIdentity: 'a',
+        acquireTime: '2026-12-02T04:42:42.000000Z',
+        renewTime: '2026-12-02T04:42:43.250000Z',
+      },
+    );
+    assert.deepEqual(withMicroTimes({ holderIdentity: '' }), { holderIdentity: '' });
   });
 });
