@@ -86,12 +86,21 @@ build_tool() {
   done
 }
 
+is_complete() {
+  local entry
+  for entry in $packages; do [ -x "$1/${entry%%=*}" ] || return 1; done
+}
+
 tool_spec
 for version in $versions; do
   out="$cache/bin/$tool-$version"
-  complete=yes
-  for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
-  if [ "$complete" = yes ]; then
+  if is_complete "$out"; then
+    echo "$out"
+    exit 0
+  fi
+  take_build_lock
+  # Another process may have built it while we waited for the lock.
+  if is_complete "$out"; then
     echo "$out"
     exit 0
   fi

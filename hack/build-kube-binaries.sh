@@ -18,6 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name=build-kube-binaries
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
+take_build_lock
 KUBE_VERSIONS=${KUBE_VERSIONS_OVERRIDE:-$KUBE_VERSIONS}
 
 build_etcd() {

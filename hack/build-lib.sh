@@ -14,6 +14,9 @@ log() { echo "[$build_name] $*" >&2; }
 command -v go >/dev/null || { log "Go is required to build the sandbox's binaries (apt-get install golang, or see go.dev)."; exit 1; }
 
 # Only one build at a time per cache: parallel test processes may all ask for the binaries, and
-# the builds share Go's module and build caches.
-exec 9>"$cache/.build.lock"
-flock 9
+# the builds share Go's module and build caches. A script that finds its binaries cached takes no
+# lock (another tool's build may hold it for minutes): it calls this only before building.
+take_build_lock() {
+  exec 9>"$cache/.build.lock"
+  flock 9
+}
