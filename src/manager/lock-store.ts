@@ -107,9 +107,13 @@ export function annotationLockStore(
 }
 
 /**
- * Two locks held as one (client-go's MultiLock): read both, write the primary first, then the
- * secondary; a lock that does not exist yet is created. Unlike client-go's, creating a primary
- * that someone created meanwhile fails rather than being taken as ours.
+ * Two locks held as one (client-go's MultiLock): read both, write both; a lock that does not exist
+ * yet is created. An attempt succeeds only when both writes do, each conditional on what was read,
+ * so a candidate that lost either race does not lead, and the two disagree until the next write
+ * (a candidate then waits a lease duration). The writes go out together, not one after the
+ * other as in client-go: a renewal then takes two round trips, as with one lock, which matters
+ * on a loaded host with a short renew deadline. Unlike client-go's, creating a lock that someone
+ * created meanwhile fails rather than being taken as ours.
  */
 export function multiLockStore(primary: LeaseStore, secondary: LeaseStore): LeaseStore {
   return {
@@ -135,17 +139,21 @@ export function multiLockStore(primary: LeaseStore, secondary: LeaseStore): Leas
       return combineLocks(first, second);
     },
     async create(spec, signal) {
-      await primary.create(spec, signal);
-      await secondary.create(spec, signal);
+      await both(primary.create(spec, signal), secondary.create(spec, signal));
     },
     async update(resourceVersion, spec, signal) {
       const versions = splitVersions(resourceVersion);
-      if (versions.primary === '') await primary.create(spec, signal);
-      else await primary.update(versions.primary, spec, signal);
-      if (versions.secondary === '') await secondary.create(spec, signal);
-      else await secondary.update(versions.secondary, spec, signal);
+      const write = (store: LeaseStore, version: string): Promise<void> =>
+        version === '' ? store.create(spec, signal) : store.update(version, spec, signal);
+      await both(write(primary, versions.primary), write(secondary, versions.secondary));
     },
   };
+}
+
+/** Waits for both writes; rejects with the first failure once both have settled. */
+async function both(first: Promise<void>, second: Promise<void>): Promise<void> {
+  const results = await Promise.allSettled([first, second]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 /** The lock our manager elects on: the KubeFedConfig's `resourceLock` and the Lease. */
