@@ -8,6 +8,7 @@ import {
   CORE_V1BETA1,
   KUBEFED_CONFIG_NAME,
   MUTATING_WEBHOOK_CONFIGURATION_NAME,
+  ResourceLock,
   ResourceScope,
 } from '../apis/constants.ts';
 import { parseGoDuration } from '../apis/duration.ts';
@@ -150,6 +151,7 @@ export interface RuntimeConfig {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  resourceLock: ResourceLock;
   healthCheck: {
     periodMs: number;
     timeoutMs: number;
@@ -173,6 +175,7 @@ export function runtimeConfig(config: KubeFedConfig): RuntimeConfig {
     leaseDurationMs: d(spec.leaderElect?.leaseDuration),
     renewDeadlineMs: d(spec.leaderElect?.renewDeadline),
     retryPeriodMs: d(spec.leaderElect?.retryPeriod),
+    resourceLock: spec.leaderElect?.resourceLock ?? ResourceLock.ConfigMaps,
     healthCheck: {
       periodMs: d(spec.clusterHealthCheck?.period),
       timeoutMs: d(spec.clusterHealthCheck?.timeout),
