@@ -182,7 +182,11 @@ async function runControllers(
       if (terminating) return;
       terminating = true;
       logger.info(`Received ${signal}, shutting down`);
-      elector.stop();
+      // A leader stops its controllers while it still holds the lease, so that their last writes
+      // (FTC status NotRunning) go out before a standby takes over; then the term ends.
+      void Promise.race([stopControllers(), sleep(SHUTDOWN_GRACE_MS)]).finally(() => {
+        elector.stop();
+      });
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));

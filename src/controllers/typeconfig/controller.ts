@@ -3,7 +3,7 @@
 // disabling a type never needs a restart; likewise the legacy status controller of `services`
 // (spec §8.1). Its status says whether each of them runs.
 import { isDeepStrictEqual } from 'node:util';
-import { FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
+import { ControllerStatus, FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import {
   NAMESPACES_TYPE_CONFIG,
@@ -11,7 +11,7 @@ import {
   isNamespaceTypeConfig,
   targetIsNamespaced,
 } from '../../apis/typeconfig.ts';
-import type { FederatedTypeConfig } from '../../apis/types.ts';
+import type { FederatedTypeConfig, FederatedTypeConfigStatus } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
@@ -151,14 +151,46 @@ export class TypeConfigController {
     });
   }
 
+  /**
+   * Stops the per-type controllers. A leader (graceful shutdown stops the controllers before the
+   * term ends) then says so in the status of each FTC it ran, so that no FTC shows a stale
+   * `Running` while no manager runs it; a standby taking over writes `Running` again.
+   */
   async stop(): Promise<void> {
     this.#cancelLeading?.();
     this.#removeHandler();
     await this.#worker.stop();
+    const names = new Set([...this.#running.keys(), ...this.#statusRunning.keys()]);
     const running = [...this.#running.values(), ...this.#statusRunning.values()];
     this.#running.clear();
     this.#statusRunning.clear();
     await Promise.all(running.map((r) => r.controller.stop()));
+    if (this.#deps.leadership.isLeading()) await this.#markNotRunning(names);
+  }
+
+  async #markNotRunning(names: ReadonlySet<string>): Promise<void> {
+    const notRunning = {
+      propagationController: ControllerStatus.NotRunning,
+      statusController: ControllerStatus.NotRunning,
+    };
+    await Promise.all(
+      [...names].map(async (name) => {
+        const ftc = this.#cached(name);
+        if (ftc === undefined) return;
+        const status: FederatedTypeConfigStatus = {
+          ...ftc.status,
+          observedGeneration: ftc.status?.observedGeneration ?? 0,
+          ...notRunning,
+        };
+        try {
+          await this.#writeStatus(ftc, status, this.#deps.leadership.signal);
+        } catch (error) {
+          this.#deps.logger.error('Marking the controllers not running failed', error, {
+            object: `${this.#deps.namespace}/${name}`,
+          });
+        }
+      }),
+    );
   }
 
   #cached(name: string): FederatedTypeConfig | undefined {
