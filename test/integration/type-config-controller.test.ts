@@ -2,6 +2,7 @@
 // `kubefedctl disable` flips a type to NotRunning within seconds and `enable` brings it back,
 // and a CRD enabled at runtime gets its sync controller without a restart.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { eventually, kubectl, runCli, sizedCRD, testSandbox } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
@@ -52,6 +53,10 @@ describe('FederatedTypeConfig controller', () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
     config = await fastKubeFedConfigFile();
+    // A setting this control plane does not act on, to see it said.
+    const yaml = readFileSync(config, 'utf8');
+    assert.ok(yaml.includes('cacheSyncTimeout: 5m0s'));
+    writeFileSync(config, yaml.replace('cacheSyncTimeout: 5m0s', 'cacheSyncTimeout: 1m'));
     manager = await startManager(sandbox, ['--kubefed-config', config, '--logging-format=text']);
     await manager.waitForLog('promoted as leader');
   });
@@ -67,6 +72,13 @@ describe('FederatedTypeConfig controller', () => {
         '--ignore-not-found',
       ]);
     }
+  });
+
+  it('warns, in klog text, that a KubeFedConfig setting it does not act on has no effect', () => {
+    assert.match(
+      manager.stderr(),
+      /^W\d{4} [\d:.]+ +\d+ inert-settings\.ts:\d+\] spec\.controllerDuration\.cacheSyncTimeout: 1m has no effect: /m,
+    );
   });
 
   it('runs the sync controllers of the ten default types, with the FTC finalizer', async () => {
