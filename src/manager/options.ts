@@ -1,7 +1,7 @@
 // kubefed-controller-manager flags (spec §3.2), parsed into plain options. Pure.
 import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../apis/duration.ts';
-import type { LogFormat } from '../runtime/logger.ts';
+import { parseLogFormat, type LogFormat } from '../runtime/logger.ts';
 
 export interface ManagerOptions {
   kubeconfig?: string;
@@ -105,7 +105,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
     ),
     maxMemberRewrites: nonNegativeInteger('--max-member-rewrites', values['max-member-rewrites']),
     verbosity: nonNegative('--v', values.v),
-    loggingFormat: loggingFormat(values['logging-format']),
+    loggingFormat: parseLogFormat(values['logging-format']),
     version: values.version,
     help: values.help,
   };
@@ -113,12 +113,6 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
   if (values.context !== undefined) options.context = values.context;
   if (values['kubefed-config'] !== undefined) options.kubefedConfig = values['kubefed-config'];
   return options;
-}
-
-function loggingFormat(text: string): LogFormat {
-  if (text !== 'json' && text !== 'text')
-    throw new Error(`--logging-format must be text or json, got "${text}"`);
-  return text;
 }
 
 function duration(flag: string, text: string): number {

@@ -31,6 +31,13 @@ export interface LoggerOptions {
 
 export type LogFormat = 'json' | 'text';
 
+/** `--logging-format` as Kubernetes components take it: `text` (the default) or `json`. */
+export function parseLogFormat(text: string): LogFormat {
+  if (text !== 'json' && text !== 'text')
+    throw new Error(`--logging-format must be text or json, got "${text}"`);
+  return text;
+}
+
 /** Writes to the process's stderr. */
 function stderrSink(): LogSink {
   return (line) => {
