@@ -229,6 +229,12 @@ export const DEFAULT_FEATURE_GATES: readonly { name: FeatureGate; enabled: boole
 /** Every gate name a KubeFedConfig may carry. */
 export const KNOWN_FEATURE_GATES: readonly FeatureGate[] = Object.values(FeatureGate);
 
+/**
+ * Event reason (ours, KubeFed has none) on a KubeFedConfig or FederatedTypeConfig whose setting is
+ * valid but has no effect here, so that it is never accepted in silence.
+ */
+export const SETTING_HAS_NO_EFFECT = 'SettingHasNoEffect';
+
 // --- Naming ------------------------------------------------------------------------------------
 
 /**

@@ -122,6 +122,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         rawResourceStatusCollection:
           config.featureGates.get('RawResourceStatusCollection') === true,
         logger: logger.child({ controller: 'federatedtypeconfig' }),
+        events: ctx.events.recorder('federatedtypeconfig-controller'),
         metrics: ctx.metrics,
         startSyncController: (ftc) =>
           startSyncController(ftc, {

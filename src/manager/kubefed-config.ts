@@ -147,7 +147,6 @@ export interface RuntimeConfig {
   scope: ResourceScope;
   clusterAvailableDelayMs: number;
   clusterUnavailableDelayMs: number;
-  cacheSyncTimeoutMs: number;
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
@@ -171,7 +170,6 @@ export function runtimeConfig(config: KubeFedConfig): RuntimeConfig {
     scope: spec.scope,
     clusterAvailableDelayMs: d(spec.controllerDuration?.availableDelay),
     clusterUnavailableDelayMs: d(spec.controllerDuration?.unavailableDelay),
-    cacheSyncTimeoutMs: d(spec.controllerDuration?.cacheSyncTimeout),
     leaseDurationMs: d(spec.leaderElect?.leaseDuration),
     renewDeadlineMs: d(spec.leaderElect?.renewDeadline),
     retryPeriodMs: d(spec.leaderElect?.retryPeriod),

@@ -30,6 +30,7 @@ import {
   type ControllerContext,
   type RunningController,
 } from './controllers.ts';
+import { reportInertSettings } from './inert-settings.ts';
 import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
 import { describeLeaderLock, leaderLockStore } from './lock-store.ts';
 import {
@@ -131,15 +132,19 @@ async function runControllers(
   const stopControllers = (): Promise<unknown> =>
     (stopping ??= Promise.all(running.map((c) => c.stop())));
   try {
-    const config = runtimeConfig(
-      await loadKubeFedConfig({
-        host,
-        namespace,
-        file: options.kubefedConfig,
-        env: process.env,
-        logger,
-      }),
-    );
+    const kubeFedConfig = await loadKubeFedConfig({
+      host,
+      namespace,
+      file: options.kubefedConfig,
+      env: process.env,
+      logger,
+    });
+    reportInertSettings(kubeFedConfig, {
+      logger,
+      events: events.recorder('kubefed-controller-manager'),
+      leadership,
+    });
+    const config = runtimeConfig(kubeFedConfig);
     if (config.scope === 'Namespaced')
       logger.info(`KubeFed will be limited to the "${namespace}" namespace`);
 
@@ -187,7 +192,11 @@ async function runControllers(
       if (terminating) return;
       terminating = true;
       logger.info(`Received ${signal}, shutting down`);
-      elector.stop();
+      // A leader stops its controllers while it still holds the lease, so that their last writes
+      // (FTC status NotRunning) go out before a standby takes over; then the term ends.
+      void Promise.race([stopControllers(), sleep(SHUTDOWN_GRACE_MS)]).finally(() => {
+        elector.stop();
+      });
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));

@@ -1,7 +1,7 @@
 // kubefed-controller-manager flags (spec §3.2), parsed into plain options. Pure.
 import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../apis/duration.ts';
-import type { LogFormat } from '../runtime/logger.ts';
+import { parseLogFormat, type LogFormat } from '../runtime/logger.ts';
 
 export interface ManagerOptions {
   kubeconfig?: string;
@@ -52,15 +52,19 @@ Flags:
   --max-member-rewrites N    a member object rewritten N times in a row with the same content,
                              each time after something in the member changed it, is no longer
                              updated until its federated object changes (default 5; 0: never stop)
-  --v N                      log verbosity (default 0)
-  --logging-format FORMAT    json (default) or text (messages verbatim, for tools that grep them)
+  -v, --v N                  log verbosity: debug lines up to level N (default 0)
+  --logging-format FORMAT    text (default: klog's format, as Kubernetes components and KubeFed
+                             write it, messages verbatim) or json (one object per line)
   --version                  print the version and exit
 `;
 
 export function parseManagerOptions(argv: string[]): ManagerOptions {
-  // klog accepts underscores in flag names; normalise them as KubeFed does.
+  // klog accepts underscores in flag names; normalise them as KubeFed does. Go's flag package
+  // reads `-v=2` as `--v=2` (parseArgs would read `=2` as the value of a short `-v`).
   const args = argv.map((a) =>
-    a.startsWith('--') ? a.replace(/^(--[^=]*)/, (f) => f.replaceAll('_', '-')) : a,
+    a.startsWith('--')
+      ? a.replace(/^(--[^=]*)/, (f) => f.replaceAll('_', '-'))
+      : a.replace(/^-v=/, '--v='),
   );
   const { values } = parseArgs({
     args,
@@ -78,8 +82,8 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
       'status-collection-window': { type: 'string', default: '1s' },
       'pod-unschedulable-threshold': { type: 'string', default: '1m0s' },
       'max-member-rewrites': { type: 'string', default: '5' },
-      v: { type: 'string', default: '0' },
-      'logging-format': { type: 'string', default: 'json' },
+      v: { type: 'string', short: 'v', default: '0' },
+      'logging-format': { type: 'string', default: 'text' },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -101,7 +105,7 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
     ),
     maxMemberRewrites: nonNegativeInteger('--max-member-rewrites', values['max-member-rewrites']),
     verbosity: nonNegative('--v', values.v),
-    loggingFormat: loggingFormat(values['logging-format']),
+    loggingFormat: parseLogFormat(values['logging-format']),
     version: values.version,
     help: values.help,
   };
@@ -109,12 +113,6 @@ export function parseManagerOptions(argv: string[]): ManagerOptions {
   if (values.context !== undefined) options.context = values.context;
   if (values['kubefed-config'] !== undefined) options.kubefedConfig = values['kubefed-config'];
   return options;
-}
-
-function loggingFormat(text: string): LogFormat {
-  if (text !== 'json' && text !== 'text')
-    throw new Error(`--logging-format must be json or text, got "${text}"`);
-  return text;
 }
 
 function duration(flag: string, text: string): number {

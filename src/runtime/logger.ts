@@ -1,6 +1,9 @@
-// Structured logs: one JSON object per line on stderr, `{"ts","level","msg",...fields}`, with stable
-// field names (`controller`, `object`, `cluster`, `error`). Messages are plain text so that tests
-// and operators can grep them (`promoted as leader`). Debug output is gated klog-style by `--v`.
+// Structured logs on stderr with stable field names (`controller`, `object`, `cluster`, `error`).
+// By default in klog's text format, as Kubernetes components and KubeFed write them
+// (`I1202 04:18:42.123456   12345 main.ts:61] promoted as leader identity="..."`); with
+// `--logging-format=json` one JSON object per line, `{"ts","level","msg",...fields}`. Messages are
+// plain text so that tests and operators can grep them. Debug output is gated klog-style by `--v`.
+import { jsonSafe, klogTextLine } from './klog-text.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -18,13 +21,22 @@ export interface LoggerOptions {
   /** Fields on every line of this logger. */
   fields?: LogFields;
   /**
-   * `json` (default): one JSON object per line. `text`: `<ts> <LEVEL> <msg> key=value ...`, with
-   * the message verbatim, for tools that grep exact log lines (KubeFed's e2e suite).
+   * `text` (default): klog's text format, the message verbatim (see klog-text.ts). `json`: one
+   * JSON object per line.
    */
   format?: LogFormat;
+  /** The pid in klog's header. Default: this process's. */
+  pid?: number;
 }
 
 export type LogFormat = 'json' | 'text';
+
+/** `--logging-format` as Kubernetes components take it: `text` (the default) or `json`. */
+export function parseLogFormat(text: string): LogFormat {
+  if (text !== 'json' && text !== 'text')
+    throw new Error(`--logging-format must be text or json, got "${text}"`);
+  return text;
+}
 
 /** Writes to the process's stderr. */
 function stderrSink(): LogSink {
@@ -47,9 +59,11 @@ export class Logger {
   readonly #now: () => number;
   readonly #fields: LogFields;
   readonly #format: LogFormat;
+  readonly #pid: number;
 
   constructor(options: LoggerOptions = {}) {
-    this.#format = options.format ?? 'json';
+    this.#format = options.format ?? 'text';
+    this.#pid = options.pid ?? process.pid;
     this.verbosity = options.verbosity ?? 0;
     this.#sink = options.sink ?? stderrSink();
     this.#now = options.now ?? (() => Date.now());
@@ -64,6 +78,7 @@ export class Logger {
       now: this.#now,
       fields: { ...this.#fields, ...fields },
       format: this.#format,
+      pid: this.#pid,
     });
   }
 
@@ -92,15 +107,25 @@ export class Logger {
     };
   }
 
+  // Every public method calls #write directly, so the caller is two frames up (see callSite).
   #write(level: LogLevel, msg: string, v: number | undefined, fields: LogFields | undefined): void {
+    if (this.#format === 'text') {
+      this.#sink(
+        klogTextLine({
+          severity: level === 'debug' ? 'info' : level,
+          timeMs: this.#now(),
+          pid: this.#pid,
+          caller: callSite(this.#write),
+          msg,
+          fields: { ...this.#fields, ...fields },
+        }),
+      );
+      return;
+    }
     const head: Record<string, unknown> = { ts: new Date(this.#now()).toISOString(), level, msg };
     if (v !== undefined) head['v'] = v;
     // Fixed keys first and never overwritten by a field of the same name.
     const entry = { ...head, ...this.#fields, ...fields, ...head };
-    if (this.#format === 'text') {
-      this.#sink(textLine(entry));
-      return;
-    }
     let line: string;
     try {
       line = JSON.stringify(entry, jsonSafe);
@@ -111,24 +136,19 @@ export class Logger {
   }
 }
 
-function textLine(entry: Record<string, unknown>): string {
-  const { ts, level, msg, ...rest } = entry;
-  const pairs = Object.entries(rest).map(([key, value]) => {
-    let text: string;
-    try {
-      // JSON.stringify returns undefined for undefined and functions, whatever its type says.
-      const json = JSON.stringify(value, jsonSafe) as string | undefined;
-      text = typeof value === 'string' ? value : (json ?? String(value));
-    } catch {
-      text = String(value);
-    }
-    return `${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
-  });
-  return [String(ts), String(level).toUpperCase(), String(msg), ...pairs].join(' ');
-}
-
-function jsonSafe(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return value.message;
-  if (typeof value === 'bigint') return value.toString();
-  return value;
+/**
+ * `file:line` of whoever called the public logging method that called `write`: V8 records the
+ * frames above `write` (the logging method, then its caller) without rendering the whole stack.
+ * The dearest part of a text line (about twice the rest); `???:1` (klog's placeholder) if the frame
+ * has no location.
+ */
+function callSite(write: (...args: never[]) => void): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 2;
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, write);
+  Error.stackTraceLimit = limit;
+  const frame = holder.stack?.split('\n').at(-1) ?? '';
+  const match = /([^/\\\s(]+):(\d+):\d+\)?$/.exec(frame);
+  return match ? `${String(match[1])}:${String(match[2])}` : '???:1';
 }

@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LogFormat } from '../runtime/logger.ts';
+import { parseLogFormat, type LogFormat } from '../runtime/logger.ts';
 
 export interface WebhookOptions {
   certDir: string;
@@ -33,7 +33,8 @@ Flags:
   --kubeconfig PATH          accepted for compatibility with KubeFed's webhook; not used
   --master URL               accepted for compatibility with KubeFed's webhook; not used
   --v N                      log verbosity: 2 logs each refusal, 4 each admission (default 0)
-  --logging-format FORMAT    json (default) or text
+  --logging-format FORMAT    text (default: klog's format, as Kubernetes components write it) or
+                             json (one object per line)
   --version                  print the version and exit
 `;
 
@@ -47,7 +48,7 @@ export function parseWebhookOptions(argv: string[]): WebhookOptions {
       kubeconfig: { type: 'string' },
       master: { type: 'string' },
       v: { type: 'string', default: '0' },
-      'logging-format': { type: 'string', default: 'json' },
+      'logging-format': { type: 'string', default: 'text' },
       version: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,10 +63,7 @@ export function parseWebhookOptions(argv: string[]): WebhookOptions {
   if (!Number.isInteger(verbosity) || verbosity < 0) {
     throw new Error(`--v must be a whole number >= 0, got "${values.v}"`);
   }
-  const format = values['logging-format'];
-  if (format !== 'json' && format !== 'text') {
-    throw new Error(`--logging-format must be json or text, got "${format}"`);
-  }
+  const format = parseLogFormat(values['logging-format']);
   if (values['cert-dir'] === '') throw new Error('--cert-dir must not be empty');
   const options: WebhookOptions = {
     certDir: values['cert-dir'],

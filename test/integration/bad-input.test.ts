@@ -320,4 +320,56 @@ describe('bad input and update loops', { timeout: 5 * 60_000 }, () => {
     assert.deepEqual(clusterStatuses(resumed), { member1: '', member2: '' });
     assert.equal(propagation(resumed)?.message, undefined);
   });
+
+  it('a namespace without a FederatedNamespace: NamespaceNotFederated in the status and an Event, nothing propagated', async () => {
+    const plain = `${ns}-plain`;
+    const inPlain = ['--context', 'host', '-n', plain];
+    await kubectl(sandbox, ['--context', 'host', 'create', 'namespace', plain]);
+    try {
+      await applyOnHost(sandbox, [
+        {
+          ...fedConfigMap('lonely', {
+            template: { data: { foo: 'bar' } },
+            placement: { clusters: [{ name: 'member1' }] },
+          }),
+          metadata: { name: 'lonely', namespace: plain },
+        },
+      ]);
+      const fed = await eventually(async () => {
+        const obj = await getJson(sandbox, 'host', ['-n', plain, 'federatedconfigmap', 'lonely']);
+        return propagation(obj) !== undefined ? obj : undefined;
+      });
+      const condition = propagation(fed);
+      assert.deepEqual([condition?.status, condition?.reason], ['False', 'NamespaceNotFederated']);
+      const event = await eventually(async () => {
+        const list = await getJson(sandbox, 'host', [
+          '-n',
+          plain,
+          'events',
+          '--field-selector',
+          `involvedObject.uid=${fed.metadata?.uid ?? ''},reason=NamespaceNotFederated`,
+        ]);
+        return (list?.['items'] as EventItem[] | undefined)?.[0];
+      });
+      assert.equal(event.type, 'Warning');
+      assert.equal(
+        event.message,
+        `Namespace "${plain}" is not federated, so this object is propagated to no cluster: federate it with \`kubefedctl federate namespace ${plain}\` (a FederatedNamespace named "${plain}" in it)`,
+      );
+      assert.equal(
+        await getJson(sandbox, 'member1', ['-n', plain, 'configmap', 'lonely']),
+        undefined,
+      );
+    } finally {
+      // The manager removes its finalizer: delete while it runs.
+      await kubectl(sandbox, [
+        ...inPlain,
+        'delete',
+        'federatedconfigmap',
+        'lonely',
+        '--ignore-not-found',
+      ]);
+      await kubectl(sandbox, ['--context', 'host', 'delete', 'namespace', plain, '--wait=false']);
+    }
+  });
 });

@@ -45,7 +45,12 @@ describe('cluster registry with a running controller manager', () => {
   before(async () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
-    manager = await startManager(sandbox, ['--kubefed-config', await fastKubeFedConfigFile()]);
+    // klog text, the default log format (startManager asks for JSON unless told otherwise).
+    manager = await startManager(sandbox, [
+      '--kubefed-config',
+      await fastKubeFedConfigFile(),
+      '--logging-format=text',
+    ]);
     await manager.waitForLog('promoted as leader');
   });
   after(async () => {
@@ -54,13 +59,20 @@ describe('cluster registry with a running controller manager', () => {
       await runCli('kubefedctl', ['unjoin', name, '--cluster-context', name, ...common]);
   });
 
-  it('logs the lines KubeFed e2e tests look for', async () => {
-    assert.match(
-      manager.stderr(),
-      /Using valid KubeFedConfig \\?"kube-federation-system\/kubefed\\?"/,
-    );
+  it('logs the lines KubeFed e2e tests look for, as klog text with the messages verbatim', async () => {
     // Logged just after "promoted as leader", possibly in a later chunk of stderr.
     await manager.waitForLog('Starting cluster controller', 5000);
+    const klogLine = (message: string): RegExp =>
+      new RegExp(
+        `^I\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6} +\\d+ [\\w.-]+\\.ts:\\d+\\] ${message}( |$)`,
+        'm',
+      );
+    const log = manager.stderr();
+    assert.match(log, klogLine(`KubeFed controller-manager version: \\S+`));
+    assert.match(log, klogLine('Using valid KubeFedConfig "kube-federation-system/kubefed"'));
+    assert.match(log, klogLine('promoted as leader'));
+    assert.match(log, klogLine('Starting cluster controller'));
+    assert.doesNotMatch(log, /^\{/m, 'no JSON lines');
   });
 
   it('join makes host, member1 and member2 Ready with their Kubernetes version within 30 s', async () => {

@@ -105,6 +105,8 @@ export async function startManager(
       ]),
       `--healthz-addr=127.0.0.1:${String(healthzPort)}`,
       `--metrics-addr=127.0.0.1:${String(metricsPort)}`,
+      // Tests read fields of the lines as JSON; a later --logging-format in extraArgs wins.
+      '--logging-format=json',
       ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: launch.env ?? process.env },

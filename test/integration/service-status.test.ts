@@ -260,11 +260,25 @@ describe('FederatedServiceStatus controller', { timeout: 10 * 60_000 }, () => {
     );
   });
 
-  it('says once per generation that statusCollection on another type has no effect', async () => {
+  it('says once per generation that statusCollection on another type has no effect, in the log and an Event', async () => {
     const message = 'statusCollection: Enabled on "configmaps" has no effect';
     await patchFtc('configmaps', 'merge', { spec: { statusCollection: 'Enabled' } });
     try {
       await manager.waitForLog(message, 15_000);
+      const ftcUid = (await getJson(sandbox, 'host', ['-n', kfns, 'ftc', 'configmaps']))?.metadata
+        ?.uid;
+      const event = await eventually(async () => {
+        const list = await getJson(sandbox, 'host', [
+          '-n',
+          kfns,
+          'events',
+          '--field-selector',
+          `involvedObject.uid=${ftcUid ?? ''},reason=SettingHasNoEffect`,
+        ]);
+        return (list?.['items'] as { type: string; message: string }[] | undefined)?.[0];
+      });
+      assert.equal(event.type, 'Warning');
+      assert.ok(event.message.startsWith(message), event.message);
       await eventually(async () =>
         (await ftcStatusController('configmaps')) === 'NotRunning' ? true : undefined,
       );

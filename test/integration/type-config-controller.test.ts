@@ -2,6 +2,7 @@
 // `kubefedctl disable` flips a type to NotRunning within seconds and `enable` brings it back,
 // and a CRD enabled at runtime gets its sync controller without a restart.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { eventually, kubectl, runCli, sizedCRD, testSandbox } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
@@ -34,16 +35,29 @@ async function ftc(name: string): Promise<FtcView | undefined> {
 
 const gadgetCRD = sizedCRD(group, 'Gadget');
 
+/** `kubectl get ftc`'s CONTROLLER column (status.propagationController) by FTC name. */
+async function controllerColumn(): Promise<Map<string, string>> {
+  const out = await kubectl(sandbox, ['--context', 'host', '-n', kfns, 'get', 'ftc']);
+  const [header = '', ...rows] = out.trim().split('\n');
+  const column = header.split(/\s+/).indexOf('CONTROLLER');
+  assert.ok(column > 0, `a CONTROLLER column in:\n${header}`);
+  return new Map(
+    rows.map((row) => row.split(/\s+/)).map((cells) => [cells[0] ?? '', cells[column] ?? '']),
+  );
+}
+
 describe('FederatedTypeConfig controller', () => {
   let manager: RunningManager;
+  let config: string;
   before(async () => {
     const init = await runCli('kubefedctl', ['init', ...common]);
     assert.equal(init.code, 0, init.stderr);
-    manager = await startManager(sandbox, [
-      '--kubefed-config',
-      await fastKubeFedConfigFile(),
-      '--logging-format=text',
-    ]);
+    config = await fastKubeFedConfigFile();
+    // A setting this control plane does not act on, to see it said.
+    const yaml = readFileSync(config, 'utf8');
+    assert.ok(yaml.includes('cacheSyncTimeout: 5m0s'));
+    writeFileSync(config, yaml.replace('cacheSyncTimeout: 5m0s', 'cacheSyncTimeout: 1m'));
+    manager = await startManager(sandbox, ['--kubefed-config', config, '--logging-format=text']);
     await manager.waitForLog('promoted as leader');
   });
   after(async () => {
@@ -58,6 +72,13 @@ describe('FederatedTypeConfig controller', () => {
         '--ignore-not-found',
       ]);
     }
+  });
+
+  it('warns, in klog text, that a KubeFedConfig setting it does not act on has no effect', () => {
+    assert.match(
+      manager.stderr(),
+      /^W\d{4} [\d:.]+ +\d+ inert-settings\.ts:\d+\] spec\.controllerDuration\.cacheSyncTimeout: 1m has no effect: /m,
+    );
   });
 
   it('runs the sync controllers of the ten default types, with the FTC finalizer', async () => {
@@ -158,5 +179,35 @@ describe('FederatedTypeConfig controller', () => {
         return /NotFound/.test(String(error)) ? true : undefined;
       }
     }, 30_000);
+  });
+
+  it('on SIGTERM the leader shows the types it ran NotRunning; the next leader, Running', async () => {
+    const allRunning = async (): Promise<true | undefined> => {
+      const columns = await controllerColumn();
+      return columns.size >= 10 && [...columns.values()].every((c) => c === 'Running')
+        ? true
+        : undefined;
+    };
+    await eventually(allRunning, 15_000);
+    assert.equal(await manager.stop('SIGTERM'), 0);
+    // Written before the process exits, not eventually: no manager runs them now.
+    assert.deepEqual(
+      [...(await controllerColumn()).entries()].filter(([, c]) => c !== 'NotRunning'),
+      [],
+    );
+
+    // A warm standby takes over from a leader that shuts down: its Running is what stays.
+    manager = await startManager(sandbox, ['--kubefed-config', config]);
+    await manager.waitForLog('promoted as leader');
+    await eventually(allRunning, 15_000);
+    const standby = await startManager(sandbox, ['--kubefed-config', config]);
+    try {
+      await standby.waitForLog('Attempting to acquire the leader lease');
+      assert.equal(await manager.stop('SIGTERM'), 0);
+      await standby.waitForLog('promoted as leader', 15_000);
+    } finally {
+      manager = standby;
+    }
+    await eventually(allRunning, 15_000);
   });
 });

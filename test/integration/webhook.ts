@@ -42,6 +42,8 @@ export async function startLocalWebhook(args: readonly string[] = []): Promise<L
       `--cert-dir=${certDir}`,
       `--secure-port=${String(port)}`,
       '--bind-address=127.0.0.1',
+      // Tests read fields of the lines as JSON; a later --logging-format in args wins.
+      '--logging-format=json',
       ...args,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

@@ -156,6 +156,16 @@ async function reconcileExisting(
     );
     return written === 'conflict' ? requeueAfter(CONFLICT_REQUEUE_MS) : ReconcileResult.AllOK;
   }
+  if (placement.namespaceNotFederated) {
+    // The status reason alone is easy to miss; KubeFed's user guide promises an Event with it.
+    const namespace = current.metadata?.namespace ?? '';
+    ctx.events.record(
+      current,
+      'Warning',
+      'NamespaceNotFederated',
+      `Namespace "${namespace}" is not federated, so this object is propagated to no cluster: federate it with \`kubefedctl federate namespace ${namespace}\` (a FederatedNamespace named "${namespace}" in it)`,
+    );
+  }
   return syncToClusters(ctx, current, target, placement.clusters, signal, {
     hostNamespaceUid,
     reason: placement.namespaceNotFederated ? 'NamespaceNotFederated' : '',

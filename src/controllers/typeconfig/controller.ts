@@ -3,7 +3,11 @@
 // disabling a type never needs a restart; likewise the legacy status controller of `services`
 // (spec §8.1). Its status says whether each of them runs.
 import { isDeepStrictEqual } from 'node:util';
-import { FEDERATED_TYPE_CONFIG_FINALIZER } from '../../apis/constants.ts';
+import {
+  ControllerStatus,
+  FEDERATED_TYPE_CONFIG_FINALIZER,
+  SETTING_HAS_NO_EFFECT,
+} from '../../apis/constants.ts';
 import { federatedTypeConfigsResource } from '../../apis/resources.ts';
 import {
   NAMESPACES_TYPE_CONFIG,
@@ -11,12 +15,13 @@ import {
   isNamespaceTypeConfig,
   targetIsNamespaced,
 } from '../../apis/typeconfig.ts';
-import type { FederatedTypeConfig } from '../../apis/types.ts';
+import type { FederatedTypeConfig, FederatedTypeConfigStatus } from '../../apis/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { ClusterRegistry } from '../../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../../multicluster/host-informers.ts';
 import { setFinalizer } from '../finalizers.ts';
+import type { EventRecorder } from '../../runtime/events.ts';
 import type { Leadership } from '../../runtime/leadership.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { ControllerMetrics, KubeFedMetrics } from '../../runtime/metrics.ts';
@@ -94,6 +99,8 @@ export interface TypeConfigControllerDeps {
   /** The RawResourceStatusCollection feature gate: on, it replaces the legacy status controller. */
   rawResourceStatusCollection: boolean;
   logger: Logger;
+  /** Events on FTCs (a setting that has no effect). */
+  events: EventRecorder;
   metrics: ControllerMetrics;
   startSyncController: (ftc: FederatedTypeConfig) => Promise<RunningTypeController>;
   /** Starts the legacy status controller of an FTC with a `statusType` (spec §8.1). */
@@ -114,8 +121,8 @@ export class TypeConfigController {
   readonly #running = new Map<string, RunningEntry>();
   /** Status controllers by FTC name. */
   readonly #statusRunning = new Map<string, RunningEntry>();
-  /** FTC name → the generation whose ignored `statusCollection` was already logged. */
-  readonly #statusCollectionLogged = new Map<string, number>();
+  /** FTC name → the generation whose ignored `statusCollection` was reported, and whether in an Event. */
+  readonly #statusCollectionReported = new Map<string, { generation: number; recorded: boolean }>();
   readonly #removeHandler: () => void;
   #cancelLeading: (() => void) | undefined;
 
@@ -151,14 +158,46 @@ export class TypeConfigController {
     });
   }
 
+  /**
+   * Stops the per-type controllers. A leader (graceful shutdown stops the controllers before the
+   * term ends) then says so in the status of each FTC it ran, so that no FTC shows a stale
+   * `Running` while no manager runs it; a standby taking over writes `Running` again.
+   */
   async stop(): Promise<void> {
     this.#cancelLeading?.();
     this.#removeHandler();
     await this.#worker.stop();
+    const names = new Set([...this.#running.keys(), ...this.#statusRunning.keys()]);
     const running = [...this.#running.values(), ...this.#statusRunning.values()];
     this.#running.clear();
     this.#statusRunning.clear();
     await Promise.all(running.map((r) => r.controller.stop()));
+    if (this.#deps.leadership.isLeading()) await this.#markNotRunning(names);
+  }
+
+  async #markNotRunning(names: ReadonlySet<string>): Promise<void> {
+    const notRunning = {
+      propagationController: ControllerStatus.NotRunning,
+      statusController: ControllerStatus.NotRunning,
+    };
+    await Promise.all(
+      [...names].map(async (name) => {
+        const ftc = this.#cached(name);
+        if (ftc === undefined) return;
+        const status: FederatedTypeConfigStatus = {
+          ...ftc.status,
+          observedGeneration: ftc.status?.observedGeneration ?? 0,
+          ...notRunning,
+        };
+        try {
+          await this.#writeStatus(ftc, status, this.#deps.leadership.signal);
+        } catch (error) {
+          this.#deps.logger.error('Marking the controllers not running failed', error, {
+            object: `${this.#deps.namespace}/${name}`,
+          });
+        }
+      }),
+    );
   }
 
   #cached(name: string): FederatedTypeConfig | undefined {
@@ -179,7 +218,7 @@ export class TypeConfigController {
     if (!cached) {
       await this.#stopSync(name, logger);
       await this.#stopStatus(name, logger);
-      this.#statusCollectionLogged.delete(name);
+      this.#statusCollectionReported.delete(name);
       return ReconcileResult.AllOK;
     }
     // A standby starts and stops the controllers (they only fill their caches) but writes nothing.
@@ -229,7 +268,7 @@ export class TypeConfigController {
           });
         }
         if (plan.statusCollectionIgnored !== undefined) {
-          this.#logStatusCollectionIgnored(name, generation, plan.statusCollectionIgnored, logger);
+          this.#reportStatusCollectionIgnored(ftc, plan.statusCollectionIgnored, logger, leading);
         }
         if (leading) await this.#writeStatus(ftc, plan.status, signal);
         if (plan.blocked) {
@@ -257,16 +296,25 @@ export class TypeConfigController {
     await running.controller.stop();
   }
 
-  /** Once per FTC generation: every reconcile of the FTC would repeat it. */
-  #logStatusCollectionIgnored(
-    name: string,
-    generation: number,
+  /**
+   * Once per FTC generation (every reconcile of the FTC would repeat it): a warning, and a Warning
+   * Event on the FTC once this process leads (a standby writes nothing).
+   */
+  #reportStatusCollectionIgnored(
+    ftc: FederatedTypeConfig,
     message: string,
     logger: Logger,
+    leading: boolean,
   ): void {
-    if (this.#statusCollectionLogged.get(name) === generation) return;
-    this.#statusCollectionLogged.set(name, generation);
-    logger.warn(message);
+    const name = ftc.metadata?.name ?? '';
+    const generation = ftc.metadata?.generation ?? 0;
+    const reported = this.#statusCollectionReported.get(name);
+    const sameGeneration = reported?.generation === generation;
+    if (!sameGeneration) logger.warn(message);
+    const recorded = sameGeneration && reported.recorded;
+    if (leading && !recorded)
+      this.#deps.events.record(ftc, 'Warning', SETTING_HAS_NO_EFFECT, message);
+    this.#statusCollectionReported.set(name, { generation, recorded: recorded || leading });
   }
 
   /** Adds or removes the FTC finalizer; true when it changed anything. */

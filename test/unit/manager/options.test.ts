@@ -40,3 +40,28 @@ describe('--max-member-rewrites', () => {
     }
   });
 });
+
+describe('--logging-format and --v', () => {
+  it('logs klog text by default, JSON by flag, and refuses other formats', () => {
+    assert.equal(parseManagerOptions([]).loggingFormat, 'text');
+    assert.equal(parseManagerOptions(['--logging-format=json']).loggingFormat, 'json');
+    assert.equal(parseManagerOptions(['--logging_format', 'text']).loggingFormat, 'text');
+    assert.throws(
+      () => parseManagerOptions(['--logging-format=logfmt']),
+      /--logging-format must be text or json, got "logfmt"/,
+    );
+  });
+  it('takes the verbosity in each way klog does', () => {
+    assert.equal(parseManagerOptions([]).verbosity, 0);
+    for (const args of [['--v=2'], ['--v', '2'], ['-v', '2'], ['-v=2']]) {
+      assert.equal(parseManagerOptions(args).verbosity, 2, args.join(' '));
+    }
+    assert.throws(() => parseManagerOptions(['-v=-1']), /--v must be a number >= 0, got "-1"/);
+  });
+  it('takes the last of a repeated flag, so a test can override a default it passes', () => {
+    assert.equal(
+      parseManagerOptions(['--logging-format=json', '--logging-format=text']).loggingFormat,
+      'text',
+    );
+  });
+});

@@ -7,13 +7,14 @@ function capture(options: LoggerOptions = {}): { logger: Logger; lines: string[]
   const lines: string[] = [];
   const logger = new Logger({
     now: () => Date.UTC(2024, 0, 2, 3, 4, 5, 678),
+    format: 'json',
     ...options,
     sink: (l) => lines.push(l),
   });
   return { logger, lines };
 }
 
-describe('Logger', () => {
+describe('Logger, JSON format', () => {
   it('writes one JSON object per line with ts, level and msg first', () => {
     const { logger, lines } = capture();
     logger.info('promoted as leader', { identity: 'host_1234' });
@@ -81,20 +82,41 @@ describe('Logger', () => {
   });
 });
 
-describe('Logger text format', () => {
-  it('writes the message verbatim, then key=value pairs', () => {
+describe('Logger, klog text format (the default)', () => {
+  const at = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
+
+  it('writes klog lines with the call site, the message verbatim, then key="value" pairs', () => {
     const lines: string[] = [];
     const logger = new Logger({
-      format: 'text',
       sink: (l) => lines.push(l),
-      now: () => 0,
+      now: () => at,
+      pid: 4321,
       fields: { controller: 'kubefedcluster' },
     });
     logger.info('Using valid KubeFedConfig "kube-federation-system/kubefed"', {
       cluster: 'member 1',
     });
+    const line = new Error().stack?.split('\n')[1]?.match(/logger\.test\.ts:(\d+)/)?.[1];
     assert.deepEqual(lines, [
-      '1970-01-01T00:00:00.000Z INFO Using valid KubeFedConfig "kube-federation-system/kubefed" controller=kubefedcluster cluster="member 1"',
+      `I0102 03:04:05.678000    4321 logger.test.ts:${String(Number(line) - 3)}] Using valid KubeFedConfig "kube-federation-system/kubefed" controller="kubefedcluster" cluster="member 1"`,
     ]);
+  });
+
+  it('names the caller of each method, children and v(n) included, with klog severities', () => {
+    const lines: string[] = [];
+    const logger = new Logger({ sink: (l) => lines.push(l), verbosity: 1, pid: 1 });
+    const child = logger.child({ a: 1 });
+    logger.warn('w');
+    child.error('e', new Error('boom'));
+    child.v(1).info('d');
+    const header = /^([IWE])\d{4} \d\d:\d\d:\d\d\.\d{6} {7}1 ([^ ]+)\] /;
+    const parsed = lines.map((l) => header.exec(l)?.slice(1));
+    const here = Number(new Error().stack?.split('\n')[1]?.match(/logger\.test\.ts:(\d+)/)?.[1]);
+    assert.deepEqual(parsed, [
+      ['W', `logger.test.ts:${String(here - 5)}`],
+      ['E', `logger.test.ts:${String(here - 4)}`],
+      ['I', `logger.test.ts:${String(here - 3)}`],
+    ]);
+    assert.match(lines[1] ?? '', /\] e a=1 error="boom"$/);
   });
 });

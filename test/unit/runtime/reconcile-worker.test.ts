@@ -27,6 +27,7 @@ function setup(
   const registry = new MetricsRegistry();
   const logs: Record<string, unknown>[] = [];
   const logger = new Logger({
+    format: 'json',
     sink: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
     now: () => clock.now(),
   });

@@ -9,7 +9,7 @@ describe('parseWebhookOptions', () => {
       securePort: 8443,
       bindAddress: '0.0.0.0',
       verbosity: 0,
-      loggingFormat: 'json',
+      loggingFormat: 'text',
       version: false,
       help: false,
     });
@@ -26,7 +26,7 @@ describe('parseWebhookOptions', () => {
         '/k',
         '--master=https://h',
         '--v=4',
-        '--logging-format=text',
+        '--logging-format=json',
       ]),
       {
         certDir: '/var/serving-cert',
@@ -35,7 +35,7 @@ describe('parseWebhookOptions', () => {
         kubeconfig: '/k',
         master: 'https://h',
         verbosity: 4,
-        loggingFormat: 'text',
+        loggingFormat: 'json',
         version: false,
         help: false,
       },
@@ -51,7 +51,7 @@ describe('parseWebhookOptions', () => {
     assert.throws(() => parseWebhookOptions(['--v=-1']), /--v must be a whole number >= 0/);
     assert.throws(
       () => parseWebhookOptions(['--logging-format=xml']),
-      /--logging-format must be json or text/,
+      /--logging-format must be text or json, got "xml"/,
     );
     assert.throws(() => parseWebhookOptions(['--cert-dir=']), /--cert-dir must not be empty/);
     assert.throws(() => parseWebhookOptions(['--port=1']), /Unknown option '--port'/);

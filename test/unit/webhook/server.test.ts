@@ -67,7 +67,7 @@ describe('the webhook server', () => {
       certDir: dir,
       host: '127.0.0.1',
       port: 0,
-      logger: new Logger({ sink: (line) => logs.push(line), verbosity: 4 }),
+      logger: new Logger({ format: 'json', sink: (line) => logs.push(line), verbosity: 4 }),
     });
   });
   after(async () => {
