@@ -1,5 +1,6 @@
 // kubefed-controller-manager as a separate process, started the way a user runs it, plus what
 // the benchmark samples from it: CPU time and resident memory from /proc/<pid>, and its metrics.
+// The same for the Go KubeFed's controller-manager (`goBinary`), so that both are measured alike.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,18 +31,30 @@ export async function startManager(opts: {
   configFile: string;
   nodeArgs?: string[];
   managerArgs?: string[];
+  /**
+   * The Go KubeFed's controller-manager binary, to run instead of ours (`nodeArgs` then do not
+   * apply). It has no `--context`: it uses the kubeconfig's current context, the sandbox's host.
+   */
+  goBinary?: string;
 }): Promise<ManagerProcess> {
   const [healthzPort, metricsPort] = await freePorts(2);
   const spawnedAt = performance.now();
+  const [command, ...leading] =
+    opts.goBinary === undefined
+      ? [
+          process.execPath,
+          ...(opts.nodeArgs ?? []),
+          `${repoRoot}bin/kubefed-controller-manager.js`,
+          '--context',
+          'host',
+        ]
+      : [opts.goBinary];
   const child: ChildProcess = spawn(
-    process.execPath,
+    command,
     [
-      ...(opts.nodeArgs ?? []),
-      `${repoRoot}bin/kubefed-controller-manager.js`,
+      ...leading,
       '--kubeconfig',
       opts.kubeconfig,
-      '--context',
-      'host',
       '--kubefed-namespace',
       'kube-federation-system',
       '--kubefed-config',
@@ -53,7 +66,7 @@ export async function startManager(opts: {
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: repoRoot },
   );
   const pid = child.pid;
-  if (pid === undefined) throw new Error('kubefed-controller-manager did not start');
+  if (pid === undefined) throw new Error(`${command} did not start`);
   let stderr = '';
   let exitCode: number | null | undefined;
   let stopAsked = false;
