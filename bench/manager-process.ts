@@ -1,6 +1,5 @@
 // kubefed-controller-manager as a separate process, started the way a user runs it, plus what
 // the benchmark samples from it: CPU time and resident memory from /proc/<pid>, and its metrics.
-// The same for the Go KubeFed's controller-manager (`goBinary`), so that both are measured alike.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,35 +25,35 @@ export interface ManagerProcess {
   stop(): Promise<void>;
 }
 
+/** VmHWM and VmRSS of `pid` in MiB, from /proc/<pid>/status; undefined once it has exited. */
+export function processMemory(pid: number): { hwmMb: number; rssMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    const kb = (field: string): number =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startManager(opts: {
   kubeconfig: string;
   configFile: string;
   nodeArgs?: string[];
   managerArgs?: string[];
-  /**
-   * The Go KubeFed's controller-manager binary, to run instead of ours (`nodeArgs` then do not
-   * apply). It has no `--context`: it uses the kubeconfig's current context, the sandbox's host.
-   */
-  goBinary?: string;
 }): Promise<ManagerProcess> {
   const [healthzPort, metricsPort] = await freePorts(2);
   const spawnedAt = performance.now();
-  const [command, ...leading] =
-    opts.goBinary === undefined
-      ? [
-          process.execPath,
-          ...(opts.nodeArgs ?? []),
-          `${repoRoot}bin/kubefed-controller-manager.js`,
-          '--context',
-          'host',
-        ]
-      : [opts.goBinary];
   const child: ChildProcess = spawn(
-    command,
+    process.execPath,
     [
-      ...leading,
+      ...(opts.nodeArgs ?? []),
+      `${repoRoot}bin/kubefed-controller-manager.js`,
       '--kubeconfig',
       opts.kubeconfig,
+      '--context',
+      'host',
       '--kubefed-namespace',
       'kube-federation-system',
       '--kubefed-config',
@@ -66,7 +65,7 @@ export async function startManager(opts: {
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: repoRoot },
   );
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`${command} did not start`);
+  if (pid === undefined) throw new Error('kubefed-controller-manager did not start');
   let stderr = '';
   let exitCode: number | null | undefined;
   let stopAsked = false;
@@ -125,14 +124,7 @@ export async function startManager(opts: {
       return lastCpu;
     },
     memory() {
-      try {
-        const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-        const kb = (field: string): number =>
-          Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-        lastMem = { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
-      } catch {
-        // exited: keep the last reading
-      }
+      lastMem = processMemory(pid) ?? lastMem; // exited: keep the last reading
       return lastMem;
     },
     async scrapeMetrics() {

@@ -19,7 +19,7 @@ import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
 import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
-import { ensureGoCommand } from '../src/sandbox/binaries.ts';
+import { startGoKubeFed } from '../src/sandbox/kubefed-go.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import {
   benchObjects,
@@ -27,7 +27,8 @@ import {
   federatedNamespaces,
   kubefedctl,
 } from './federated-objects.ts';
-import { startManager, type ManagerProcess } from './manager-process.ts';
+import { processMemory, startManager } from './manager-process.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 import { pool } from './pool.ts';
 import {
   alternation,
@@ -42,6 +43,7 @@ import { waitUntil } from './wait.ts';
 import { deltas, readAll, type WriteDelta } from './writes.ts';
 
 const KUBEFED_NS = 'kube-federation-system';
+const LEADER_TIMEOUT_MS = 120_000;
 const NS = 'bench';
 const leasesResource: ResourceRef = {
   group: 'coordination.k8s.io',
@@ -75,6 +77,74 @@ interface Setting {
   managerArgs: string[];
 }
 
+/** What a run needs of either controller manager: both are measured alike, from /proc. */
+interface RunningManager {
+  /** performance.now() when it logged client-go's `promoted as leader` (both do). */
+  leaderAt: number;
+  /** user + system CPU seconds so far (/proc/<pid>/stat). */
+  cpuSeconds(): number;
+  /** VmHWM and VmRSS in MiB (/proc/<pid>/status). */
+  memory(): { hwmMb: number; rssMb: number };
+  stop(): Promise<void>;
+}
+
+async function startOurs(
+  kubeconfig: string,
+  setting: Setting,
+  log: string,
+  print: (line: string) => void,
+): Promise<RunningManager> {
+  const m = await startManager({
+    kubeconfig,
+    configFile: setting.configFile,
+    managerArgs: setting.managerArgs,
+  });
+  m.onExit((asked) => {
+    writeFileSync(log, m.stderr());
+    if (!asked) print(`ours exited on its own (log: ${log})`);
+  });
+  try {
+    return { leaderAt: await m.waitForLog('promoted as leader', LEADER_TIMEOUT_MS), ...m };
+  } catch (e) {
+    await m.stop();
+    throw e;
+  }
+}
+
+async function startOriginal(
+  kubeconfig: string,
+  setting: Setting,
+  dir: string,
+  name: string,
+): Promise<RunningManager> {
+  const m = await startGoKubeFed({
+    kubeconfig,
+    context: 'host',
+    namespace: KUBEFED_NS,
+    dir,
+    name,
+    kubefedConfigFile: setting.configFile,
+    verbosity: 0, // klog's default, as ours runs at its default --v=0
+    extraArgs: setting.managerArgs,
+  });
+  try {
+    // Its launcher polls the log file every 100 ms: the moment is up to that late.
+    await m.waitUntilLeading(LEADER_TIMEOUT_MS);
+  } catch (e) {
+    await m.stop();
+    throw e;
+  }
+  const leaderAt = performance.now();
+  let cpu = 0;
+  let mem = { hwmMb: 0, rssMb: 0 };
+  return {
+    leaderAt,
+    cpuSeconds: () => (cpu = processCpuSeconds(m.pid) ?? cpu),
+    memory: () => (mem = processMemory(m.pid) ?? mem),
+    stop: () => m.stop(15_000),
+  };
+}
+
 /**
  * Host writes of a phase, the leader lock left out: the Go KubeFed renews its lock, a ConfigMap by
  * default, every retry period, and the bench writes no other host ConfigMap (its federated
@@ -98,9 +168,8 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
   const M = o.members;
   const members = Array.from({ length: M }, (_, i) => `member${String(i + 1)}`);
   const { templateData, expectedData, fedConfigMap, propagated } = benchObjects(members, NS);
-  const goBinary = `${await ensureGoCommand('kubefed-go')}/controller-manager`;
 
-  let manager: ManagerProcess | undefined;
+  let manager: RunningManager | undefined;
   /** Informers to stop at the end. */
   const informers: Informer[] = [];
   let tracker: MemberTracker | undefined;
@@ -165,20 +234,12 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
   let started = 0;
   const start = async (implementation: Implementation, setting: Setting): Promise<number> => {
     if (manager !== undefined) throw new Error('a controller manager is still running');
-    const m = await startManager({
-      kubeconfig,
-      configFile: setting.configFile,
-      managerArgs: setting.managerArgs,
-      ...(implementation === 'original' ? { goBinary } : {}),
-    });
-    manager = m;
-    const log = join(o.resultsDir, `peer-${String(++started)}-${implementation}.log`);
-    m.onExit((asked) => {
-      writeFileSync(log, m.stderr());
-      if (!asked) print(`${implementation} exited on its own (log: ${log})`);
-    });
-    // Both log client-go's message when they win the election.
-    return m.waitForLog('promoted as leader', 120_000);
+    const name = `peer-${String(++started)}-${implementation}`;
+    manager =
+      implementation === 'ours'
+        ? await startOurs(kubeconfig, setting, join(o.resultsDir, `${name}.log`), print)
+        : await startOriginal(kubeconfig, setting, o.resultsDir, name);
+    return manager.leaderAt;
   };
   /** Stops the running manager and removes its leader lock, so the next one starts at once. */
   const stop = async (): Promise<void> => {
