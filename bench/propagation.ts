@@ -715,6 +715,10 @@ if (flags.peer !== undefined) {
       resultsDir,
       print,
       onCleanup: (fn) => (cleanup = fn),
+      abort: (reason) => {
+        print(reason);
+        void cleanUp().finally(() => process.exit(1));
+      },
     });
     const file = join(resultsDir, 'peer-latest.json');
     writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');

@@ -69,6 +69,8 @@ export interface SideBySideOptions {
   print: (line: string) => void;
   /** Registers what stops the managers and the sandbox (on a signal or at the end). */
   onCleanup: (fn: () => Promise<void>) => void;
+  /** Stops everything and exits: a phase cannot finish without its manager. */
+  abort: (reason: string) => void;
 }
 
 interface Setting {
@@ -85,6 +87,10 @@ interface RunningManager {
   cpuSeconds(): number;
   /** VmHWM and VmRSS in MiB (/proc/<pid>/status). */
   memory(): { hwmMb: number; rssMb: number };
+  /** It exited without being asked to (e.g. a lost lease on an overloaded machine). */
+  exitedOnItsOwn(): boolean;
+  /** Where its log is (ours: written once it exits). */
+  log: string;
   stop(): Promise<void>;
 }
 
@@ -92,19 +98,20 @@ async function startOurs(
   kubeconfig: string,
   setting: Setting,
   log: string,
-  print: (line: string) => void,
 ): Promise<RunningManager> {
   const m = await startManager({
     kubeconfig,
     configFile: setting.configFile,
     managerArgs: setting.managerArgs,
   });
+  let unasked = false;
   m.onExit((asked) => {
     writeFileSync(log, m.stderr());
-    if (!asked) print(`ours exited on its own (log: ${log})`);
+    unasked = !asked;
   });
   try {
-    return { leaderAt: await m.waitForLog('promoted as leader', LEADER_TIMEOUT_MS), ...m };
+    const leaderAt = await m.waitForLog('promoted as leader', LEADER_TIMEOUT_MS);
+    return { ...m, leaderAt, log, exitedOnItsOwn: () => unasked };
   } catch (e) {
     await m.stop();
     throw e;
@@ -137,11 +144,17 @@ async function startOriginal(
   const leaderAt = performance.now();
   let cpu = 0;
   let mem = { hwmMb: 0, rssMb: 0 };
+  let stopping = false;
   return {
     leaderAt,
+    log: m.log,
     cpuSeconds: () => (cpu = processCpuSeconds(m.pid) ?? cpu),
     memory: () => (mem = processMemory(m.pid) ?? mem),
-    stop: () => m.stop(15_000),
+    exitedOnItsOwn: () => !stopping && !m.isAlive(),
+    stop: () => {
+      stopping = true;
+      return m.stop(15_000);
+    },
   };
 }
 
@@ -174,7 +187,16 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
   const informers: Informer[] = [];
   let tracker: MemberTracker | undefined;
   const clients: KubeClient[] = [];
+  // A manager that exits on its own leaves its phase waiting for nothing: stop at once rather
+  // than at the phase's timeout.
+  const watchdog = setInterval(() => {
+    if (manager?.exitedOnItsOwn() === true) {
+      clearInterval(watchdog);
+      o.abort(`a controller manager exited on its own (log: ${manager.log})`);
+    }
+  }, 500);
   o.onCleanup(async () => {
+    clearInterval(watchdog);
     await manager?.stop().catch(() => undefined);
     await tracker?.stop().catch(() => undefined);
     await Promise.all(informers.map((i) => i.stop().catch(() => undefined)));
@@ -237,7 +259,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
     const name = `peer-${String(++started)}-${implementation}`;
     manager =
       implementation === 'ours'
-        ? await startOurs(kubeconfig, setting, join(o.resultsDir, `${name}.log`), print)
+        ? await startOurs(kubeconfig, setting, join(o.resultsDir, `${name}.log`))
         : await startOriginal(kubeconfig, setting, o.resultsDir, name);
     return manager.leaderAt;
   };
@@ -310,8 +332,13 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
     implementation: Implementation,
     setting: Setting,
     id: string,
-  ): Promise<Figures> => {
+  ): Promise<{ figures: Figures; writes: Record<string, unknown> }> => {
     const f: Record<string, number> = {};
+    // Each phase's writes by cluster and `verb resource`, for the JSON: what a figure is made of.
+    const writes: Record<string, unknown> = {};
+    const keep = (phase: string, d: Map<string, WriteDelta>): void => {
+      writes[phase] = Object.fromEntries([...d].map(([c, w]) => [c, w.byKey]));
+    };
     let peakMb = 0;
     const sampler = setInterval(() => {
       if (manager) peakMb = Math.max(peakMb, manager.memory().hwmMb);
@@ -345,6 +372,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
       }
       await sleep(3000);
       let d = deltas(before, await readAll(readers));
+      keep('cold', d);
       f['cold_host_writes_per_object'] = hostWrites(d) / N;
       f['cold_member_writes_per_object'] = memberWrites(d) / (N * M);
       print(`   cold ${f['cold_s'].toFixed(1)} s after leader election`);
@@ -395,6 +423,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
       f['update_cpu_s'] = managerCpu() - cpu1;
       await sleep(3000);
       d = deltas(before, await readAll(readers));
+      keep('update', d);
       // Less the benchmark's own patches.
       f['update_host_writes_per_object'] = (hostWrites(d) - everything.length) / everything.length;
 
@@ -405,6 +434,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
       await start(implementation, setting);
       await sleep(o.noopSeconds * 1000);
       d = deltas(before, await readAll(readers));
+      keep('noop', d);
       f['noop_member_writes'] = memberWrites(d);
       f['noop_host_writes'] = hostWrites(d);
       // From the new process's start: its initial lists and the window.
@@ -412,6 +442,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
       f['rest_rss_mb'] = manager?.memory().rssMb ?? NaN;
 
       print(`   delete: ${String(everything.length)} federated objects`);
+      before = await readAll(readers);
       const cpu2 = managerCpu();
       t0 = performance.now();
       await pool(everything, 16, async (name) => {
@@ -420,8 +451,12 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
       f['delete_s'] = ((await t.waitAllGone(30 * 60_000)) - t0) / 1000;
       await waitUntil('the federated objects to go', () => hostFeds.size === 0, 10 * 60_000);
       f['delete_cpu_s'] = managerCpu() - cpu2;
+      keep('delete', deltas(before, await readAll(readers)));
       f['peak_rss_mb'] = Math.max(peakMb, manager?.memory().hwmMb ?? 0);
-      return Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 3)]));
+      return {
+        figures: Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 3)])),
+        writes,
+      };
     } finally {
       clearInterval(sampler);
       await stop();
@@ -430,7 +465,12 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
     }
   };
 
-  const runs: { setting: string; implementation: Implementation; figures: Figures }[] = [];
+  const runs: {
+    setting: string;
+    implementation: Implementation;
+    figures: Figures;
+    writes: Record<string, unknown>;
+  }[] = [];
   const total = o.rounds * settings.length * 2;
   for (const pair of alternation(o.rounds)) {
     for (const setting of settings) {
@@ -439,9 +479,9 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
         print(
           `run ${String(runs.length + 1)} of ${String(total)}: ${implementation}, ${setting.name}`,
         );
-        const figures = await run(implementation, setting, id);
+        const { figures, writes } = await run(implementation, setting, id);
         print(`   ${JSON.stringify(figures)}`);
-        runs.push({ setting: setting.name, implementation, figures });
+        runs.push({ setting: setting.name, implementation, figures, writes });
       }
     }
   }
