@@ -19,7 +19,7 @@ import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
 import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
-import { startGoKubeFed } from '../src/sandbox/kubefed-go.ts';
+import { goKubeFedDir, startGoKubeFed } from '../src/sandbox/kubefed-go.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import {
   benchObjects,
@@ -204,6 +204,8 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
     await down({ dir: o.sandboxDir, print });
   });
 
+  // Built (or found in the cache) before anything starts: a failed build fails the run at once.
+  print(`The Go KubeFed: ${await goKubeFedDir()}`);
   await down({ dir: o.sandboxDir, print });
   print(`Starting a sandbox with ${String(M)} members in ${o.sandboxDir}`);
   const sandbox = await up({ dir: o.sandboxDir, members: M, print });

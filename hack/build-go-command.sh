@@ -19,6 +19,7 @@ set -euo pipefail
 tool=${1:?usage: hack/build-go-command.sh kwok|helm|external-dns|coredns|kubefed-go}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name="build-$tool"
+lock_when_building=yes # taken below, only for a build (binaries appear by rename, complete)
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
 
@@ -86,15 +87,26 @@ build_tool() {
   done
 }
 
+# Prints the first version's directory whose binaries are all there and exits.
+print_cached() {
+  local version entry complete
+  for version in $versions; do
+    out="$cache/bin/$tool-$version"
+    complete=yes
+    for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
+    if [ "$complete" = yes ]; then
+      echo "$out"
+      exit 0
+    fi
+  done
+}
+
 tool_spec
+print_cached
+take_build_lock
+print_cached # built by another process while this one waited for the lock
 for version in $versions; do
   out="$cache/bin/$tool-$version"
-  complete=yes
-  for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
-  if [ "$complete" = yes ]; then
-    echo "$out"
-    exit 0
-  fi
   mkdir -p "$out"
   if build_tool "$version" "$out"; then
     log "$tool ready in $out"

@@ -14,6 +14,11 @@ log() { echo "[$build_name] $*" >&2; }
 command -v go >/dev/null || { log "Go is required to build the sandbox's binaries (apt-get install golang, or see go.dev)."; exit 1; }
 
 # Only one build at a time per cache: parallel test processes may all ask for the binaries, and
-# the builds share Go's module and build caches.
-exec 9>"$cache/.build.lock"
-flock 9
+# the builds share Go's module and build caches. A script that sets `lock_when_building` first
+# takes the lock itself, only when it has something to build: a lookup of what is cached must not
+# wait minutes behind another tool's build.
+take_build_lock() {
+  exec 9>"$cache/.build.lock"
+  flock 9
+}
+[ -n "${lock_when_building:-}" ] || take_build_lock
