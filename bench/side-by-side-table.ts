@@ -1,7 +1,8 @@
 // The side-by-side benchmark's arithmetic (`npm run bench -- --peer kubefed-go`): the order the
-// two controller managers run in, the median of each figure over rounds, ours / original ratios
-// and the Markdown table they are printed as. Pure.
+// two controller managers run in, the writes it counts, the median of each figure over rounds,
+// ours / original ratios and the Markdown table they are printed as. Pure.
 import { round } from './stats.ts';
+import type { WriteDelta } from './writes.ts';
 
 export type Implementation = 'ours' | 'original';
 
@@ -119,4 +120,23 @@ export function renderTable(settings: readonly { name: string; rows: readonly Ro
   ]);
   const cells = [header, header.map((_, i) => (i === 0 ? '---' : '---:')), ...lines];
   return cells.map((c) => `| ${c.join(' | ')} |`).join('\n');
+}
+
+/**
+ * Host writes of a phase, the leader lock left out: the Go KubeFed renews its lock, a ConfigMap by
+ * default, every retry period, and the bench writes no other host ConfigMap (its federated
+ * objects are FederatedConfigMaps). Leases and Events are never counted (bench/writes.ts).
+ */
+export function hostWrites(d: Map<string, WriteDelta>): number {
+  const host = d.get('host');
+  if (host === undefined) return 0;
+  const lock = Object.entries(host.byKey)
+    .filter(([k]) => (k.split(' ')[1] ?? '').split('/')[0] === 'configmaps')
+    .reduce((n, [, v]) => n + v, 0);
+  return host.counted - lock;
+}
+
+/** Member writes of a phase (leases and events left out, bench/writes.ts). */
+export function memberWrites(d: Map<string, WriteDelta>): number {
+  return [...d].filter(([c]) => c !== 'host').reduce((n, [, w]) => n + w.counted, 0);
 }

@@ -33,6 +33,8 @@ import { pool } from './pool.ts';
 import {
   alternation,
   compare,
+  hostWrites,
+  memberWrites,
   renderTable,
   type Figures,
   type Implementation,
@@ -156,24 +158,6 @@ async function startOriginal(
       return m.stop(15_000);
     },
   };
-}
-
-/**
- * Host writes of a phase, the leader lock left out: the Go KubeFed renews its lock, a ConfigMap by
- * default, every retry period, and the bench writes no other host ConfigMap (its federated
- * objects are FederatedConfigMaps). Leases and Events are never counted (bench/writes.ts).
- */
-function hostWrites(d: Map<string, WriteDelta>): number {
-  const host = d.get('host');
-  if (host === undefined) return 0;
-  const lock = Object.entries(host.byKey)
-    .filter(([k]) => (k.split(' ')[1] ?? '').split('/')[0] === 'configmaps')
-    .reduce((n, [, v]) => n + v, 0);
-  return host.counted - lock;
-}
-
-function memberWrites(d: Map<string, WriteDelta>): number {
-  return [...d].filter(([c]) => c !== 'host').reduce((n, [, w]) => n + w.counted, 0);
 }
 
 export async function sideBySide(o: SideBySideOptions): Promise<Record<string, unknown>> {

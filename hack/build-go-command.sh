@@ -19,7 +19,6 @@ set -euo pipefail
 tool=${1:?usage: hack/build-go-command.sh kwok|helm|external-dns|coredns|kubefed-go}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name="build-$tool"
-lock_when_building=yes # taken below, only for a build (binaries appear by rename, complete)
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
 

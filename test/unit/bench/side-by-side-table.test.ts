@@ -3,12 +3,15 @@ import { describe, it } from 'node:test';
 import {
   alternation,
   compare,
+  hostWrites,
   median,
+  memberWrites,
   METRICS,
   ratio,
   renderTable,
   type Metric,
 } from '../../../bench/side-by-side-table.ts';
+import { delta } from '../../../bench/writes.ts';
 
 const cold: Metric = { key: 'cold_s', label: 'cold: s' };
 const noop: Metric = { key: 'noop_member_writes', label: 'no-op: member writes' };
@@ -113,5 +116,28 @@ describe('side-by-side benchmark', () => {
   it('names every metric once', () => {
     const keys = METRICS.map((m) => m.key);
     assert.equal(new Set(keys).size, keys.length);
+  });
+
+  it('counts host writes without the leader lock ConfigMap, member writes of every member', () => {
+    const d = new Map([
+      [
+        'host',
+        delta(
+          new Map(),
+          new Map([
+            ['PUT federatedconfigmaps/status', 10],
+            ['PUT configmaps', 12],
+            ['POST leases', 3],
+            ['POST events', 4],
+            ['GET federatedconfigmaps', 50],
+          ]),
+        ),
+      ],
+      ['member1', delta(new Map(), new Map([['POST configmaps', 7]]))],
+      ['member2', delta(new Map([['POST configmaps', 1]]), new Map([['POST configmaps', 6]]))],
+    ]);
+    assert.equal(hostWrites(d), 10);
+    assert.equal(memberWrites(d), 12);
+    assert.equal(hostWrites(new Map()), 0);
   });
 });
