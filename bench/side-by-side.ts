@@ -162,6 +162,16 @@ async function startOriginal(
 
 export async function sideBySide(o: SideBySideOptions): Promise<Record<string, unknown>> {
   const { print } = o;
+  for (const [flag, v] of Object.entries({
+    '--objects': o.objects,
+    '--members': o.members,
+    '--rate': o.rate,
+    '--steady-seconds': o.steadySeconds,
+    '--noop-seconds': o.noopSeconds,
+  })) {
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`${flag} must be above 0, not ${String(v)}`);
+  }
+  const order = alternation(o.rounds); // checks --rounds before anything starts
   const M = o.members;
   const members = Array.from({ length: M }, (_, i) => `member${String(i + 1)}`);
   const { templateData, expectedData, fedConfigMap, propagated } = benchObjects(members, NS);
@@ -458,7 +468,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
     writes: Record<string, unknown>;
   }[] = [];
   const total = o.rounds * settings.length * 2;
-  for (const pair of alternation(o.rounds)) {
+  for (const pair of order) {
     for (const setting of settings) {
       for (const implementation of pair) {
         const id = `r${String(runs.length + 1)}`;
