@@ -86,26 +86,24 @@ build_tool() {
   done
 }
 
-# Prints the first version's directory whose binaries are all there and exits.
-print_cached() {
-  local version entry complete
-  for version in $versions; do
-    out="$cache/bin/$tool-$version"
-    complete=yes
-    for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
-    if [ "$complete" = yes ]; then
-      echo "$out"
-      exit 0
-    fi
-  done
+is_complete() {
+  local entry
+  for entry in $packages; do [ -x "$1/${entry%%=*}" ] || return 1; done
 }
 
 tool_spec
-print_cached
-take_build_lock
-print_cached # built by another process while this one waited for the lock
 for version in $versions; do
   out="$cache/bin/$tool-$version"
+  if is_complete "$out"; then
+    echo "$out"
+    exit 0
+  fi
+  take_build_lock
+  # Another process may have built it while we waited for the lock.
+  if is_complete "$out"; then
+    echo "$out"
+    exit 0
+  fi
   mkdir -p "$out"
   if build_tool "$version" "$out"; then
     log "$tool ready in $out"

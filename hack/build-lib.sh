@@ -1,6 +1,6 @@
 # Sourced by the sandbox's build scripts (hack/build-*.sh): versions, the cache directory, logging,
-# the Go check, and the lock for one build at a time per cache. The sourcing script sets `here`
-# (its directory) and `build_name` (its log prefix) first.
+# the Go check, and one build at a time per cache. The sourcing script sets `here` (its directory)
+# and `build_name` (its log prefix) first.
 #
 # Environment: KUBEFED_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/kubefed-ts).
 
@@ -14,10 +14,8 @@ log() { echo "[$build_name] $*" >&2; }
 command -v go >/dev/null || { log "Go is required to build the sandbox's binaries (apt-get install golang, or see go.dev)."; exit 1; }
 
 # Only one build at a time per cache: parallel test processes may all ask for the binaries, and
-# the builds share Go's module and build caches. Each script takes the lock only when it has
-# something to build (and looks again once it holds it): a lookup of what is cached must not wait
-# minutes behind another tool's build. Binaries become visible complete (by rename, or a marker
-# file written last), so the lookup needs no lock.
+# the builds share Go's module and build caches. A script that finds its binaries cached takes no
+# lock (another tool's build may hold it for minutes): it calls this only before building.
 take_build_lock() {
   exec 9>"$cache/.build.lock"
   flock 9

@@ -4,7 +4,7 @@
 // KubeFed's e2e tests look for.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { KUBEFED_CONFIG_NAME, ResourceScope } from '../apis/constants.ts';
+import { KUBEFED_CONFIG_NAME, ResourceLock, ResourceScope } from '../apis/constants.ts';
 import { parseGoDuration } from '../apis/duration.ts';
 import {
   applyKubeFedConfigDefaults,
@@ -82,6 +82,7 @@ export interface RuntimeConfig {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  resourceLock: ResourceLock;
   healthCheck: {
     periodMs: number;
     timeoutMs: number;
@@ -105,6 +106,7 @@ export function runtimeConfig(config: KubeFedConfig): RuntimeConfig {
     leaseDurationMs: d(spec.leaderElect?.leaseDuration),
     renewDeadlineMs: d(spec.leaderElect?.renewDeadline),
     retryPeriodMs: d(spec.leaderElect?.retryPeriod),
+    resourceLock: spec.leaderElect?.resourceLock ?? ResourceLock.ConfigMaps,
     healthCheck: {
       periodMs: d(spec.clusterHealthCheck?.period),
       timeoutMs: d(spec.clusterHealthCheck?.timeout),

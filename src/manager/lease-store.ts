@@ -9,6 +9,7 @@ import { Informer, type InformerLogger } from '../kube/informer.ts';
 import type { KubeObject } from '../json/object.ts';
 import type { ResourceRef } from '../kube/resource.ts';
 import type { LeaseRecord, LeaseSpec, LeaseStore } from '../runtime/leader-election.ts';
+import { withMicroTimes } from '../runtime/lock-record.ts';
 
 const leasesResource: ResourceRef = {
   group: 'coordination.k8s.io',
@@ -60,7 +61,7 @@ export function leaseStore(
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata,
-          spec,
+          spec: withMicroTimes(spec),
         },
         { signal },
       );
@@ -72,7 +73,7 @@ export function leaseStore(
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { ...metadata, resourceVersion },
-          spec,
+          spec: withMicroTimes(spec),
         },
         { signal },
       );

@@ -31,7 +31,7 @@ import {
   type RunningController,
 } from './controllers.ts';
 import { loadKubeFedConfig, runtimeConfig } from './kubefed-config.ts';
-import { leaseStore } from './lease-store.ts';
+import { describeLeaderLock, leaderLockStore } from './lock-store.ts';
 import {
   managerUsage,
   parseManagerOptions,
@@ -168,7 +168,12 @@ async function runControllers(
     const identity = `${hostname()}_${randomUUID()}`;
     const elector = new LeaderElector({
       identity,
-      store: leaseStore(leaseClient, namespace, logger.child({ component: 'leader-election' })),
+      store: leaderLockStore(
+        leaseClient,
+        namespace,
+        config.resourceLock,
+        logger.child({ component: 'leader-election' }),
+      ),
       timings: {
         leaseDurationMs: config.leaseDurationMs,
         renewDeadlineMs: config.renewDeadlineMs,
@@ -189,7 +194,7 @@ async function runControllers(
 
     logger.info('Attempting to acquire the leader lease', {
       identity,
-      lease: `${namespace}/kubefed-controller-manager`,
+      lock: describeLeaderLock(namespace, config.resourceLock),
     });
     const term = await elector.acquire();
     if (term === undefined) {

@@ -21,6 +21,11 @@ export interface LeaseSpec {
 export interface LeaseRecord {
   resourceVersion: string;
   spec: LeaseSpec;
+  /**
+   * Changes whenever the holder renews; default `spec.renewTime`. A record made of two locks
+   * (lock-record.ts) needs both renewals in it.
+   */
+  fingerprint?: string;
 }
 
 /**
@@ -47,6 +52,7 @@ export interface LeaderElectionTimings {
 /** What a candidate last saw of the lease, and when (its own clock). */
 export interface Observation {
   holderIdentity: string;
+  /** The record's fingerprint (its renewTime for a plain Lease). */
   renewTime: string;
   observedAtMs: number;
 }
@@ -61,7 +67,7 @@ export function observeLease(
   nowMs: number,
 ): Observation {
   const holderIdentity = current.spec.holderIdentity ?? '';
-  const renewTime = current.spec.renewTime ?? '';
+  const renewTime = current.fingerprint ?? current.spec.renewTime ?? '';
   return previous?.holderIdentity === holderIdentity && previous.renewTime === renewTime
     ? previous
     : { holderIdentity, renewTime, observedAtMs: nowMs };

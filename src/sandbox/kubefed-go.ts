@@ -126,7 +126,14 @@ export async function startGoKubeFed(options: GoKubeFedOptions): Promise<GoKubeF
     },
     isAlive: () => isAlive(pid),
     stop: (graceMs = 10_000) => stopProcess(pid, graceMs),
-    kill: () => stopProcess(pid, 0),
+    async kill() {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        return; // already gone
+      }
+      while (isAlive(pid)) await sleep(20);
+    },
   };
   return manager;
 }

@@ -37,7 +37,12 @@ export async function fastKubeFedConfigFile(
 ): Promise<string> {
   const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
   if (overrides.fastClusterDelays === true) {
-    config.spec.controllerDuration = { availableDelay: '1s', unavailableDelay: '1s' };
+    // The rest stays defaulted: the Go KubeFed reads this file too, and no webhook defaults it.
+    config.spec.controllerDuration = {
+      ...config.spec.controllerDuration,
+      availableDelay: '1s',
+      unavailableDelay: '1s',
+    };
   }
   if (overrides.enableGates !== undefined) {
     const gates = new Set(overrides.enableGates);
