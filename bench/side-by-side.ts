@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
-import { LEADER_ELECTION_LOCK_NAME } from '../src/apis/constants.ts';
+import { DEFAULT_KUBEFED_NAMESPACE, LEADER_ELECTION_LOCK_NAME } from '../src/apis/constants.ts';
 import { defaultKubeFedConfig } from '../src/apis/kubefedconfig.ts';
 import type { KubeFedConfig } from '../src/apis/types.ts';
 import type { KubeObject } from '../src/json/object.ts';
@@ -18,7 +18,8 @@ import { KubeClient } from '../src/kube/client.ts';
 import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
-import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
+import { namespacesResource } from '../src/kube/resource.ts';
+import { leasesResource } from '../src/manager/lease-store.ts';
 import { goKubeFedDir, startGoKubeFed } from '../src/sandbox/kubefed-go.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import {
@@ -44,15 +45,9 @@ import { configMapsResource, memberMismatches, MemberTracker } from './tracker.t
 import { waitUntil } from './wait.ts';
 import { deltas, readAll, type WriteDelta } from './writes.ts';
 
-const KUBEFED_NS = 'kube-federation-system';
+const KUBEFED_NS = DEFAULT_KUBEFED_NAMESPACE;
 const LEADER_TIMEOUT_MS = 120_000;
 const NS = 'bench';
-const leasesResource: ResourceRef = {
-  group: 'coordination.k8s.io',
-  version: 'v1',
-  resource: 'leases',
-  namespaced: true,
-};
 
 export interface SideBySideOptions {
   objects: number;
