@@ -25,6 +25,18 @@ export interface ManagerProcess {
   stop(): Promise<void>;
 }
 
+/** VmHWM and VmRSS of `pid` in MiB, from /proc/<pid>/status; undefined once it has exited. */
+export function processMemory(pid: number): { hwmMb: number; rssMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    const kb = (field: string): number =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startManager(opts: {
   kubeconfig: string;
   configFile: string;
@@ -112,14 +124,7 @@ export async function startManager(opts: {
       return lastCpu;
     },
     memory() {
-      try {
-        const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-        const kb = (field: string): number =>
-          Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-        lastMem = { hwmMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
-      } catch {
-        // exited: keep the last reading
-      }
+      lastMem = processMemory(pid) ?? lastMem; // exited: keep the last reading
       return lastMem;
     },
     async scrapeMetrics() {

@@ -3,12 +3,11 @@
 // it measures in one run the raw write limit of the members, cold propagation, steady-state
 // latency, updates, the no-op resync, deletion, the controller's cost, and the workload status of
 // FederatedDeployments (bench/workload-status.ts). See docs/performance.md.
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { defaultKubeFedConfig } from '../src/apis/kubefedconfig.ts';
@@ -16,9 +15,16 @@ import { KubeClient } from '../src/kube/client.ts';
 import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
-import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
+import { namespacesResource } from '../src/kube/resource.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import { startManager, type ManagerProcess } from './manager-process.ts';
+import { sideBySide } from './side-by-side.ts';
+import {
+  benchObjects,
+  federatedConfigMaps,
+  federatedNamespaces,
+  kubefedctl,
+} from './federated-objects.ts';
 import { writeLikeTheController } from './host-writes.ts';
 import { pool } from './pool.ts';
 import { cpuByRole, cpuDelta, workCpu, type CpuByRole } from './process-cpu.ts';
@@ -29,7 +35,6 @@ import { workloadStatusPhase } from './workload-status.ts';
 import { EXCLUDED_RESOURCES, deltas, readAll, sumCounted, type WriteDelta } from './writes.ts';
 import type { KubeObject } from '../src/json/object.ts';
 
-const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(repoRoot, 'bench', 'results');
 const sandboxDir = join(resultsDir, '.sandbox-bench');
@@ -40,17 +45,6 @@ const sandboxDir = join(resultsDir, '.sandbox-bench');
 const MEMBER_QPS = 100;
 const MEMBER_BURST = 200;
 const SYNC_WORKERS = 8;
-
-const federatedConfigMaps: ResourceRef = {
-  group: 'types.kubefed.io',
-  version: 'v1beta1',
-  resource: 'federatedconfigmaps',
-  namespaced: true,
-};
-const federatedNamespaces: ResourceRef = {
-  ...federatedConfigMaps,
-  resource: 'federatednamespaces',
-};
 
 const { values: flags } = parseArgs({
   options: {
@@ -73,8 +67,15 @@ const { values: flags } = parseArgs({
     // Diagnostic: Node options for the manager, space-separated (e.g. --manager-node-args='--no-optimize-for-size
     // --max-semi-space-size=16' to compare with its default memory flags).
     'manager-node-args': { type: 'string', default: '' },
+    // Side by side with the Go KubeFed (bench/side-by-side.ts): `--peer kubefed-go`, its phases
+    // repeated `--rounds` times.
+    peer: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+if (flags.peer !== undefined && flags.peer !== 'kubefed-go') {
+  throw new Error(`--peer ${flags.peer}: the only peer is kubefed-go (the Go KubeFed v0.10.0)`);
+}
 const quick = flags.quick;
 const N = Number(flags.objects ?? (quick ? 300 : 1000));
 const M = Number(flags.members ?? 3);
@@ -107,62 +108,7 @@ const members = Array.from({ length: M }, (_, i) => `member${String(i + 1)}`);
 const NS = 'bench';
 const RAW_NS = 'bench-raw';
 
-/** ~1 KiB of data per object. */
-function templateData(name: string, version: number): Record<string, string> {
-  return {
-    payload: `${name}:`.padEnd(1000, 'abcdefghijklmnopqrstuvwxyz'),
-    version: String(version),
-  };
-}
-
-function expectedData(name: string, version: number): Map<string, Record<string, string>> {
-  const data = templateData(name, version);
-  return new Map(members.map((m) => [m, m === 'member1' ? { ...data, where: 'm1' } : data]));
-}
-
-function fedConfigMap(name: string, version: number): KubeObject {
-  return {
-    apiVersion: 'types.kubefed.io/v1beta1',
-    kind: 'FederatedConfigMap',
-    metadata: { name, namespace: NS },
-    spec: {
-      template: { data: templateData(name, version) },
-      placement: { clusters: members.map((name) => ({ name })) },
-      overrides: [
-        { clusterName: 'member1', clusterOverrides: [{ path: '/data/where', value: 'm1' }] },
-      ],
-    },
-  };
-}
-
-async function cli(args: string[]): Promise<void> {
-  try {
-    await execFileAsync(process.execPath, [`${repoRoot}bin/kubefedctl.js`, ...args], {
-      cwd: repoRoot,
-      maxBuffer: 16 << 20,
-    });
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`kubefedctl ${args.join(' ')}: ${e.stderr?.trim() || e.message}`, {
-      cause: error,
-    });
-  }
-}
-
-function propagated(fed: KubeObject): boolean {
-  const status = fed['status'] as
-    | {
-        conditions?: { type: string; status: string }[];
-        observedGeneration?: number;
-        clusters?: unknown[];
-      }
-    | undefined;
-  return (
-    status?.observedGeneration === fed.metadata?.generation &&
-    status?.conditions?.find((c) => c.type === 'Propagation')?.status === 'True' &&
-    (status.clusters?.length ?? 0) === M
-  );
-}
+const { templateData, expectedData, fedConfigMap, propagated } = benchObjects(members, NS);
 
 /** Jiffies the whole machine spent busy and in all, from /proc/stat. */
 function machineCpu(): { busy: number; total: number } {
@@ -246,8 +192,8 @@ async function main(): Promise<Record<string, unknown>> {
 
     print('kubefedctl init and join');
     const common = ['--kubeconfig', kubeconfig, '--host-cluster-context', 'host'];
-    await cli(['init', ...common]);
-    for (const m of members) await cli(['join', m, '--cluster-context', m, ...common]);
+    await kubefedctl(['init', ...common]);
+    for (const m of members) await kubefedctl(['join', m, '--cluster-context', m, ...common]);
 
     const config = defaultKubeFedConfig('kube-federation-system', 'Cluster');
     config.spec.clusterHealthCheck = {
@@ -751,6 +697,36 @@ async function main(): Promise<Record<string, unknown>> {
   } finally {
     await cleanUp();
   }
+}
+
+if (flags.peer !== undefined) {
+  mkdirSync(resultsDir, { recursive: true });
+  try {
+    const summary = await sideBySide({
+      objects: Number(flags.objects ?? (quick ? 100 : 300)),
+      members: Number(flags.members ?? 2),
+      rate: RATE,
+      steadySeconds: Number(flags['steady-seconds'] ?? (quick ? 10 : 20)),
+      noopSeconds: Number(flags['noop-seconds'] ?? (quick ? 20 : 30)),
+      rounds: Number(flags.rounds),
+      equalWorkers: SYNC_WORKERS,
+      equalHostQps: 1000,
+      sandboxDir,
+      resultsDir,
+      print,
+      onCleanup: (fn) => (cleanup = fn),
+      abort: (reason) => {
+        print(reason);
+        void cleanUp().finally(() => process.exit(1));
+      },
+    });
+    const file = join(resultsDir, 'peer-latest.json');
+    writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+    process.stdout.write(`${String(summary['table'])}\n\nwrote ${file}\n`);
+  } finally {
+    await cleanUp();
+  }
+  process.exit(0);
 }
 
 const summary = await main();

@@ -78,12 +78,23 @@ build_kube() {
   rmdir "$out/tmp"
 }
 
+# Prints the first version's directory whose build is complete and exits.
+print_cached() {
+  local version
+  for version in $KUBE_VERSIONS; do
+    out="$cache/bin/kubernetes-$version-etcd-$ETCD_VERSION"
+    if [ -f "$out/.complete" ]; then
+      echo "$out"
+      exit 0
+    fi
+  done
+}
+
+print_cached
+take_build_lock
+print_cached # built by another process while this one waited for the lock
 for version in $KUBE_VERSIONS; do
   out="$cache/bin/kubernetes-$version-etcd-$ETCD_VERSION"
-  if [ -f "$out/.complete" ]; then
-    echo "$out"
-    exit 0
-  fi
   mkdir -p "$out"
   if build_kube "$version" "$out" && build_etcd "$out"; then
     touch "$out/.complete"

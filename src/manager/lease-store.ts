@@ -11,7 +11,7 @@ import type { ResourceRef } from '../kube/resource.ts';
 import type { LeaseRecord, LeaseSpec, LeaseStore } from '../runtime/leader-election.ts';
 import { withMicroTimes } from '../runtime/lock-record.ts';
 
-const leasesResource: ResourceRef = {
+export const leasesResource: ResourceRef = {
   group: 'coordination.k8s.io',
   version: 'v1',
   resource: 'leases',

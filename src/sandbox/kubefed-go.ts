@@ -34,6 +34,8 @@ export interface GoKubeFedOptions {
   kubefedConfigFile?: string;
   /** klog verbosity (`--v`, default 2: its sync controllers log their cache syncs). */
   verbosity?: number;
+  /** More flags, e.g. `--rest-config-qps=1000`. */
+  extraArgs?: readonly string[];
 }
 
 export interface GoKubeFedManager {
@@ -82,6 +84,7 @@ export async function startGoKubeFed(options: GoKubeFedOptions): Promise<GoKubeF
     ...(options.kubefedConfigFile === undefined
       ? []
       : [`--kubefed-config=${options.kubefedConfigFile}`]),
+    ...(options.extraArgs ?? []),
   ];
   const { pid } = startDetached(binary, args, log);
   const logText = (): string => readFileSync(log, 'utf8');
