@@ -16,6 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name=build-kube-binaries
+lock_when_building=yes
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
 KUBE_VERSIONS=${KUBE_VERSIONS_OVERRIDE:-$KUBE_VERSIONS}
