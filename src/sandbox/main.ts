@@ -18,7 +18,8 @@ Commands:
                                  sandbox)
   down [--dir DIR]               stop every process the sandbox started and remove its data
   status [--dir DIR]             show each cluster, whether it answers, its nodes and pods
-  env [--dir DIR]                print shell exports: eval "$(npx kubefed-sandbox env)"
+  env [--dir DIR]                print shell exports: eval "$(npx kubefed-sandbox env)" (KUBECONFIG,
+                                 PATH with its kubectl, SANDBOX_DNS_PORT with --dns)
   stop CLUSTER [--dir DIR]       stop one cluster's kube-apiserver (keeps its port and data)
   start CLUSTER [--dir DIR]      start a stopped cluster's kube-apiserver again
 

@@ -555,12 +555,16 @@ export async function status(opts: { dir: string }): Promise<
   return { etcdRunning, ...(etcdCrashLog ? { etcdCrashLog } : {}), clusters, components };
 }
 
-/** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first. */
+/** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first (and its DNS port). */
 export function env(opts: { dir: string }): string {
   const paths = sandboxPaths(opts.dir);
-  if (!readState(paths.state))
-    throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
-  return `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n`;
+  const state = readState(paths.state);
+  if (!state) throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
+  return (
+    `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n` +
+    // For `dig @127.0.0.1 -p $SANDBOX_DNS_PORT NAME`.
+    (state.dns ? `export SANDBOX_DNS_PORT=${state.dns.port}\n` : '')
+  );
 }
 
 function launch(
