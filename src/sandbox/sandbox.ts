@@ -255,7 +255,15 @@ async function startLoadBalancer(
   print('Starting the load-balancer role (LoadBalancer Services and Ingresses get 127.100+i.x.y)');
   const lb = launch(
     process.execPath,
-    [sandboxLauncher, 'load-balancer', '--dir', paths.dir],
+    // As the controller manager: a small young generation and a heap tuned for size, not speed.
+    [
+      '--max-semi-space-size=2',
+      '--optimize-for-size',
+      sandboxLauncher,
+      'load-balancer',
+      '--dir',
+      paths.dir,
+    ],
     paths.loadBalancerLog,
   );
   state.loadBalancer = lb;
