@@ -91,7 +91,11 @@ export function serviceRecordStatus(input: ServiceRecordInput): {
     }
     dns.push(clusterEntry(cluster.name, loadBalancer, zones, region));
   }
-  return { status: { domain: input.domain, dns }, problems };
+  // Go's omitempty: no `dns` when there is no entry.
+  return {
+    status: dns.length > 0 ? { domain: input.domain, dns } : { domain: input.domain },
+    problems,
+  };
 }
 
 export interface IngressRecordInput {
@@ -121,7 +125,7 @@ export function ingressRecordStatus(input: IngressRecordInput): IngressDNSRecord
       observed.object === undefined ? {} : recordLoadBalancer(statusLoadBalancer(observed.object));
     dns.push({ cluster: cluster.name, loadBalancer });
   }
-  return { dns };
+  return dns.length > 0 ? { dns } : {};
 }
 
 /**

@@ -82,6 +82,14 @@ describe('serviceRecordStatus (spec §10.1)', () => {
     });
   });
 
+  it('no entry: no dns field (Go omitempty)', () => {
+    assert.deepEqual(serviceRecordStatus(input({})).status, { domain: 'example.com' });
+    assert.deepEqual(
+      ingressRecordStatus({ clusters: [], ingresses: new Map(), previous: undefined }),
+      {},
+    );
+  });
+
   it('JSON fidelity: an entry without load balancer serialises as "loadBalancer":{} in Go field order', () => {
     const { status } = serviceRecordStatus(
       input({ clusters: [ready('c1')], services: new Map([['c1', seen(service([]))]]) }),
