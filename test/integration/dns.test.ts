@@ -1,13 +1,27 @@
 // The real DNS path of the sandbox (`up --dns`, which npm test uses): the load-balancer role gives
 // member Services of type LoadBalancer and Ingresses an address of their cluster's loopback block,
 // external-dns publishes the host's DNSEndpoints to the sandbox's etcd, and CoreDNS answers `dig`
-// from there.
+// from there. Then end to end, with the controller manager's DNS controllers: a FederatedService
+// with a ServiceDNSRecord and a FederatedIngress with an IngressDNSRecord resolve to the members'
+// addresses, and removing a member's Service or stopping the member changes the answers.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/json/object.ts';
 import { dig, sandboxDns, type SandboxDns } from './dig.ts';
-import { eventually, getJson, kubectl, runCli, testSandbox } from './fixture.ts';
+import {
+  createFederatedNamespace,
+  deleteFederatedNamespace,
+  eventually,
+  getJson,
+  joinClusters,
+  kubectl,
+  runCli,
+  testSandbox,
+  unjoinClusters,
+} from './fixture.ts';
+import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
 
 const sandbox = testSandbox();
 const common = ['--kubeconfig', sandbox.kubeconfig, '--host-cluster-context', 'host'];
@@ -15,6 +29,11 @@ const ns = `dns-${Date.now().toString(36)}`;
 const members = ['member1', 'member2'];
 /** What external-dns needs at most to publish a change: an event sync is at most 1 s apart. */
 const PUBLISH_BOUND_MS = 15_000;
+/**
+ * From a member's outage (or its Service's removal) to the new answer: health checks every 1 s
+ * with 2 failures (this test's KubeFedConfig), the DNS controllers, then external-dns.
+ */
+const FAILOVER_BOUND_MS = 30_000;
 
 async function apply(context: string, objects: readonly KubeObject[]): Promise<void> {
   await kubectl(
@@ -26,8 +45,17 @@ async function apply(context: string, objects: readonly KubeObject[]): Promise<v
 
 /** The addresses in an object's `status.loadBalancer.ingress`, once there are some. */
 async function loadBalancerIps(context: string, resource: string, name: string): Promise<string[]> {
+  return loadBalancerIpsIn(context, ns, resource, name);
+}
+
+async function loadBalancerIpsIn(
+  context: string,
+  namespace: string,
+  resource: string,
+  name: string,
+): Promise<string[]> {
   return eventually(async () => {
-    const obj = await getJson(sandbox, context, ['-n', ns, resource, name]);
+    const obj = await getJson(sandbox, context, ['-n', namespace, resource, name]);
     const status = obj?.['status'] as
       { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined;
     const ips = (status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
@@ -143,3 +171,205 @@ describe('sandbox DNS: load balancer, external-dns and CoreDNS', { timeout: 5 * 
     );
   });
 });
+
+/** A KubeFedConfig file with fast health checks and both DNS gates on (they are not among the defaults). */
+async function dnsKubeFedConfigFile(): Promise<string> {
+  const file = await fastKubeFedConfigFile({ fastClusterDelays: true });
+  const config = parse(readFileSync(file, 'utf8')) as {
+    spec: { featureGates: { name: string; configuration: string }[] };
+  };
+  for (const name of ['CrossClusterServiceDiscovery', 'FederatedIngress']) {
+    config.spec.featureGates.push({ name, configuration: 'Enabled' });
+  }
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+describe('multi-cluster DNS end to end', { timeout: 10 * 60_000 }, () => {
+  const kfns = 'kube-federation-system';
+  const fedNs = `dnsfed-${Date.now().toString(36)}`;
+  let dns: SandboxDns;
+  let manager: RunningManager;
+  const service = { member1: '', member2: '' };
+  const ingress = { member1: '', member2: '' };
+  const web = `web.${fedNs}.fed.svc`;
+  const names = {
+    global: web,
+    region1: `${web}.region1`,
+    zone1: `${web}.region1-a.region1`,
+    region2: `${web}.region2`,
+    zone2: `${web}.region2-a.region2`,
+  };
+  const shop = `shop.${fedNs}`;
+
+  const federatedService = (placed: readonly string[]): KubeObject => ({
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedService',
+    metadata: { name: 'web', namespace: fedNs },
+    spec: {
+      template: {
+        spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'web' } },
+      },
+      placement: { clusters: placed.map((name) => ({ name })) },
+    },
+  });
+
+  before(async () => {
+    dns = await sandboxDns(sandbox);
+    const init = await runCli('kubefedctl', ['init', ...common]);
+    assert.equal(init.code, 0, init.stderr);
+    await joinClusters(sandbox, members);
+    manager = await startManager(sandbox, ['--kubefed-config', await dnsKubeFedConfigFile()]);
+    await manager.waitForLog('promoted as leader', 60_000);
+    await createFederatedNamespace(sandbox, fedNs);
+  });
+
+  after(async () => {
+    try {
+      await kubectl(sandbox, [
+        '--context',
+        'host',
+        '-n',
+        fedNs,
+        'delete',
+        'servicednsrecords,ingressdnsrecords',
+        '--all',
+      ]);
+      await kubectl(sandbox, ['--context', 'host', '-n', kfns, 'delete', 'domain', 'fed']);
+      await deleteFederatedNamespace(sandbox, fedNs);
+    } finally {
+      await manager.stop();
+      await unjoinClusters(sandbox, members);
+    }
+  });
+
+  it("resolves a ServiceDNSRecord to the members' addresses: global, region and zone names", async () => {
+    await apply('host', [
+      federatedService(members),
+      {
+        apiVersion: 'multiclusterdns.kubefed.io/v1alpha1',
+        kind: 'Domain',
+        metadata: { name: 'fed', namespace: kfns },
+        domain: dns.zone,
+      },
+      {
+        apiVersion: 'multiclusterdns.kubefed.io/v1alpha1',
+        kind: 'ServiceDNSRecord',
+        metadata: { name: 'web', namespace: fedNs },
+        // No pods behind the Service in this test: publish it all the same.
+        spec: { domainRef: 'fed', recordTTL: 5, allowServiceWithoutEndpoints: true },
+      },
+    ]);
+    for (const member of members) {
+      const [ip = ''] = await loadBalancerIpsIn(member, fedNs, 'service', 'web');
+      service[member as keyof typeof service] = ip;
+    }
+    await answerBecomes(
+      dns,
+      names.global,
+      [`A ${service.member1}`, `A ${service.member2}`],
+      60_000,
+    );
+    await answerBecomes(dns, names.region1, [`A ${service.member1}`]);
+    await answerBecomes(dns, names.zone1, [`A ${service.member1}`]);
+    await answerBecomes(dns, names.region2, [`A ${service.member2}`]);
+    await answerBecomes(dns, names.zone2, [`A ${service.member2}`]);
+  });
+
+  it("resolves an IngressDNSRecord to the members' Ingress addresses", async () => {
+    await apply('host', [
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedIngress',
+        metadata: { name: 'shop', namespace: fedNs },
+        spec: {
+          template: {
+            spec: {
+              rules: [
+                {
+                  host: `${shop}.${dns.zone}`,
+                  http: {
+                    paths: [
+                      {
+                        path: '/',
+                        pathType: 'Prefix',
+                        backend: { service: { name: 'web', port: { number: 80 } } },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          placement: { clusters: members.map((name) => ({ name })) },
+        },
+      },
+      {
+        apiVersion: 'multiclusterdns.kubefed.io/v1alpha1',
+        kind: 'IngressDNSRecord',
+        metadata: { name: 'shop', namespace: fedNs },
+        spec: { hosts: [`${shop}.${dns.zone}`], recordTTL: 5 },
+      },
+    ]);
+    for (const member of members) {
+      const [ip = ''] = await loadBalancerIpsIn(member, fedNs, 'ingress', 'shop');
+      ingress[member as keyof typeof ingress] = ip;
+    }
+    await answerBecomes(dns, shop, [`A ${ingress.member1}`, `A ${ingress.member2}`], 60_000);
+  });
+
+  it("falls back to CNAMEs when a member's Service is removed", async (t) => {
+    await apply('host', [federatedService(['member1'])]);
+    const took = await answerBecomes(
+      dns,
+      names.zone2,
+      [
+        `CNAME ${names.region2}.${dns.zone}.`,
+        `CNAME ${names.global}.${dns.zone}.`,
+        `A ${service.member1}`,
+      ],
+      FAILOVER_BOUND_MS,
+    );
+    await answerBecomes(dns, names.global, [`A ${service.member1}`]);
+    await answerBecomes(dns, names.zone1, [`A ${service.member1}`]);
+    t.diagnostic(`member2's Service removed: its zone name is a CNAME chain after ${took} ms`);
+    await apply('host', [federatedService(members)]);
+    await answerBecomes(dns, names.zone2, [`A ${service.member2}`], FAILOVER_BOUND_MS);
+  });
+
+  it('answers with the remaining member while one is stopped', async (t) => {
+    await runSandbox(['stop', 'member2']);
+    try {
+      const ingressTook = await answerBecomes(
+        dns,
+        shop,
+        [`A ${ingress.member1}`],
+        FAILOVER_BOUND_MS,
+      );
+      const serviceTook = await answerBecomes(
+        dns,
+        names.region2,
+        [`CNAME ${names.global}.${dns.zone}.`, `A ${service.member1}`],
+        FAILOVER_BOUND_MS,
+      );
+      await answerBecomes(dns, names.global, [`A ${service.member1}`]);
+      t.diagnostic(
+        `member2 stopped: the ingress name answers member1 alone after ${ingressTook} ms, member2's region name is a CNAME ${serviceTook} ms later`,
+      );
+    } finally {
+      await runSandbox(['start', 'member2']);
+    }
+    await answerBecomes(dns, shop, [`A ${ingress.member1}`, `A ${ingress.member2}`], 60_000);
+    await answerBecomes(
+      dns,
+      names.global,
+      [`A ${service.member1}`, `A ${service.member2}`],
+      60_000,
+    );
+  });
+});
+
+async function runSandbox(args: string[]): Promise<void> {
+  const run = await runCli('kubefed-sandbox', [...args, '--dir', sandbox.dir]);
+  assert.equal(run.code, 0, run.stderr);
+}
