@@ -73,6 +73,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         metrics: ctx.metrics,
         events: ctx.events.recorder('kubefedcluster-controller'),
         signal: ctx.leadership.signal,
+        topologyFromNodes: ctx.config.featureGates.get('CrossClusterServiceDiscovery') === true,
       });
       // The leader probes; a standby reads the health it publishes (the clusters' conditions).
       const cancelLeading = ctx.leadership.whenLeading(() => controller.start());
