@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
       });
       if (result.alreadyRunning) {
         print(
-          `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); nothing changed.`,
+          `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); ${result.addedDns === true ? 'started its DNS pieces' : 'nothing changed'}.`,
         );
         if (
           [values.nodes, values['node-capacity'], values.region, values.zones].some(

@@ -77,6 +77,8 @@ export interface UpResult {
   alreadyRunning: boolean;
   kubeconfig: string;
   clusters: string[];
+  /** `--dns` on a running sandbox that had no DNS pieces: they were started. */
+  addedDns?: boolean;
   /** With `dns`: the zone and the port CoreDNS answers on. */
   dns?: { zone: string; port: number };
 }
@@ -96,11 +98,11 @@ export async function up(opts: {
   const existing = readState(paths.state);
   if (existing) {
     if (allProcesses(existing).some((p) => isAlive(p.pid))) {
-      if (opts.dns === true && !existing.dns) {
-        await startDns(paths, existing, opts.print);
-      }
+      const addDns = opts.dns === true && !existing.dns;
+      if (addDns) await startDns(paths, existing, opts.print);
       return {
         alreadyRunning: true,
+        addedDns: addDns,
         kubeconfig: paths.kubeconfig,
         clusters: existing.clusters.map((c) => c.name),
         ...dnsResult(existing.dns),
