@@ -50,9 +50,12 @@ try {
   await step('lint', `${root}node_modules/.bin/eslint`, ['.']);
   await step('format', `${root}node_modules/.bin/prettier`, ['--check', '.']);
 
-  print('\n== sandbox (host + 2 members, 2 simulated nodes each) for the integration tests');
+  print(
+    '\n== sandbox (host + 2 members, 2 simulated nodes each, CoreDNS and external-dns) for the integration tests',
+  );
   await down({ dir: sandboxDir, print });
-  const sandbox = await up({ dir: sandboxDir, members: 2, print });
+  // With the DNS pieces: test/integration/dns.test.ts asks them with dig (about 60 MB more).
+  const sandbox = await up({ dir: sandboxDir, members: 2, dns: true, print });
 
   print('\n== tests');
   rmSync(tapFile, { force: true });

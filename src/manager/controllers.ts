@@ -9,6 +9,14 @@ import { startSyncController } from '../controllers/sync/controller.ts';
 import { ClusterController } from '../controllers/cluster/cluster-controller.ts';
 import { TypeConfigController } from '../controllers/typeconfig/controller.ts';
 import { SchedulingController } from '../controllers/scheduling/controller.ts';
+import { startDNSEndpointController } from '../controllers/dns/dns-endpoint-controller.ts';
+import type { DNSControllerDeps } from '../controllers/dns/deps.ts';
+import { startIngressDNSController } from '../controllers/dns/ingress-dns-controller.ts';
+import { systemResolver, type HostnameResolver } from '../controllers/dns/resolver.ts';
+import { startServiceDNSController } from '../controllers/dns/service-dns-controller.ts';
+import { ingressDNSRecordsResource, serviceDNSRecordsResource } from '../apis/resources.ts';
+import type { IngressDNSRecord, ServiceDNSRecord } from '../apis/types.ts';
+import { ingressDNSEndpoints, serviceDNSEndpoints } from '../federation/dns/dns-endpoints.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ClusterRegistry } from '../multicluster/cluster-registry.ts';
 import type { HostInformers } from '../multicluster/host-informers.ts';
@@ -37,6 +45,8 @@ export interface ControllerContext {
   leadership: Leadership;
   /** `--max-member-rewrites`: same-content rewrites of a member object before writes stop. */
   maxMemberRewrites: number;
+  /** Resolves load-balancer host names for the DNSEndpoint controllers; the system's by default. */
+  resolveHostnames?: HostnameResolver;
 }
 
 export interface RunningController {
@@ -63,6 +73,7 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
         metrics: ctx.metrics,
         events: ctx.events.recorder('kubefedcluster-controller'),
         signal: ctx.leadership.signal,
+        topologyFromNodes: ctx.config.featureGates.get('CrossClusterServiceDiscovery') === true,
       });
       // The leader probes; a standby reads the health it publishes (the clusters' conditions).
       const cancelLeading = ctx.leadership.whenLeading(() => controller.start());
@@ -102,6 +113,54 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
       });
       controller.start();
       return controller;
+    },
+  },
+  // Multi-cluster DNS (spec §10, as v0.6.1): off unless its gate is on. Each entry runs the
+  // record status controller and the DNSEndpoint controller of its kind.
+  servicedns: {
+    start(ctx) {
+      if (ctx.config.featureGates.get('CrossClusterServiceDiscovery') !== true) {
+        ctx.logger.info(
+          'Feature gate CrossClusterServiceDiscovery is disabled: ServiceDNSRecords have no effect',
+        );
+        return undefined;
+      }
+      ctx.logger.info(
+        'Feature gate CrossClusterServiceDiscovery is enabled: starting the ServiceDNS and service DNSEndpoint controllers',
+      );
+      const deps = dnsDeps(ctx);
+      return together([
+        startServiceDNSController(deps),
+        startDNSEndpointController<ServiceDNSRecord>(deps, {
+          kind: 'service',
+          records: serviceDNSRecordsResource,
+          endpointsOf: serviceDNSEndpoints,
+          resolve: ctx.resolveHostnames ?? systemResolver,
+        }),
+      ]);
+    },
+  },
+  ingressdns: {
+    start(ctx) {
+      if (ctx.config.featureGates.get('FederatedIngress') !== true) {
+        ctx.logger.info(
+          'Feature gate FederatedIngress is disabled: IngressDNSRecords have no effect',
+        );
+        return undefined;
+      }
+      ctx.logger.info(
+        'Feature gate FederatedIngress is enabled: starting the IngressDNS and ingress DNSEndpoint controllers',
+      );
+      const deps = dnsDeps(ctx);
+      return together([
+        startIngressDNSController(deps),
+        startDNSEndpointController<IngressDNSRecord>(deps, {
+          kind: 'ingress',
+          records: ingressDNSRecordsResource,
+          endpointsOf: ingressDNSEndpoints,
+          resolve: ctx.resolveHostnames ?? systemResolver,
+        }),
+      ]);
     },
   },
   federatedtypeconfig: {
@@ -163,5 +222,28 @@ export const controllerRegistry: Readonly<Record<string, ControllerEntry>> = {
     },
   },
 };
+
+function dnsDeps(ctx: ControllerContext): DNSControllerDeps {
+  return {
+    host: ctx.host,
+    events: ctx.events,
+    kubefedNamespace: ctx.namespace,
+    targetNamespace: ctx.config.scope === 'Namespaced' ? ctx.namespace : undefined,
+    logger: ctx.logger,
+    metrics: ctx.metrics,
+    informers: ctx.informers,
+    clusters: ctx.clusters,
+    leadership: ctx.leadership,
+  };
+}
+
+/** Stops controllers started together, in parallel. */
+function together(controllers: RunningController[]): RunningController {
+  return {
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop()));
+    },
+  };
+}
 
 export const knownControllers: readonly string[] = Object.keys(controllerRegistry);

@@ -39,6 +39,11 @@ export interface FederatedInformerOptions {
    * `statusOnly`: an update that changed nothing but the object's status.
    */
   onMemberEvent: (key: string, cluster: string, statusOnly: boolean) => void;
+  /**
+   * The key a member object's events are reported under; default its `ns/name`. An object that
+   * belongs to another one (an EndpointSlice to its Service) reports its owner's key.
+   */
+  keyOf?: (obj: KubeObject) => string;
   /** Retry delay after a member client could not be built. Default 10 s. */
   clientRetryMs?: number;
 }
@@ -46,7 +51,11 @@ export interface FederatedInformerOptions {
 /** What a reconcile can know about one cluster's member objects. */
 export type MemberCache =
   | { state: 'unready' }
-  | { state: 'synced'; get: (key: string) => KubeObject | undefined }
+  | {
+      state: 'synced';
+      get: (key: string) => KubeObject | undefined;
+      list: () => KubeObject[];
+    }
   /** The first list has not finished yet (and has not failed). */
   | { state: 'pending' }
   | { state: 'client-failed'; error: string }
@@ -123,7 +132,7 @@ export class FederatedInformer {
     const { informer, client } = member;
     if (informer === undefined || client === undefined) return { state: 'pending' };
     if (informer.hasSynced()) {
-      return { state: 'synced', get: (key) => informer.get(key) };
+      return { state: 'synced', get: (key) => informer.get(key), list: () => informer.list() };
     }
     const error = informer.lastSyncError;
     if (error !== undefined) return { state: 'cache-failed', error: error.message };
@@ -196,8 +205,9 @@ export class FederatedInformer {
       this.#registry.release(member.client);
       return;
     }
+    const keyOf = this.#options.keyOf ?? qualifiedName;
     const onEvent = (obj: KubeObject, statusOnly = false): void => {
-      this.#options.onMemberEvent(qualifiedName(obj), name, statusOnly);
+      this.#options.onMemberEvent(keyOf(obj), name, statusOnly);
     };
     let reported = false;
     const client = member.client;

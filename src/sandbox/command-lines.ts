@@ -103,3 +103,63 @@ export function kwokArgs(opts: { paths: ClusterPaths; configFile: string }): str
     '--v=WARN',
   ];
 }
+
+/** The DNS zone `up --dns` serves; the user guide's names end in it. */
+export const DNS_ZONE = 'example.com';
+/** Where external-dns' coredns provider writes and CoreDNS's etcd plugin reads (their default). */
+export const SKYDNS_PREFIX = '/skydns';
+
+/**
+ * CoreDNS serving `zone` on 127.0.0.1 only, from the sandbox's etcd: its etcd plugin follows a
+ * CNAME inside the zone, so a fallback name answers with the chain and the addresses at its end.
+ */
+export function renderCorefile(opts: { zone: string; port: number; etcdEndpoint: string }): string {
+  return [
+    `${opts.zone}:${opts.port} {`,
+    '  bind 127.0.0.1',
+    '  etcd {',
+    `    path ${SKYDNS_PREFIX}`,
+    `    endpoint ${opts.etcdEndpoint}`,
+    '  }',
+    '  errors',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function corednsArgs(opts: { corefile: string }): string[] {
+  return ['-conf', opts.corefile];
+}
+
+/** How often external-dns resyncs in any case, and at most after a DNSEndpoint event. */
+export const EXTERNAL_DNS_INTERVAL = '10s';
+export const EXTERNAL_DNS_MIN_EVENT_SYNC = '1s';
+
+/**
+ * external-dns reading KubeFed's DNSEndpoints on the host and writing them to CoreDNS's etcd
+ * (`ETCD_URLS` in its environment). `--events` syncs on each DNSEndpoint change instead of waiting
+ * for the interval; the TXT registry marks its records as ours, so it deletes only those.
+ */
+export function externalDnsArgs(opts: {
+  kubeconfig: string;
+  zone: string;
+  metricsPort: number;
+}): string[] {
+  return [
+    `--kubeconfig=${opts.kubeconfig}`,
+    '--source=crd',
+    '--crd-source-apiversion=multiclusterdns.kubefed.io/v1alpha1',
+    '--crd-source-kind=DNSEndpoint',
+    '--provider=coredns',
+    `--domain-filter=${opts.zone}`,
+    '--registry=txt',
+    '--txt-owner-id=kubefed-sandbox',
+    '--policy=sync',
+    `--interval=${EXTERNAL_DNS_INTERVAL}`,
+    '--events',
+    `--min-event-sync-interval=${EXTERNAL_DNS_MIN_EVENT_SYNC}`,
+    // Its default :7979 on every interface would clash between sandboxes.
+    `--metrics-address=127.0.0.1:${opts.metricsPort}`,
+    '--log-level=info',
+  ];
+}

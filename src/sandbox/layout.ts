@@ -27,6 +27,11 @@ export interface SandboxPaths {
   etcdLog: string;
   /** kwok's config (its stages), shared by every cluster's kwok. */
   kwokConfig: string;
+  loadBalancerLog: string;
+  /** `up --dns`: CoreDNS's Corefile and log, external-dns's log. */
+  corefile: string;
+  corednsLog: string;
+  externalDnsLog: string;
   cluster(name: string): ClusterPaths;
 }
 
@@ -42,6 +47,10 @@ export function sandboxPaths(dir: string): SandboxPaths {
     etcdData: join(root, 'etcd', 'data'),
     etcdLog: join(root, 'etcd', 'etcd.log'),
     kwokConfig: join(root, 'kwok.yaml'),
+    loadBalancerLog: join(root, 'load-balancer.log'),
+    corefile: join(root, 'dns', 'Corefile'),
+    corednsLog: join(root, 'dns', 'coredns.log'),
+    externalDnsLog: join(root, 'dns', 'external-dns.log'),
     cluster(name: string): ClusterPaths {
       const clusterDir = join(root, 'clusters', name);
       return {

@@ -3,18 +3,23 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SANDBOX_DIR } from './layout.ts';
 import { DEFAULT_NODE_CAPACITY, DEFAULT_NODE_COUNT, formatCapacity } from './nodes.ts';
+import { runLoadBalancer } from './load-balancer.ts';
 import { down, env, startCluster, status, stopCluster, up } from './sandbox.ts';
 import { errorMessage } from '../kube/errors.ts';
 
 const usage = `Usage: kubefed-sandbox <command> [flags]
 
 Commands:
-  up [--members N] [--nodes [CLUSTER:]N]... [--node-capacity [CLUSTER:]RESOURCE=QUANTITY,...]... [--dir DIR]
+  up [--members N] [--nodes [CLUSTER:]N]... [--node-capacity [CLUSTER:]RESOURCE=QUANTITY,...]...
+     [--region CLUSTER:REGION]... [--zones CLUSTER:ZONE,...]... [--dns] [--dir DIR]
                                  start etcd, host and N member clusters (default 2), each with
-                                 simulated nodes, and wait until ready
+                                 simulated nodes, and the load-balancer role, and wait until
+                                 ready; --dns adds CoreDNS and external-dns (also to a running
+                                 sandbox)
   down [--dir DIR]               stop every process the sandbox started and remove its data
   status [--dir DIR]             show each cluster, whether it answers, its nodes and pods
-  env [--dir DIR]                print shell exports: eval "$(npx kubefed-sandbox env)"
+  env [--dir DIR]                print shell exports: eval "$(npx kubefed-sandbox env)" (KUBECONFIG,
+                                 PATH with its kubectl, SANDBOX_DNS_PORT with --dns)
   stop CLUSTER [--dir DIR]       stop one cluster's kube-apiserver (keeps its port and data)
   start CLUSTER [--dir DIR]      start a stopped cluster's kube-apiserver again
 
@@ -24,6 +29,16 @@ Nodes (kwok plays their kubelets; kube-scheduler places pods on them):
                                  (default ${formatCapacity(DEFAULT_NODE_CAPACITY)}); a cluster's own value
                                  sets only what it names: --node-capacity member2:cpu=500m,pods=4
   Both repeat; a cluster's own values win over the all-cluster ones.
+
+Topology (node labels topology.kubernetes.io/region and /zone, and the failure-domain ones):
+  --region CLUSTER:REGION        default region<i> for cluster i (host 0, member1 1, ...)
+  --zones CLUSTER:ZONE,...       default <region>-a; nodes take the zones in turn
+
+Load balancer and DNS:
+  Services of type LoadBalancer and Ingresses of cluster i get an address of 127.(100+i).0.0/16
+  in status.loadBalancer (the load-balancer role, always on). --dns serves the zone example.com
+  with CoreDNS on a free 127.0.0.1 port (status shows it) from records external-dns writes for
+  the host's DNSEndpoints (multiclusterdns.kubefed.io/v1alpha1).
 
 DIR defaults to ${DEFAULT_SANDBOX_DIR} in the current directory.
 `;
@@ -37,6 +52,9 @@ async function main(argv: string[]): Promise<void> {
       members: { type: 'string', default: '2' },
       nodes: { type: 'string', multiple: true, default: [] },
       'node-capacity': { type: 'string', multiple: true, default: [] },
+      region: { type: 'string', multiple: true, default: [] },
+      zones: { type: 'string', multiple: true, default: [] },
+      dns: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,21 +74,32 @@ async function main(argv: string[]): Promise<void> {
         dir,
         members,
         nodeFlags: { nodes: values.nodes, nodeCapacity: values['node-capacity'] },
+        topologyFlags: { region: values.region, zones: values.zones },
+        dns: values.dns,
         print,
       });
       if (result.alreadyRunning) {
         print(
-          `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); nothing changed.`,
+          `A sandbox is already running in ${dir} (${result.clusters.join(', ')}); ${result.addedDns === true ? 'started its DNS pieces' : 'nothing changed'}.`,
         );
-        if (values.nodes.length > 0 || values['node-capacity'].length > 0) {
+        if (
+          [values.nodes, values['node-capacity'], values.region, values.zones].some(
+            (v) => v.length > 0,
+          )
+        ) {
           print(
-            `--nodes and --node-capacity only shape a new sandbox: 'kubefed-sandbox down${dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`}' first.`,
+            `--nodes, --node-capacity, --region and --zones only shape a new sandbox: 'kubefed-sandbox down${dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`}' first.`,
           );
         }
       } else {
         print(`Sandbox ready: ${result.clusters.join(', ')}`);
       }
       print(`kubeconfig: ${result.kubeconfig} (contexts ${result.clusters.join(', ')})`);
+      if (result.dns) {
+        print(
+          `DNS:         zone ${result.dns.zone} on 127.0.0.1:${result.dns.port}: dig @127.0.0.1 -p ${result.dns.port} NAME.${result.dns.zone}`,
+        );
+      }
       print(
         `Use it:      eval "$(npx kubefed-sandbox env${dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`})" && kubectl --context host get namespaces`,
       );
@@ -96,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
           'CONTROLLER-MANAGER',
           'SCHEDULER',
           'KWOK',
+          'TOPOLOGY',
           'NODES-READY',
           'PODS',
           'VERSION',
@@ -108,6 +138,7 @@ async function main(argv: string[]): Promise<void> {
           state(c.controllerManagerRunning),
           state(c.schedulerRunning),
           state(c.kwokRunning),
+          c.topology ?? '-',
           c.nodes ? `${c.nodes.ready}/${c.nodes.total}` : '-',
           c.pods
             ? `${c.pods.running} running, ${c.pods.pending} pending, ${c.pods.other} other`
@@ -116,8 +147,17 @@ async function main(argv: string[]): Promise<void> {
         ]),
       ];
       process.stdout.write(`etcd: ${result.etcdRunning ? 'running' : 'stopped'}\n${table(rows)}`);
+      if (result.components.length > 0) {
+        process.stdout.write(
+          `\n${table([
+            ['COMPONENT', 'STATE', 'SERVES'],
+            ...result.components.map((c) => [c.name, state(c.running), c.detail]),
+          ])}`,
+        );
+      }
       for (const crash of [
         result.etcdCrashLog,
+        ...result.components.map((c) => c.crashLog),
         ...result.clusters.map((c) => c.crashLog && `${c.name}: ${c.crashLog}`),
       ]) {
         if (crash) print(`\n${crash}`);
@@ -132,6 +172,15 @@ async function main(argv: string[]): Promise<void> {
       const cluster = rest[0];
       if (!cluster) throw new Error(`usage: kubefed-sandbox ${command} CLUSTER`);
       await (command === 'stop' ? stopCluster : startCluster)({ dir, cluster, print });
+      return;
+    }
+    case 'load-balancer': {
+      // Started by `up` in the background; runs until SIGTERM (`down`).
+      const stop = new AbortController();
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => stop.abort());
+      }
+      await runLoadBalancer({ dir, print, signal: stop.signal });
       return;
     }
     default:

@@ -1,6 +1,7 @@
 // The sandbox's simulated nodes: how many per cluster and how big (`--nodes`, `--node-capacity`),
 // the Node objects that kwok then keeps Ready, and the counts `kubefed-sandbox status` shows.
 // Pure, so the flag syntax and the objects can be read and tested in one place.
+import { topologyLabels, type ClusterTopology } from './topology.ts';
 
 export interface NodeCapacity {
   /** Kubernetes quantities, as a kubelet would report them in `status.capacity`. */
@@ -124,7 +125,11 @@ export function nodeName(cluster: string, index: number): string {
  * capacity and allocatable (the scheduler reads allocatable), addresses and a pod range of
  * their own. kwok sets the conditions (Ready) and node info, and renews their leases.
  */
-export function nodeManifests(cluster: string, nodes: ClusterNodes): Record<string, unknown>[] {
+export function nodeManifests(
+  cluster: string,
+  nodes: ClusterNodes,
+  topology?: ClusterTopology,
+): Record<string, unknown>[] {
   return Array.from({ length: nodes.count }, (_, i) => {
     const name = nodeName(cluster, i);
     return {
@@ -138,6 +143,7 @@ export function nodeManifests(cluster: string, nodes: ClusterNodes): Record<stri
           'kubernetes.io/os': 'linux',
           'kubernetes.io/arch': 'amd64',
           'node.kubernetes.io/instance-type': 'kwok',
+          ...(topology ? topologyLabels(topology, i) : {}),
         },
       },
       spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },

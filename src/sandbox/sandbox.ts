@@ -3,14 +3,21 @@
 // kube-controller-manager, one kube-scheduler and one kwok that plays the kubelet of the cluster's
 // simulated nodes. Processes run detached; state.json records what was started.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { Resolver } from 'node:dns/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureKubeBinaries, ensureKwok } from './binaries.ts';
+import { fileURLToPath } from 'node:url';
+import { dnsEndpointCRD } from '../apis/crds/dns.ts';
+import { ensureGoCommand, ensureKubeBinaries, ensureKwok } from './binaries.ts';
 import {
   apiserverArgs,
   controllerManagerArgs,
+  corednsArgs,
+  DNS_ZONE,
   etcdArgs,
+  externalDnsArgs,
   kwokArgs,
+  renderCorefile,
   schedulerArgs,
 } from './command-lines.ts';
 import { writeClusterCredentials } from './credentials.ts';
@@ -32,7 +39,14 @@ import {
   type PodCounts,
   type PodList,
 } from './nodes.ts';
+import { FIRST_BLOCK_OCTET } from './load-balancer-addresses.ts';
 import { freePorts } from './ports.ts';
+import {
+  formatTopology,
+  planTopology,
+  type ClusterTopology,
+  type TopologyFlags,
+} from './topology.ts';
 import { isAlive, logTail, startDetached, stopProcess } from './processes.ts';
 import {
   apiRequest,
@@ -47,8 +61,10 @@ import {
   allProcesses,
   clusterComponents,
   readState,
+  sandboxComponents,
   writeState,
   type ClusterRecord,
+  type DnsRecord,
   type ProcessRecord,
   type SandboxState,
 } from './state.ts';
@@ -61,6 +77,10 @@ export interface UpResult {
   alreadyRunning: boolean;
   kubeconfig: string;
   clusters: string[];
+  /** `--dns` on a running sandbox that had no DNS pieces: they were started. */
+  addedDns?: boolean;
+  /** With `dns`: the zone and the port CoreDNS answers on. */
+  dns?: { zone: string; port: number };
 }
 
 export async function up(opts: {
@@ -68,16 +88,24 @@ export async function up(opts: {
   members: number;
   /** `--nodes` and `--node-capacity` as given; without them every cluster gets the defaults. */
   nodeFlags?: NodeFlags;
+  /** `--region` and `--zones` as given; without them each cluster is alone in its region. */
+  topologyFlags?: TopologyFlags;
+  /** `--dns`: CoreDNS and external-dns too (added to a running sandbox that lacks them). */
+  dns?: boolean;
   print: Print;
 }): Promise<UpResult> {
   const paths = sandboxPaths(opts.dir);
   const existing = readState(paths.state);
   if (existing) {
     if (allProcesses(existing).some((p) => isAlive(p.pid))) {
+      const addDns = opts.dns === true && !existing.dns;
+      if (addDns) await startDns(paths, existing, opts.print);
       return {
         alreadyRunning: true,
+        addedDns: addDns,
         kubeconfig: paths.kubeconfig,
         clusters: existing.clusters.map((c) => c.name),
+        ...dnsResult(existing.dns),
       };
     }
     opts.print(`Removing the stale sandbox in ${paths.dir} (none of its processes is running)`);
@@ -88,8 +116,11 @@ export async function up(opts: {
   }
   const names = clusterNames(opts.members);
   const nodePlan = planNodes(opts.nodeFlags ?? { nodes: [], nodeCapacity: [] }, names);
+  const topology = planTopology(opts.topologyFlags ?? { region: [], zones: [] }, names);
   const binaries = await ensureKubeBinaries();
   const kwok = await ensureKwok();
+  // Built before anything starts: a first build takes minutes.
+  if (opts.dns === true) await ensureDnsBinaries();
   mkdirSync(paths.dir, { recursive: true });
   mkdirSync(join(paths.dir, 'etcd'), { recursive: true });
 
@@ -166,15 +197,20 @@ export async function up(opts: {
       `Creating simulated nodes: ${state.clusters
         .map((c) => {
           const nodes = nodePlan.get(c.name);
-          return nodes ? `${c.name} ${nodes.count} x ${formatCapacity(nodes.capacity)}` : '';
+          const where = topology.get(c.name);
+          return nodes
+            ? `${c.name} ${nodes.count} x ${formatCapacity(nodes.capacity)} in ${where ? formatTopology(where) : '-'}`
+            : '';
         })
         .join('; ')}`,
     );
     for (const c of state.clusters) {
       const nodes = nodePlan.get(c.name);
       if (!nodes) continue;
-      await createNodes(paths, c, nodes);
+      const where = topology.get(c.name);
+      await createNodes(paths, c, nodes, where);
       c.nodes = nodes;
+      if (where) c.topology = where;
       writeState(paths.state, state);
     }
     // The default ServiceAccount appears once the controller manager works: pods and
@@ -185,6 +221,8 @@ export async function up(opts: {
     for (const c of state.clusters) {
       if (c.scheduler) assertRunning(c.scheduler.pid, `${c.name} kube-scheduler`, c.scheduler.log);
     }
+    await startLoadBalancer(paths, state, opts.print);
+    if (opts.dns === true) await startDns(paths, state, opts.print);
   } catch (error) {
     opts.print(
       `Sandbox start failed; stopping what was started (logs stay in ${paths.dir}; 'kubefed-sandbox down' removes them)`,
@@ -192,7 +230,177 @@ export async function up(opts: {
     await stopAll(state);
     throw error;
   }
-  return { alreadyRunning: false, kubeconfig: paths.kubeconfig, clusters: names };
+  return {
+    alreadyRunning: false,
+    kubeconfig: paths.kubeconfig,
+    clusters: names,
+    ...dnsResult(state.dns),
+  };
+}
+
+function dnsResult(dns: DnsRecord | undefined): Pick<UpResult, 'dns'> {
+  return dns ? { dns: { zone: dns.zone, port: dns.port } } : {};
+}
+
+/** The `kubefed-sandbox` launcher: the load-balancer role runs as its `load-balancer` command. */
+const sandboxLauncher = fileURLToPath(new URL('../../bin/kubefed-sandbox.js', import.meta.url));
+
+/**
+ * The load-balancer role, in every sandbox: one idle process with two watches per cluster, which
+ * writes only when a LoadBalancer Service or an Ingress appears (see docs/performance.md).
+ */
+async function startLoadBalancer(
+  paths: SandboxPaths,
+  state: SandboxState,
+  print: Print,
+): Promise<void> {
+  print('Starting the load-balancer role (LoadBalancer Services and Ingresses get 127.100+i.x.y)');
+  const lb = launch(
+    process.execPath,
+    // As the controller manager: a small young generation and a heap tuned for size, not speed.
+    [
+      '--max-semi-space-size=2',
+      '--optimize-for-size',
+      sandboxLauncher,
+      'load-balancer',
+      '--dir',
+      paths.dir,
+    ],
+    paths.loadBalancerLog,
+  );
+  state.loadBalancer = lb;
+  writeState(paths.state, state);
+  // It says so once it watches every cluster; until then a crash is worth reporting at once.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (
+    (existsSync(lb.log) ? (readFileSync(lb.log, 'utf8').match(/^.*: giving /gm)?.length ?? 0) : 0) <
+    state.clusters.length
+  ) {
+    assertRunning(lb.pid, 'the load-balancer role', lb.log);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the load-balancer role did not start in time; log ${lb.log}:\n${logTail(lb.log)}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+async function ensureDnsBinaries(): Promise<{ coredns: string; externalDns: string }> {
+  return {
+    coredns: `${await ensureGoCommand('coredns')}/coredns`,
+    externalDns: `${await ensureGoCommand('external-dns')}/external-dns`,
+  };
+}
+
+/**
+ * CoreDNS serving DNS_ZONE from the sandbox's etcd (its own key prefix: one etcd less to run), and
+ * external-dns on the host publishing the DNSEndpoints KubeFed writes. external-dns needs the
+ * DNSEndpoint CRD to exist, so it is created here if KubeFed is not installed yet.
+ */
+async function startDns(paths: SandboxPaths, state: SandboxState, print: Print): Promise<void> {
+  const { coredns, externalDns } = await ensureDnsBinaries();
+  const host = state.clusters.find((c) => c.name === 'host');
+  if (!host) throw new Error('the sandbox has no host cluster');
+  await ensureDnsEndpointCRD(clusterTarget(paths, host));
+  const [port, metricsPort] = await freePorts(2);
+  if (port === undefined || metricsPort === undefined) throw new Error('no free ports');
+  mkdirSync(dirname(paths.corefile), { recursive: true });
+  writeFileSync(
+    paths.corefile,
+    renderCorefile({ zone: DNS_ZONE, port, etcdEndpoint: state.etcd.endpoint }),
+  );
+  print(`Starting CoreDNS for ${DNS_ZONE} on 127.0.0.1:${port} and external-dns`);
+  const corednsProcess = launch(
+    coredns,
+    corednsArgs({ corefile: paths.corefile }),
+    paths.corednsLog,
+  );
+  const dns: DnsRecord = {
+    zone: DNS_ZONE,
+    port,
+    coredns: corednsProcess,
+    externalDns: launch(
+      externalDns,
+      externalDnsArgs({
+        kubeconfig: paths.cluster(host.name).adminKubeconfig,
+        zone: DNS_ZONE,
+        metricsPort,
+      }),
+      paths.externalDnsLog,
+      { ETCD_URLS: state.etcd.endpoint },
+    ),
+  };
+  state.dns = dns;
+  writeState(paths.state, state);
+  await waitForCoreDns(dns);
+  await waitForExternalDns(dns, metricsPort);
+}
+
+async function ensureDnsEndpointCRD(target: ProbeTarget): Promise<void> {
+  const crd = dnsEndpointCRD();
+  const name = crd.metadata.name;
+  const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  const created = await apiRequest(target, 'POST', path, crd, 10_000);
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`creating the CRD ${name} failed (HTTP ${created.status}): ${created.body}`);
+  }
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const got = await getJson<{ status?: { conditions?: { type: string; status: string }[] } }>(
+      target,
+      `${path}/${name}`,
+    );
+    if (got?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`the CRD ${name} was not Established in time`);
+    await sleep(100);
+  }
+}
+
+/** Until CoreDNS answers the zone's SOA (its etcd plugin makes one up). */
+async function waitForCoreDns(dns: DnsRecord): Promise<void> {
+  const resolver = new Resolver({ timeout: 500, tries: 1 });
+  resolver.setServers([`127.0.0.1:${dns.port}`]);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    assertRunning(dns.coredns.pid, 'CoreDNS', dns.coredns.log);
+    try {
+      await resolver.resolveSoa(dns.zone);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `CoreDNS did not answer for ${dns.zone} on 127.0.0.1:${dns.port} (${String(error)}); log ${dns.coredns.log}:\n${logTail(dns.coredns.log)}`,
+          { cause: error },
+        );
+      }
+      await sleep(100);
+    }
+  }
+}
+
+/** Until external-dns serves /healthz, which it does once its first sync has run. */
+async function waitForExternalDns(dns: DnsRecord, metricsPort: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    assertRunning(dns.externalDns.pid, 'external-dns', dns.externalDns.log);
+    try {
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/healthz`, {
+        signal: AbortSignal.timeout(1000),
+      });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `external-dns did not become healthy; log ${dns.externalDns.log}:\n${logTail(dns.externalDns.log)}`,
+      );
+    }
+    await sleep(200);
+  }
 }
 
 export async function down(opts: { dir: string; print: Print }): Promise<void> {
@@ -258,6 +466,8 @@ export interface ClusterStatus {
   controllerManagerRunning: boolean;
   schedulerRunning: boolean;
   kwokRunning: boolean;
+  /** `region/zone,...` of its nodes. */
+  topology?: string;
   /** The tail of the log of each process that should run and does not (a crash, not a `stop`). */
   crashLog?: string;
   version?: string;
@@ -266,10 +476,23 @@ export interface ClusterStatus {
   pods?: PodCounts;
 }
 
-export async function status(opts: {
-  dir: string;
-}): Promise<
-  { etcdRunning: boolean; etcdCrashLog?: string; clusters: ClusterStatus[] } | undefined
+/** The load-balancer role and, with `--dns`, CoreDNS and external-dns. */
+export interface ComponentStatus {
+  name: string;
+  running: boolean;
+  /** E.g. the DNS zone and port. */
+  detail: string;
+  crashLog?: string;
+}
+
+export async function status(opts: { dir: string }): Promise<
+  | {
+      etcdRunning: boolean;
+      etcdCrashLog?: string;
+      clusters: ClusterStatus[];
+      components: ComponentStatus[];
+    }
+  | undefined
 > {
   const paths = sandboxPaths(opts.dir);
   const state = readState(paths.state);
@@ -290,6 +513,7 @@ export async function status(opts: {
         controllerManagerRunning: running(c.controllerManager),
         schedulerRunning: running(c.scheduler),
         kwokRunning: running(c.kwok),
+        ...(c.topology ? { topology: formatTopology(c.topology) } : {}),
       };
       const crashes = clusterComponents(c)
         .filter(({ process }) => !isAlive(process.pid))
@@ -315,15 +539,42 @@ export async function status(opts: {
   const etcdCrashLog = etcdRunning
     ? undefined
     : `etcd exited; last lines of ${state.etcd.log}:\n${logTail(state.etcd.log, 10)}`;
-  return { etcdRunning, ...(etcdCrashLog ? { etcdCrashLog } : {}), clusters };
+  const details: Record<string, string> = {
+    'load-balancer': `LoadBalancer Services and Ingresses of cluster i get 127.${FIRST_BLOCK_OCTET}+i.x.y`,
+    ...(state.dns
+      ? {
+          coredns: `zone ${state.dns.zone} on 127.0.0.1:${state.dns.port} (dig @127.0.0.1 -p ${state.dns.port} NAME)`,
+          'external-dns':
+            'DNSEndpoints of the host (multiclusterdns.kubefed.io/v1alpha1) to CoreDNS',
+        }
+      : {}),
+  };
+  const components = sandboxComponents(state).map(({ name, process }): ComponentStatus => {
+    const running = isAlive(process.pid);
+    return {
+      name,
+      running,
+      detail: details[name] ?? '',
+      ...(running
+        ? {}
+        : {
+            crashLog: `${name} exited; last lines of ${process.log}:\n${logTail(process.log, 10)}`,
+          }),
+    };
+  });
+  return { etcdRunning, ...(etcdCrashLog ? { etcdCrashLog } : {}), clusters, components };
 }
 
-/** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first. */
+/** Shell exports that point kubectl at the sandbox, with the sandbox's own kubectl first (and its DNS port). */
 export function env(opts: { dir: string }): string {
   const paths = sandboxPaths(opts.dir);
-  if (!readState(paths.state))
-    throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
-  return `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n`;
+  const state = readState(paths.state);
+  if (!state) throw new Error(`no sandbox in ${paths.dir}; start one with 'kubefed-sandbox up'`);
+  return (
+    `export KUBECONFIG='${paths.kubeconfig}'\nexport PATH='${paths.binDir}':"$PATH"\n` +
+    // For `dig @127.0.0.1 -p $SANDBOX_DNS_PORT NAME`.
+    (state.dns ? `export SANDBOX_DNS_PORT=${state.dns.port}\n` : '')
+  );
 }
 
 function launch(
@@ -339,6 +590,7 @@ function launch(
 async function stopAll(state: SandboxState): Promise<void> {
   // The apiservers' clients first (they would only log errors once their apiserver is gone),
   // then the apiservers, then the etcd they share.
+  await Promise.all(sandboxComponents(state).map((x) => stopProcess(x.process.pid)));
   await Promise.all(
     state.clusters.flatMap((c) => clusterComponents(c).map((x) => stopProcess(x.process.pid))),
   );
@@ -417,9 +669,10 @@ async function createNodes(
   paths: SandboxPaths,
   c: ClusterRecord,
   nodes: ClusterNodes,
+  topology: ClusterTopology | undefined,
 ): Promise<void> {
   const target = clusterTarget(paths, c);
-  for (const node of nodeManifests(c.name, nodes)) {
+  for (const node of nodeManifests(c.name, nodes, topology)) {
     const res = await apiRequest(target, 'POST', '/api/v1/nodes', node, 10_000);
     if (res.status !== 201) {
       throw new Error(`${c.name}: creating a node failed (HTTP ${res.status}): ${res.body}`);

@@ -2,6 +2,7 @@
 // `down` stops exactly these processes and `start CLUSTER` relaunches an apiserver unchanged.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ClusterNodes } from './nodes.ts';
+import type { ClusterTopology } from './topology.ts';
 
 export interface ProcessRecord {
   pid: number;
@@ -22,12 +23,26 @@ export interface ClusterRecord {
   kwok?: ProcessRecord;
   /** The simulated nodes `up` created (absent in a sandbox from before nodes existed). */
   nodes?: ClusterNodes;
+  /** The region and zones its nodes are labelled with. */
+  topology?: ClusterTopology;
+}
+
+/** `up --dns`: CoreDNS serving `zone` from the sandbox's etcd, and external-dns writing it. */
+export interface DnsRecord {
+  zone: string;
+  /** CoreDNS's UDP and TCP port on 127.0.0.1. */
+  port: number;
+  coredns: ProcessRecord;
+  externalDns: ProcessRecord;
 }
 
 export interface SandboxState {
   binDir: string;
   etcd: ProcessRecord & { endpoint: string };
   clusters: ClusterRecord[];
+  /** The load-balancer role (absent in a sandbox from before it existed). */
+  loadBalancer?: ProcessRecord;
+  dns?: DnsRecord;
 }
 
 export function readState(file: string): SandboxState | undefined {
@@ -50,9 +65,21 @@ export function clusterComponents(
   ].flatMap(({ name, process }) => (process ? [{ name, process }] : []));
 }
 
+/** The processes that run beside the clusters and talk to several of them (or to etcd). */
+export function sandboxComponents(
+  state: SandboxState,
+): { name: 'load-balancer' | 'coredns' | 'external-dns'; process: ProcessRecord }[] {
+  return [
+    { name: 'load-balancer' as const, process: state.loadBalancer },
+    { name: 'coredns' as const, process: state.dns?.coredns },
+    { name: 'external-dns' as const, process: state.dns?.externalDns },
+  ].flatMap(({ name, process }) => (process ? [{ name, process }] : []));
+}
+
 export function allProcesses(state: SandboxState): ProcessRecord[] {
   return [
     state.etcd,
     ...state.clusters.flatMap((c) => [c.apiserver, ...clusterComponents(c).map((x) => x.process)]),
+    ...sandboxComponents(state).map((x) => x.process),
   ];
 }

@@ -17,6 +17,11 @@ import { joinCluster } from './join.ts';
 import type { JoinResult } from './join.ts';
 import { RBAC_MODES, memberObjects, parseRbacMode, validateJoinNames } from './plan.ts';
 import { errorMessage } from '../../kube/errors.ts';
+import {
+  invalidTopologyValue,
+  parseZones,
+  topologyAnnotations,
+} from '../../federation/cluster-topology.ts';
 
 export const joinCommand: CommandDefinition = {
   name: 'join',
@@ -54,6 +59,18 @@ export const joinCommand: CommandDefinition = {
         'least-privilege (read and write only the federated types enabled on the host, except RBAC types, ' +
         'namespaces and health checks; no escalate, bind or impersonate)',
     },
+    region: {
+      type: 'string',
+      valueName: 'REGION',
+      description:
+        "The cluster's region for multi-cluster DNS names (annotation kubefed.io/region; otherwise its nodes' topology.kubernetes.io/region label)",
+    },
+    zones: {
+      type: 'string',
+      valueName: 'ZONE[,ZONE...]',
+      description:
+        "The cluster's zones, comma-separated, for multi-cluster DNS names (annotation kubefed.io/zones; otherwise its nodes' topology.kubernetes.io/zone labels)",
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -66,6 +83,7 @@ export const joinCommand: CommandDefinition = {
     'kubefedctl join member1 --rbac least-privilege --host-cluster-context host',
     'kubefedctl join member1 --error-on-existing=false   # update an existing registration',
     'kubefedctl join member1 --dry-run -o yaml',
+    'kubefedctl join member1 --region us-east1 --zones us-east1-b,us-east1-c   # names for multi-cluster DNS',
   ],
   async run({ flags, positionals, io }) {
     const clusterName = positionals[0] ?? '';
@@ -84,6 +102,7 @@ export const joinCommand: CommandDefinition = {
         `invalid --secret-name "${secretName}": a Secret name is lower-case letters, digits, '-' and '.'`,
       );
     }
+    const clusterAnnotations = topologyFlags(flags);
     const format = outputFormat(flags);
     const dryRun = booleanFlag(flags, 'dry-run') || format !== undefined;
 
@@ -120,6 +139,7 @@ export const joinCommand: CommandDefinition = {
         errorOnExisting,
         rbac,
         dryRun,
+        clusterAnnotations,
         // Objects printed with -o must parse as they are: no progress lines between them.
         progress: format === undefined ? lineProgress(io) : silentProgress,
       });
@@ -184,6 +204,26 @@ function dryRunSummary(result: JoinResult, member: ClusterTarget, host: ClusterT
   for (const obj of result.hostObjects) lines.push(`    ${describeObject(obj)}`);
   lines.push(`The control plane runs with scope ${result.scope}.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `--region` and `--zones`, checked: each becomes a label of the DNS names. */
+function topologyFlags(flags: FlagValues): Record<string, string> {
+  const region = stringFlag(flags, 'region');
+  const zonesText = stringFlag(flags, 'zones');
+  const zones = zonesText === undefined ? undefined : parseZones(zonesText);
+  if (zonesText !== undefined && zones?.length === 0) {
+    throw new UsageError(
+      `invalid --zones "${zonesText}": give at least one zone, e.g. --zones us-east1-b,us-east1-c`,
+    );
+  }
+  for (const [flag, value] of [
+    ...(region === undefined ? [] : [['region', region] as const]),
+    ...(zones ?? []).map((zone) => ['zones', zone] as const),
+  ]) {
+    const problem = invalidTopologyValue(value);
+    if (problem !== undefined) throw new UsageError(`invalid --${flag}: ${problem}`);
+  }
+  return topologyAnnotations(region, zones);
 }
 
 /** A Go-style boolean given as a string flag: true/false, 1/0, t/f (any case). */

@@ -51,6 +51,8 @@ export interface JoinOptions {
   pollIntervalMs?: number;
   /** How long to wait for a terminating member namespace to go away. Default 90 s. */
   namespaceTimeoutMs?: number;
+  /** Annotations of the KubeFedCluster (the cluster's region and zones). */
+  clusterAnnotations?: Record<string, string> | undefined;
 }
 
 export interface JoinResult {
@@ -108,6 +110,7 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
           endpoint,
           secretName: preflight.hostSecretName ?? `${options.clusterName}-<generated>`,
           caBundle: caBundleFor(endpoint, undefined),
+          annotations: options.clusterAnnotations,
         }),
       ],
       existing: [...preflight.existingMember.keys()],
@@ -147,13 +150,16 @@ export async function joinCluster(options: JoinOptions): Promise<JoinResult> {
       endpoint,
       secretName,
       caBundle: caBundleFor(endpoint, data[CLUSTER_SECRET_CA_KEY]),
+      annotations: options.clusterAnnotations,
     });
     await writeStep(progress, host, cluster, async () => {
       if (preflight.existingCluster) {
         if (sameClusterSpec(preflight.existingCluster, cluster)) return 'exists, unchanged';
         // null removes a caBundle or TLS exception the new registration no longer has.
         const spec = cluster.spec as Record<string, unknown>;
+        const annotations = cluster.metadata?.annotations;
         const patch = {
+          ...(annotations ? { metadata: { annotations } } : {}),
           spec: { caBundle: null, disabledTLSValidations: null, ...spec },
         };
         await host.client.patch(kubeFedClustersResource, options.clusterName, patch, {

@@ -404,8 +404,11 @@ export function kubeFedCluster(options: {
   endpoint: MemberEndpoint;
   secretName: string;
   caBundle?: string | undefined;
+  /** `--region` / `--zones` as `kubefed.io/region|zones` annotations (cluster-topology.ts). */
+  annotations?: Record<string, string> | undefined;
 }): KubeFedCluster {
   const { endpoint } = options;
+  const annotations = options.annotations ?? {};
   const spec: KubeFedCluster['spec'] = {
     apiEndpoint: endpoint.server,
     ...(options.caBundle ? { caBundle: options.caBundle } : {}),
@@ -417,7 +420,11 @@ export function kubeFedCluster(options: {
   return {
     apiVersion: CORE_V1BETA1,
     kind: 'KubeFedCluster',
-    metadata: { name: options.clusterName, namespace: options.namespace },
+    metadata: {
+      name: options.clusterName,
+      namespace: options.namespace,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
     spec,
   };
 }
@@ -447,10 +454,16 @@ export function reconcileExisting(planned: KubeObject, existing: KubeObject): Ex
   return { action: 'keep' };
 }
 
-/** Whether an existing KubeFedCluster already has the spec join would give it. */
+/**
+ * Whether an existing KubeFedCluster already has the spec join would give it, and the annotations
+ * it sets (`--region`, `--zones`; others are left alone).
+ */
 export function sameClusterSpec(existing: KubeObject, desired: KubeFedCluster): boolean {
   const current = existing['spec'];
   if (!isJsonObject(current)) return false;
+  const annotations = existing.metadata?.annotations ?? {};
+  const wanted = Object.entries(desired.metadata?.annotations ?? {});
+  if (!wanted.every(([key, value]) => annotations[key] === value)) return false;
   const fields = ['apiEndpoint', 'caBundle', 'secretRef', 'disabledTLSValidations'] as const;
   return (
     fields.every((field) => jsonEqual(current[field], desired.spec[field])) &&

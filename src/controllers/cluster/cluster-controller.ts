@@ -4,11 +4,20 @@
 // the others. Status is written only when it changed (not merely its probe time), so a healthy,
 // stable federation costs no host writes. Clusters and their clients come from the shared
 // ClusterRegistry: the probes use the same client (and connection pool) as propagation.
+// The status also carries the cluster's region and zones (`federation/cluster-topology.ts`): from
+// its annotations, else (CrossClusterServiceDiscovery on) its nodes' topology labels, else as they
+// were, so a status rewrite never loses them.
 import { kubeTime } from '../../apis/time.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { isJsonObject } from '../../json/object.ts';
 import { kubeFedClustersResource } from '../../apis/resources.ts';
 import type { KubeFedCluster } from '../../apis/types.ts';
+import {
+  clusterTopology,
+  topologyAnnotated,
+  type ClusterTopology,
+} from '../../federation/cluster-topology.ts';
+import type { KubeObject } from '../../json/object.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { errorMessage, isConflict, isNotFound, isUnauthorized } from '../../kube/errors.ts';
 import {
@@ -43,6 +52,20 @@ export interface ClusterControllerDeps {
   events: EventRecorder;
   /** Ends with the leadership term: no probe round starts after it, no status write is sent. */
   signal: AbortSignal;
+  /**
+   * Read region and zones from the nodes of ready members whose annotations do not give them
+   * (the CrossClusterServiceDiscovery gate, as v0.6.1): one LIST of nodes per probe.
+   */
+  topologyFromNodes?: boolean;
+}
+
+const nodesResource = { group: '', version: 'v1', resource: 'nodes', namespaced: false };
+
+interface ProbeResult {
+  outcome: ProbeOutcome;
+  version: string | undefined;
+  /** The member's nodes, when they were read. */
+  nodes?: KubeObject[] | undefined;
 }
 
 export class ClusterController {
@@ -93,7 +116,7 @@ export class ClusterController {
   async #probeCluster(cluster: KubeFedCluster): Promise<void> {
     const name = cluster.metadata?.name ?? '';
     const logger = this.#deps.logger.child({ cluster: name });
-    const { outcome, version } = await this.#probeWithClient(cluster, logger);
+    const { outcome, version, nodes } = await this.#probeWithClient(cluster, logger);
     const now = kubeTime(Date.now());
     if (outcome.kind === 'unreachable') {
       this.#deps.events.record(
@@ -115,7 +138,15 @@ export class ClusterController {
       name,
       clusterHealthState(record.conditions),
     );
-    const status = clusterStatus(record, version ?? cluster.status?.kubernetesVersion);
+    const topology: ClusterTopology = clusterTopology({
+      annotations: cluster.metadata?.annotations,
+      nodes,
+      previous: cluster.status,
+    });
+    const status = {
+      ...clusterStatus(record, version ?? cluster.status?.kubernetesVersion),
+      ...topology,
+    };
     if (sameStatusIgnoringProbeTime(cluster.status, status) || this.#deps.signal.aborted) return;
     try {
       await this.#writeStatus(cluster, status);
@@ -127,10 +158,7 @@ export class ClusterController {
   }
 
   /** Probes through the registry's client; a cluster whose client cannot be built is malformed. */
-  async #probeWithClient(
-    cluster: KubeFedCluster,
-    logger: Logger,
-  ): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
+  async #probeWithClient(cluster: KubeFedCluster, logger: Logger): Promise<ProbeResult> {
     const name = cluster.metadata?.name ?? '';
     let client: KubeClient;
     try {
@@ -146,16 +174,45 @@ export class ClusterController {
       return { outcome: { kind: 'malformed' }, version: undefined };
     }
     try {
-      return await this.#probe(client, name);
+      const result = await this.#probe(client, name);
+      if (
+        result.outcome.kind !== 'ok' ||
+        this.#deps.topologyFromNodes !== true ||
+        topologyAnnotated(cluster.metadata?.annotations)
+      ) {
+        return result;
+      }
+      return { ...result, nodes: await this.#listNodes(client, cluster, logger) };
     } finally {
       this.#deps.clusters.release(client);
     }
   }
 
-  async #probe(
+  /** The member's nodes, for their topology labels; undefined (and an Event) when unreadable. */
+  async #listNodes(
     client: KubeClient,
-    name: string,
-  ): Promise<{ outcome: ProbeOutcome; version: string | undefined }> {
+    cluster: KubeFedCluster,
+    logger: Logger,
+  ): Promise<KubeObject[] | undefined> {
+    try {
+      const list = await client.list(nodesResource, {
+        signal: this.#deps.signal,
+        timeoutMs: this.#deps.options.timeoutMs,
+      });
+      return list.items;
+    } catch (error) {
+      logger.error('Listing the nodes for region and zones failed', error);
+      this.#deps.events.record(
+        cluster,
+        'Warning',
+        'RetrievingRegionZonesFailed',
+        `Failed to get the cluster's region and zones from its nodes: ${errorMessage(error)}. Grant list on nodes to the cluster's service account, or set them with kubefedctl join --region --zones`,
+      );
+      return undefined;
+    }
+  }
+
+  async #probe(client: KubeClient, name: string): Promise<ProbeResult> {
     const options = {
       timeoutMs: this.#deps.options.timeoutMs,
       skipRateLimit: true,
@@ -223,6 +280,8 @@ function sameStatusIgnoringProbeTime(
 ): boolean {
   const strip = (s: KubeFedCluster['status']): unknown => ({
     kubernetesVersion: s?.kubernetesVersion,
+    region: s?.region,
+    zones: s?.zones,
     conditions: (s?.conditions ?? []).map((c) => ({ ...c, lastProbeTime: undefined })),
   });
   return isDeepStrictEqual(strip(current), strip(next));

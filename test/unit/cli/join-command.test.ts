@@ -140,6 +140,9 @@ describe('kubefedctl join and unjoin, before any write', () => {
       [['--kubefed-namespace', 'Not OK'], /invalid --kubefed-namespace/],
       [['-o', 'table'], /invalid --output "table"/],
       [['--host-cluster-name', 'a:b'], /invalid --host-cluster-name "a:b"/],
+      [['--region', 'US_East'], /invalid --region: "US_East" is not a valid DNS label/],
+      [['--zones', 'a,b.c'], /invalid --zones: "b.c" is not a valid DNS label/],
+      [['--zones', ' , '], /invalid --zones " , ": give at least one zone/],
     ];
     for (const [flags, message] of cases) {
       const { code, stderr } = await run(['join', 'member1', '--kubeconfig', path, ...flags]);

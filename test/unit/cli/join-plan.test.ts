@@ -509,6 +509,38 @@ describe('join host objects', () => {
     );
     assert.ok(!sameClusterSpec({}, desired));
   });
+
+  it('--region and --zones: annotations on the KubeFedCluster, an update when they differ', () => {
+    const desired = kubeFedCluster({
+      clusterName: 'm',
+      namespace: ns,
+      endpoint: { server: 'https://a' },
+      secretName: 's',
+      annotations: { 'kubefed.io/region': 'r1', 'kubefed.io/zones': 'z1,z2' },
+    });
+    assert.deepEqual(desired.metadata?.annotations, {
+      'kubefed.io/region': 'r1',
+      'kubefed.io/zones': 'z1,z2',
+    });
+    const existing = {
+      metadata: {
+        name: 'm',
+        annotations: { other: 'x', 'kubefed.io/region': 'r1' } as Record<string, string>,
+      },
+      spec: { secretRef: { name: 's' }, apiEndpoint: 'https://a' },
+    };
+    assert.ok(!sameClusterSpec(existing, desired), 'zones missing');
+    existing.metadata.annotations['kubefed.io/zones'] = 'z1,z2';
+    assert.ok(sameClusterSpec(existing, desired), 'other annotations are left alone');
+    const without = kubeFedCluster({
+      clusterName: 'm',
+      namespace: ns,
+      endpoint: { server: 'https://a' },
+      secretName: 's',
+    });
+    assert.equal(without.metadata?.annotations, undefined);
+    assert.ok(sameClusterSpec(existing, without), 'no flags: existing annotations stay');
+  });
 });
 
 describe('join on existing objects (--error-on-existing=false)', () => {

@@ -94,6 +94,7 @@ function context(fakes: Fakes): { ctx: ServiceStatusContext; writes: Write[]; ob
 const synced = (objects: Record<string, KubeObject>): MemberCache => ({
   state: 'synced',
   get: (key) => objects[key],
+  list: () => Object.values(objects),
 });
 
 function apiError(statusCode: number, reason: string): ApiError {
