@@ -87,11 +87,15 @@ build_tool() {
 }
 
 tool_spec
+is_complete() {
+  local entry
+  for entry in $packages; do [ -x "$1/${entry%%=*}" ] || return 1; done
+}
 for version in $versions; do
   out="$cache/bin/$tool-$version"
-  complete=yes
-  for entry in $packages; do [ -x "$out/${entry%%=*}" ] || complete=no; done
-  if [ "$complete" = yes ]; then
+  # Waiting for the lock may mean waiting for this very build by another process.
+  is_complete "$out" || take_build_lock
+  if is_complete "$out"; then
     echo "$out"
     exit 0
   fi

@@ -16,19 +16,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_name=build-kube-binaries
-
-# Binaries already built are handed out without waiting for the build lock, which another tool's
-# build (helm, external-dns, ...) may hold for many minutes: a sandbox must not wait for those.
-# shellcheck source=kube-versions.env
-source "$here/kube-versions.env"
-first_version=${KUBE_VERSIONS_OVERRIDE:-$KUBE_VERSIONS}
-first_version=${first_version%% *}
-cached="${KUBEFED_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubefed-ts}/bin/kubernetes-$first_version-etcd-$ETCD_VERSION"
-if [ -f "$cached/.complete" ]; then
-  echo "$cached"
-  exit 0
-fi
-
 # shellcheck source=build-lib.sh
 source "$here/build-lib.sh"
 KUBE_VERSIONS=${KUBE_VERSIONS_OVERRIDE:-$KUBE_VERSIONS}
@@ -93,6 +80,8 @@ build_kube() {
 
 for version in $KUBE_VERSIONS; do
   out="$cache/bin/kubernetes-$version-etcd-$ETCD_VERSION"
+  # Waiting for the lock may mean waiting for this very build by another process.
+  [ -f "$out/.complete" ] || take_build_lock
   if [ -f "$out/.complete" ]; then
     echo "$out"
     exit 0
