@@ -191,7 +191,7 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
       await deleteFederatedNamespace(sandbox, ns);
     } finally {
       await manager.stop();
-      await unjoinClusters(sandbox, members);
+      await unjoinClusters(sandbox, [...members, 'host']);
       if (enabledIngresses) {
         await runCli('kubefedctl', [
           'disable',
@@ -395,5 +395,42 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     await until(() => dnsEndpoint('ingress-web'), undefined);
     await kubectl(sandbox, ['--context', 'host', '-n', ns, 'delete', 'servicednsrecords', 'web']);
     await until(() => dnsEndpoint('service-web'), undefined);
+  });
+
+  it('without join flags, reads region and zones from the nodes’ topology labels', async () => {
+    const nodes = ['host-node-1', 'host-node-2'];
+    const label = (node: string, labels: string[]): Promise<string> =>
+      kubectl(sandbox, ['--context', 'host', 'label', 'node', node, '--overwrite', ...labels]);
+    try {
+      await label('host-node-1', [
+        'topology.kubernetes.io/region=r0',
+        'topology.kubernetes.io/zone=r0-b',
+      ]);
+      await label('host-node-2', [
+        'topology.kubernetes.io/region=r0',
+        'topology.kubernetes.io/zone=r0-a',
+      ]);
+      const join = await runCli('kubefedctl', [
+        'join',
+        'host',
+        '--cluster-context',
+        'host',
+        '--error-on-existing=false',
+        ...common,
+      ]);
+      assert.equal(join.code, 0, join.stderr);
+      await until(
+        async () => {
+          const kfc = await getJson(sandbox, 'host', ['-n', kfns, 'kubefedclusters', 'host']);
+          const status = kfc?.['status'] as { region?: string; zones?: string[] } | undefined;
+          return { region: status?.region, zones: status?.zones };
+        },
+        { region: 'r0', zones: ['r0-a', 'r0-b'] },
+      );
+    } finally {
+      for (const node of nodes) {
+        await label(node, ['topology.kubernetes.io/region-', 'topology.kubernetes.io/zone-']);
+      }
+    }
   });
 });
