@@ -46,9 +46,16 @@ export async function fastKubeFedConfigFile(
   }
   if (overrides.enableGates !== undefined) {
     const gates = new Set(overrides.enableGates);
-    config.spec.featureGates = (config.spec.featureGates ?? []).map((gate) =>
-      gates.has(gate.name) ? { ...gate, configuration: 'Enabled' } : gate,
-    );
+    const defaulted = config.spec.featureGates ?? [];
+    config.spec.featureGates = [
+      ...defaulted.map((gate) =>
+        gates.has(gate.name) ? { ...gate, configuration: 'Enabled' as const } : gate,
+      ),
+      // Gates defaulting does not add (the v0.6.1 DNS gates).
+      ...[...gates]
+        .filter((name) => !defaulted.some((gate) => gate.name === name))
+        .map((name) => ({ name, configuration: 'Enabled' as const })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   config.spec.clusterHealthCheck = {
     period: '1s',

@@ -161,11 +161,13 @@ export interface LeastPrivilegeRules {
  * Only what the controller manager does in a member: the propagation verbs on every federated
  * target type but the RBAC ones (and on namespaces, which the sync controller creates first);
  * read access to pods when Deployments or ReplicaSets are federated (the RSP pod analyzer lists
- * them). Secrets are granted only when they are a federated type. In Cluster scope the
+ * them), and to EndpointSlices when Services are (the ServiceDNS controller reads them). Secrets are granted only when they are a federated type. In Cluster scope the
  * health-check rules are part of the same ClusterRole; in Namespaced scope they are a ClusterRole
  * of their own (see `planJoin`) and cluster-scoped target types are skipped, as the control plane
  * skips them.
  */
+const DISCOVERY_GROUP = 'discovery.k8s.io';
+
 export function leastPrivilegeRules(
   targetTypes: readonly TargetType[],
   scope: ResourceScope,
@@ -203,6 +205,14 @@ export function leastPrivilegeRules(
   const core = byGroup.get('') ?? new Set<string>();
   if (readsPods && !core.has('pods')) {
     rules.push({ verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods'] });
+  }
+  // The ServiceDNS controller reads the federated Services' EndpointSlices (ready endpoints).
+  if (core.has('services') && !byGroup.get(DISCOVERY_GROUP)?.has('endpointslices')) {
+    rules.push({
+      verbs: ['get', 'list', 'watch'],
+      apiGroups: [DISCOVERY_GROUP],
+      resources: ['endpointslices'],
+    });
   }
   if (scope === ResourceScope.Cluster) {
     const [urls, nodes] = healthCheckRules();

@@ -161,7 +161,13 @@ export async function reconcileServiceDNS(
   const name = record.metadata?.name ?? '';
   for (const cluster of clusters) {
     if (!cluster.ready) continue;
-    services.set(cluster.name, observeMember(ctx.services, cluster.name, key));
+    // Without its slices (their cache failed: no access, say) the cluster counts as unread, not
+    // as a Service without endpoints: its entry stays as it was.
+    const slicesRead = ctx.slices.cache(cluster.name).state === 'synced';
+    services.set(
+      cluster.name,
+      slicesRead ? observeMember(ctx.services, cluster.name, key) : { known: false },
+    );
     readyEndpoints.set(
       cluster.name,
       readyEndpointCount(slicesOf(ctx.slices, cluster.name, namespace, name)),

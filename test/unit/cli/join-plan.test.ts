@@ -371,6 +371,20 @@ describe('least-privilege rules', () => {
     assert.ok(!rules.some((r) => r.resources?.includes('pods')));
   });
 
+  it('lets the ServiceDNS controller read EndpointSlices when Services are federated', () => {
+    const { rules } = leastPrivilegeRules([t('', 'services')], 'Namespaced');
+    assert.deepEqual(
+      rules.find((r) => r.resources?.includes('endpointslices')),
+      {
+        verbs: ['get', 'list', 'watch'],
+        apiGroups: ['discovery.k8s.io'],
+        resources: ['endpointslices'],
+      },
+    );
+    const without = leastPrivilegeRules([t('', 'configmaps')], 'Namespaced').rules;
+    assert.ok(!without.some((r) => r.resources?.includes('endpointslices')));
+  });
+
   it('does not narrow pods or nodes that a federated type already grants fully', () => {
     const { rules } = leastPrivilegeRules(
       [t('apps', 'deployments'), t('', 'pods'), t('', 'nodes', 'Cluster')],

@@ -195,27 +195,42 @@ describe('serviceDNSEndpoints (spec §10.3)', () => {
     assert.throws(() => serviceDNSEndpoints(record, noHostnames), /lb\.example\.net/);
   });
 
-  // The worked example of docs/userguide.md ("How records become DNS names").
+  // The worked example of docs/userguide.md ("How records become DNS names"), line for line.
   it('worked example: three clusters, two regions, one without load balancer', () => {
-    const record = serviceRecord(
-      [
-        { cluster: 'c1', loadBalancer: lb('10.0.0.1'), zones: ['us-east1-a'], region: 'us-east1' },
-        { cluster: 'c2', loadBalancer: lb('10.0.0.2'), zones: ['us-east1-b'], region: 'us-east1' },
-        { cluster: 'c3', loadBalancer: {}, zones: ['eu-west1-a'], region: 'eu-west1' },
-      ],
-      { dnsPrefix: 'nginx' },
-    );
+    const record: ServiceDNSRecord = {
+      metadata: { name: 'nginx', namespace: 'demo' },
+      spec: { domainRef: 'myfed', dnsPrefix: 'nginx' },
+      status: {
+        domain: 'example.com',
+        dns: [
+          {
+            cluster: 'c1',
+            loadBalancer: lb('10.0.0.1'),
+            zones: ['us-east1-b'],
+            region: 'us-east1',
+          },
+          {
+            cluster: 'c2',
+            loadBalancer: lb('10.0.0.2'),
+            zones: ['us-east1-c'],
+            region: 'us-east1',
+          },
+          { cluster: 'c3', loadBalancer: {}, zones: ['eu-west1-b'], region: 'eu-west1' },
+        ],
+      },
+    };
     const table = serviceDNSEndpoints(record, noHostnames).map(
-      (e) => `${e.dnsName ?? ''} ${e.recordType ?? ''} ${(e.targets ?? []).join(',')}`,
+      (e) => `${e.dnsName ?? ''} ${e.recordType ?? ''} ${(e.targets ?? []).join(' ')}`,
     );
+    const p = 'nginx.demo.myfed.svc';
     assert.deepEqual(table, [
-      `nginx.example.com CNAME ${P}.example.com`,
-      `${P}.eu-west1-a.eu-west1.example.com CNAME ${P}.eu-west1.example.com`,
-      `${P}.eu-west1.example.com CNAME ${P}.example.com`,
-      `${P}.example.com A 10.0.0.1,10.0.0.2`,
-      `${P}.us-east1-a.us-east1.example.com A 10.0.0.1`,
-      `${P}.us-east1-b.us-east1.example.com A 10.0.0.2`,
-      `${P}.us-east1.example.com A 10.0.0.1,10.0.0.2`,
+      `${p}.eu-west1-b.eu-west1.example.com CNAME ${p}.eu-west1.example.com`,
+      `${p}.eu-west1.example.com CNAME ${p}.example.com`,
+      `${p}.example.com A 10.0.0.1 10.0.0.2`,
+      `${p}.us-east1-b.us-east1.example.com A 10.0.0.1`,
+      `${p}.us-east1-c.us-east1.example.com A 10.0.0.2`,
+      `${p}.us-east1.example.com A 10.0.0.1 10.0.0.2`,
+      `nginx.example.com CNAME ${p}.example.com`,
     ]);
   });
 
