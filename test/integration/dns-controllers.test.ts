@@ -1,7 +1,7 @@
 // The multi-cluster DNS controllers (spec §10) in a running controller manager with the
 // CrossClusterServiceDiscovery and FederatedIngress gates on, on the sandbox (member1 and member2
-// joined with `--region` and `--zones`). The member load balancers are written through the status
-// subresource, as a cloud provider would; the ready endpoints are EndpointSlices. No DNS server is
+// joined with `--region` and `--zones`). The member load balancers' addresses come from the
+// sandbox's load-balancer role, as from a cloud provider; the ready endpoints are EndpointSlices. No DNS server is
 // needed: the DNSEndpoints are what external-dns would publish.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,7 +33,8 @@ const ns = `dns-${Date.now().toString(36)}`;
 const domainName = `fed${Date.now().toString(36)}`;
 /** The names of Service `web`: <name>.<namespace>.<Domain name>.svc[.<zone>][.<region>].<domain>. */
 const prefix = `web.${ns}.${domainName}.svc`;
-const lbAddress: Record<string, string> = { member1: '127.0.1.1', member2: '127.0.1.2' };
+/** The addresses the sandbox's load-balancer role gave the member Services `web`, by cluster. */
+const lbAddress: Record<string, string> = {};
 
 const apply = (objects: KubeObject[]): Promise<string> =>
   kubectl(
@@ -42,25 +43,18 @@ const apply = (objects: KubeObject[]): Promise<string> =>
     objects.map((o) => stringify(o)).join('---\n'),
   );
 
-/** Writes a member object's `status.loadBalancer` through the status subresource. */
-async function setLoadBalancer(
-  cluster: string,
-  resource: string,
-  ingress: { ip: string }[],
-): Promise<void> {
-  await kubectl(sandbox, [
-    '--context',
-    cluster,
-    '-n',
-    ns,
-    'patch',
-    resource,
-    'web',
-    '--subresource=status',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ status: { loadBalancer: ingress.length > 0 ? { ingress } : null } }),
-  ]);
+/**
+ * The address the sandbox's load-balancer role writes into a member object's
+ * `status.loadBalancer` (through the status subresource, as a cloud provider's controller does).
+ */
+async function loadBalancerAddress(cluster: string, resource: string): Promise<string> {
+  return eventually(async () => {
+    const obj = await getJson(sandbox, cluster, ['-n', ns, resource, 'web']);
+    const status = obj?.['status'] as
+      { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined;
+    const ingress = status?.loadBalancer?.ingress;
+    return ingress?.[0]?.ip;
+  });
 }
 
 /** A ready endpoint for Service `web` in a member, labelled managed like the Service. */
@@ -237,8 +231,7 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
       },
     ]);
     for (const cluster of members) {
-      await eventually(() => getJson(sandbox, cluster, ['-n', ns, 'service', 'web']));
-      await setLoadBalancer(cluster, 'service', [{ ip: lbAddress[cluster] ?? '' }]);
+      lbAddress[cluster] = await loadBalancerAddress(cluster, 'service');
     }
     // Only member1 has a ready endpoint: member2's address is not routable yet.
     await kubectl(
@@ -256,14 +249,14 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     ]);
     await until(() => recordStatus('servicednsrecords'), {
       domain: 'example.com',
-      dns: [entry('member1', ['127.0.1.1']), entry('member2', [])],
+      dns: [entry('member1', [lbAddress['member1'] ?? '']), entry('member2', [])],
     });
     await until(
       () => dnsEndpoint('service-web'),
       [
-        `${prefix}.example.com A 127.0.1.1 ttl=300`,
-        `${prefix}.r1-a.r1.example.com A 127.0.1.1 ttl=300`,
-        `${prefix}.r1.example.com A 127.0.1.1 ttl=300`,
+        `${prefix}.example.com A ${lbAddress['member1']} ttl=300`,
+        `${prefix}.r1-a.r1.example.com A ${lbAddress['member1']} ttl=300`,
+        `${prefix}.r1.example.com A ${lbAddress['member1']} ttl=300`,
         `${prefix}.r2-a.r2.example.com CNAME ${prefix}.r2.example.com ttl=300`,
         `${prefix}.r2-b.r2.example.com CNAME ${prefix}.r2.example.com ttl=300`,
         `${prefix}.r2.example.com CNAME ${prefix}.example.com ttl=300`,
@@ -279,12 +272,12 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     await until(
       () => dnsEndpoint('service-web'),
       [
-        `${prefix}.example.com A 127.0.1.1,127.0.1.2 ttl=300`,
-        `${prefix}.r1-a.r1.example.com A 127.0.1.1 ttl=300`,
-        `${prefix}.r1.example.com A 127.0.1.1 ttl=300`,
-        `${prefix}.r2-a.r2.example.com A 127.0.1.2 ttl=300`,
-        `${prefix}.r2-b.r2.example.com A 127.0.1.2 ttl=300`,
-        `${prefix}.r2.example.com A 127.0.1.2 ttl=300`,
+        `${prefix}.example.com A ${lbAddress['member1']},${lbAddress['member2']} ttl=300`,
+        `${prefix}.r1-a.r1.example.com A ${lbAddress['member1']} ttl=300`,
+        `${prefix}.r1.example.com A ${lbAddress['member1']} ttl=300`,
+        `${prefix}.r2-a.r2.example.com A ${lbAddress['member2']} ttl=300`,
+        `${prefix}.r2-b.r2.example.com A ${lbAddress['member2']} ttl=300`,
+        `${prefix}.r2.example.com A ${lbAddress['member2']} ttl=300`,
       ],
     );
   });
@@ -310,14 +303,14 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     try {
       await until(() => recordStatus('servicednsrecords'), {
         domain: 'example.com',
-        dns: [entry('member1', ['127.0.1.1']), entry('member2', [])],
+        dns: [entry('member1', [lbAddress['member1'] ?? '']), entry('member2', [])],
       });
       await until(
         () => dnsEndpoint('service-web'),
         [
-          `${prefix}.example.com A 127.0.1.1 ttl=300`,
-          `${prefix}.r1-a.r1.example.com A 127.0.1.1 ttl=300`,
-          `${prefix}.r1.example.com A 127.0.1.1 ttl=300`,
+          `${prefix}.example.com A ${lbAddress['member1']} ttl=300`,
+          `${prefix}.r1-a.r1.example.com A ${lbAddress['member1']} ttl=300`,
+          `${prefix}.r1.example.com A ${lbAddress['member1']} ttl=300`,
           `${prefix}.r2-a.r2.example.com CNAME ${prefix}.r2.example.com ttl=300`,
           `${prefix}.r2-b.r2.example.com CNAME ${prefix}.r2.example.com ttl=300`,
           `${prefix}.r2.example.com CNAME ${prefix}.example.com ttl=300`,
@@ -328,7 +321,10 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     }
     await until(() => recordStatus('servicednsrecords'), {
       domain: 'example.com',
-      dns: [entry('member1', ['127.0.1.1']), entry('member2', ['127.0.1.2'])],
+      dns: [
+        entry('member1', [lbAddress['member1'] ?? '']),
+        entry('member2', [lbAddress['member2'] ?? '']),
+      ],
     });
   });
 
@@ -361,10 +357,9 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
         },
       },
     ]);
-    const ingressAddress: Record<string, string> = { member1: '127.0.2.1', member2: '127.0.2.2' };
+    const ingressAddress: Record<string, string> = {};
     for (const cluster of members) {
-      await eventually(() => getJson(sandbox, cluster, ['-n', ns, 'ingress', 'web']));
-      await setLoadBalancer(cluster, 'ingress', [{ ip: ingressAddress[cluster] ?? '' }]);
+      ingressAddress[cluster] = await loadBalancerAddress(cluster, 'ingress');
     }
     await apply([
       {
@@ -382,12 +377,26 @@ describe('multi-cluster DNS controllers', { timeout: 10 * 60_000 }, () => {
     });
     await until(
       () => dnsEndpoint('ingress-web'),
-      ['web.example.com A 127.0.2.1,127.0.2.2 ttl=180'],
+      [`web.example.com A ${ingressAddress['member1']},${ingressAddress['member2']} ttl=180`],
     );
 
-    // member2's load balancer goes: only member1's address is left.
-    await setLoadBalancer('member2', 'ingress', []);
-    await until(() => dnsEndpoint('ingress-web'), ['web.example.com A 127.0.2.1 ttl=180']);
+    // member2's Ingress, and its load balancer, go: only member1's address is left.
+    await kubectl(sandbox, [
+      '--context',
+      'host',
+      '-n',
+      ns,
+      'patch',
+      'federatedingresses',
+      'web',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { placement: { clusters: [{ name: 'member1' }] } } }),
+    ]);
+    await until(
+      () => dnsEndpoint('ingress-web'),
+      [`web.example.com A ${ingressAddress['member1']} ttl=180`],
+    );
   });
 
   it('deleting a record deletes its DNSEndpoint', async () => {
