@@ -1,7 +1,11 @@
-// The Helm chart (charts/kubefed) against the sandbox's host: lint, server-side dry-runs of what it
+// The Helm chart (charts/kubefed) against a sandbox's host: lint, server-side dry-runs of what it
 // renders in both scopes, a real `helm install`, the controller manager run "in cluster" with only
 // the chart's RBAC and its ServiceAccount's own tokens (rotated on the way), a missing rule named
 // in the manager's log, and the documented uninstall leaving host and members clean.
+//
+// This file starts a sandbox of its own (host + 2 members): the documented uninstall deletes the
+// KubeFed CRDs, which are cluster-wide, so on the shared sandbox it would take every other test
+// file's KubeFed with it (and external-dns, which exits when its DNSEndpoint CRD goes).
 //
 // The sandbox's pods are simulated (kwok), so nothing in them can answer the API server: the
 // chart is installed with `controllermanager.webhook.url` pointing at a loopback endpoint that
@@ -15,6 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { ensureGoCommand } from '../../src/sandbox/binaries.ts';
+import { down, up } from '../../src/sandbox/sandbox.ts';
 import type { KubeObject } from '../../src/json/object.ts';
 import { startAdmissionRecorder, type AdmissionRecorder } from './admission-recorder.ts';
 import {
@@ -23,15 +28,17 @@ import {
   kubectl,
   repoRoot,
   runCli,
-  testSandbox,
+  sandboxAt,
   waitForNamespaceGone,
+  type TestSandbox,
 } from './fixture.ts';
 import { joinedAccount, joinedRole } from './joined-account.ts';
 import { managerLauncher, startManager, type RunningManager } from './manager.ts';
 
 const execFileAsync = promisify(execFile);
-const sandbox = testSandbox();
-const members = sandbox.clusters.filter((c) => c !== 'host');
+const sandboxDir = mkdtempSync(join(tmpdir(), 'chart-test-sandbox-'));
+let sandbox: TestSandbox;
+let members: string[] = [];
 const ns = 'kubefed-chart';
 const release = 'kubefed';
 const app = 'chart-app';
@@ -39,8 +46,6 @@ const chart = `${repoRoot}charts/kubefed`;
 const helmHome = mkdtempSync(join(tmpdir(), 'chart-test-helm-'));
 let helmPath = '';
 let recorder: AdmissionRecorder;
-/** KubeFed CRDs the host had before this file ran: put back at the end. */
-let crdsBefore: KubeObject[] = [];
 
 async function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -211,77 +216,17 @@ describe('Helm chart charts/kubefed', () => {
 
   before(async () => {
     helmPath = `${await ensureGoCommand('helm')}/helm`;
+    await up({ dir: sandboxDir, members: 2, print: () => undefined });
+    sandbox = sandboxAt(sandboxDir);
+    members = sandbox.clusters.filter((c) => c !== 'host');
     recorder = await startAdmissionRecorder();
-    await waitForNamespaceGone(sandbox, 'host', ns);
-    crdsBefore = [];
-    for (const name of await kubefedCRDNames()) {
-      const crd = await getJson(sandbox, 'host', ['crd', name]);
-      if (crd) crdsBefore.push(crd);
-    }
   });
 
   after(async () => {
     await manager?.stop();
-    // Webhook configurations left behind would make every later KubeFed write fail: remove them
-    // (and the release) before the endpoint they point at goes away.
-    await helm(['uninstall', release, '-n', ns, '--ignore-not-found']);
-    for (const kind of ['validatingwebhookconfiguration', 'mutatingwebhookconfiguration']) {
-      await kubectl(sandbox, [
-        '--context',
-        'host',
-        'delete',
-        kind,
-        '-l',
-        `app.kubernetes.io/instance=${release}`,
-        '--ignore-not-found',
-      ]);
-    }
     await recorder.close();
-    for (const member of members) {
-      await runCli('kubefedctl', [
-        'unjoin',
-        member,
-        '--cluster-context',
-        member,
-        '--kubeconfig',
-        sandbox.kubeconfig,
-        '--host-cluster-context',
-        'host',
-        '--kubefed-namespace',
-        ns,
-      ]);
-    }
-    await kubectl(sandbox, [
-      '--context',
-      'host',
-      'delete',
-      'namespace',
-      ns,
-      app,
-      '--ignore-not-found',
-      '--wait=false',
-    ]);
-    // Put back the KubeFed CRDs the host had (the uninstall removed them), without their state.
-    const missing = new Set(await kubefedCRDNames());
-    const restore = crdsBefore
-      .filter((crd) => !missing.has(crd.metadata?.name ?? ''))
-      .map((crd) => ({
-        apiVersion: crd.apiVersion,
-        kind: crd.kind,
-        metadata: {
-          name: crd.metadata?.name,
-          labels: crd.metadata?.labels,
-          annotations: crd.metadata?.annotations,
-        },
-        spec: crd['spec'],
-      }));
-    if (restore.length > 0) {
-      await kubectl(
-        sandbox,
-        ['--context', 'host', 'create', '-f', '-'],
-        restore.map((crd) => JSON.stringify(crd)).join('\n'),
-      );
-    }
+    await down({ dir: sandboxDir, print: () => undefined });
+    rmSync(sandboxDir, { recursive: true, force: true });
     rmSync(helmHome, { recursive: true, force: true });
   });
 
