@@ -270,6 +270,31 @@ export async function deleteFederatedNamespace(sandbox: TestSandbox, ns: string)
   for (const context of sandbox.clusters) await waitForNamespaceGone(sandbox, context, ns);
 }
 
+/**
+ * Waits while a namespace is being deleted (an earlier unjoin deletes the member's KubeFed
+ * namespace, which can take a minute or more): joins that create objects in it fail meanwhile.
+ */
+export async function waitForNamespaceUsable(
+  sandbox: TestSandbox,
+  context: string,
+  ns: string,
+  timeoutMs = 150_000,
+): Promise<void> {
+  await eventually(async () => {
+    const phase = await kubectl(sandbox, [
+      '--context',
+      context,
+      'get',
+      'namespace',
+      ns,
+      '--ignore-not-found',
+      '-o',
+      'jsonpath={.status.phase}',
+    ]);
+    return phase.trim() === 'Terminating' ? undefined : true;
+  }, timeoutMs);
+}
+
 /** Waits until namespace `ns` no longer exists in cluster `context` (deleted by someone else). */
 export async function waitForNamespaceGone(
   sandbox: TestSandbox,

@@ -39,6 +39,7 @@ import {
   runCli,
   testSandbox,
   unjoinClusters,
+  waitForNamespaceUsable,
 } from './fixture.ts';
 import { fastKubeFedConfigFile, startManager, type RunningManager } from './manager.ts';
 
@@ -178,24 +179,54 @@ describe('switch-over between the Go KubeFed and ours', { timeout: 10 * 60_000 }
     }, 90_000);
   };
 
-  before(async () => {
-    const init = await runCli('kubefedctl', ['init', ...common]);
-    assert.equal(init.code, 0, init.stderr);
-    const goJoin = await runGoKubefedctl([
-      'join',
-      'member1',
-      '--cluster-context',
-      'member1',
-      '--kubefed-namespace',
-      kfns,
-      '--error-on-existing=false',
-      ...common,
-    ]);
-    assert.equal(goJoin.code, 0, `the Go kubefedctl join failed:\n${goJoin.stderr}`);
-    await joinClusters(sandbox, ['member2']);
-    configFile = await fastKubeFedConfigFile({ fastClusterDelays: true });
-    dir = await mkdtemp(join(tmpdir(), 'switch-over-'));
-  });
+  /**
+   * Once the sandbox is quiet, stops the leading manager and starts the other: the newcomer
+   * passes over every object and writes nothing to the members, rewrites no PropagatedVersion or
+   * federated object, and every status stays `Propagation: True`.
+   */
+  const takesOverWithoutWrites = async (
+    stopLeader: () => Promise<void>,
+    startNext: () => Promise<{ metricsUrl: string }>,
+  ): Promise<void> => {
+    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
+    const before = await federatedState();
+    const writesBefore = await readWrites(metrics);
+    await stopLeader();
+    const next = await startNext();
+    await reconciledAll(next.metricsUrl);
+    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
+    assert.deepEqual(
+      await writesSince(writesBefore, metrics),
+      {},
+      'writes (cluster verb resource: count)',
+    );
+    assert.deepEqual(await federatedState(), before);
+    assert.deepEqual(await notPropagated(), []);
+  };
+
+  before(
+    async () => {
+      const init = await runCli('kubefedctl', ['init', ...common]);
+      assert.equal(init.code, 0, init.stderr);
+      // Unlike ours, the Go kubefedctl fails while the member's KubeFed namespace is terminating.
+      await waitForNamespaceUsable(sandbox, 'member1', kfns);
+      const goJoin = await runGoKubefedctl([
+        'join',
+        'member1',
+        '--cluster-context',
+        'member1',
+        '--kubefed-namespace',
+        kfns,
+        '--error-on-existing=false',
+        ...common,
+      ]);
+      assert.equal(goJoin.code, 0, `the Go kubefedctl join failed:\n${goJoin.stderr}`);
+      await joinClusters(sandbox, ['member2']);
+      configFile = await fastKubeFedConfigFile({ fastClusterDelays: true });
+      dir = await mkdtemp(join(tmpdir(), 'switch-over-'));
+    },
+    { timeout: 300_000 },
+  );
 
   after(async () => {
     try {
@@ -242,23 +273,14 @@ describe('switch-over between the Go KubeFed and ours', { timeout: 10 * 60_000 }
     await inBothMembers(`cm-${String(COUNT - 1)}`);
   });
 
-  it('ours takes over from the Go KubeFed without a write', async () => {
-    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
-    const before = await federatedState();
-    const writesBefore = await readWrites(metrics);
-    await go?.stop();
-    go = undefined;
-    ours = await startOurs();
-    await reconciledAll(ours.metricsUrl);
-    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
-    assert.deepEqual(
-      await writesSince(writesBefore, metrics),
-      {},
-      'writes (cluster verb resource: count)',
-    );
-    assert.deepEqual(await federatedState(), before);
-    assert.deepEqual(await notPropagated(), []);
-  });
+  it('ours takes over from the Go KubeFed without a write', () =>
+    takesOverWithoutWrites(
+      async () => {
+        await go?.stop();
+        go = undefined;
+      },
+      async () => (ours = await startOurs()),
+    ));
 
   it('ours propagates to the member the Go kubefedctl joined', async () => {
     await applyOnHost(sandbox, [fedConfigMap('by-ours')]);
@@ -267,23 +289,14 @@ describe('switch-over between the Go KubeFed and ours', { timeout: 10 * 60_000 }
     await waitUntilPropagated(expected);
   });
 
-  it('the Go KubeFed takes over from ours without a write', async () => {
-    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
-    const before = await federatedState();
-    const writesBefore = await readWrites(metrics);
-    await ours?.stop();
-    ours = undefined;
-    go = await startGo();
-    await reconciledAll(go.metricsUrl);
-    await waitForQuiet(metrics, { quietMs: 3_000, timeoutMs: 30_000 });
-    assert.deepEqual(
-      await writesSince(writesBefore, metrics),
-      {},
-      'writes (cluster verb resource: count)',
-    );
-    assert.deepEqual(await federatedState(), before);
-    assert.deepEqual(await notPropagated(), []);
-  });
+  it('the Go KubeFed takes over from ours without a write', () =>
+    takesOverWithoutWrites(
+      async () => {
+        await ours?.stop();
+        ours = undefined;
+      },
+      async () => (go = await startGo()),
+    ));
 
   it('the Go KubeFed propagates to the member our kubefedctl joined', async () => {
     await applyOnHost(sandbox, [fedConfigMap('by-go')]);

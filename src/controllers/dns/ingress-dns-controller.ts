@@ -7,21 +7,20 @@ import { isDeepStrictEqual } from 'node:util';
 import { ingressDNSRecordsResource } from '../../apis/resources.ts';
 import type { IngressDNSRecord } from '../../apis/types.ts';
 import { ingressRecordStatus } from '../../federation/dns/record-status.ts';
-import { qualifiedName, type KubeObject } from '../../json/object.ts';
 import { isCancelled, isConflict, isNotFound } from '../../kube/errors.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
-import { FederatedInformer } from '../../multicluster/federated-informer.ts';
+import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { ReconcileResult, ReconcileWorker, requeueAfter } from '../../runtime/reconcile-worker.ts';
+import { ReconcileResult, requeueAfter } from '../../runtime/reconcile-worker.ts';
 import {
   cachesSynced,
   clusterViews,
-  FollowedInformers,
   observeMember,
   type DNSControllerDeps,
   type RunningDNSController,
 } from './deps.ts';
+import { recordStatusController } from './record-status-controller.ts';
 
 export const ingressesResource: ResourceRef = {
   group: 'networking.k8s.io',
@@ -31,7 +30,6 @@ export const ingressesResource: ResourceRef = {
 };
 
 const STALE_CACHE_REQUEUE_MS = 200;
-const NOT_SYNCED_DELAY_MS = 1_000;
 
 export interface IngressDNSContext {
   host: DNSControllerDeps['host'];
@@ -42,56 +40,19 @@ export interface IngressDNSContext {
 }
 
 export function startIngressDNSController(deps: DNSControllerDeps): RunningDNSController {
-  const logger = deps.logger.child({ controller: 'ingressdns' });
-  const worker = new ReconcileWorker({
+  const controller = recordStatusController(deps, {
     name: 'ingressdns',
-    logger,
-    metrics: deps.metrics,
-    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    signal: deps.leadership.signal,
-    isLeading: () => deps.leadership.isLeading(),
+    records: ingressDNSRecordsResource,
     reconcile: (key, signal) => reconcileIngressDNS(ctx, key, signal),
   });
-  const enqueue = (obj: KubeObject): void => worker.enqueue(qualifiedName(obj));
-  const followed = new FollowedInformers(deps.informers);
-  const records = followed.follow(ingressDNSRecordsResource, deps.targetNamespace, {
-    onAdd: enqueue,
-    onUpdate: (_old, obj) => enqueue(obj),
-  });
-  const enqueueAll = (): void => {
-    for (const key of records.keys()) worker.enqueue(key);
-  };
-  const ingresses = new FederatedInformer({
-    clusters: deps.clusters,
-    target: ingressesResource,
-    targetNamespace: deps.targetNamespace,
-    logger,
-    onClusterAvailable: enqueueAll,
-    onClusterUnavailable: enqueueAll,
-    onMemberEvent: (key) => worker.enqueue(key),
-  });
-  const unsubscribe = deps.clusters.onChange(enqueueAll);
   const ctx: IngressDNSContext = {
     host: deps.host,
-    records,
+    records: controller.records,
     clusters: deps.clusters,
-    ingresses,
-    logger,
+    ingresses: controller.members(ingressesResource),
+    logger: controller.logger,
   };
-  ingresses.start();
-  const cancelLeading = deps.leadership.whenLeading(() => {
-    worker.start();
-    enqueueAll();
-  });
-  return {
-    async stop() {
-      cancelLeading();
-      unsubscribe();
-      followed.removeHandlers();
-      await worker.stop();
-      await Promise.all([ingresses.stop(), followed.release()]);
-    },
-  };
+  return controller.start();
 }
 
 export async function reconcileIngressDNS(

@@ -12,22 +12,22 @@ import { isDeepStrictEqual } from 'node:util';
 import { domainsResource, serviceDNSRecordsResource } from '../../apis/resources.ts';
 import type { Domain, ServiceDNSRecord } from '../../apis/types.ts';
 import { readyEndpointCount, serviceRecordStatus } from '../../federation/dns/record-status.ts';
-import { qualifiedName, type KubeObject } from '../../json/object.ts';
+import type { KubeObject } from '../../json/object.ts';
 import { isCancelled, isConflict, isNotFound } from '../../kube/errors.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { ResourceRef } from '../../kube/resource.ts';
-import { FederatedInformer } from '../../multicluster/federated-informer.ts';
+import type { FederatedInformer } from '../../multicluster/federated-informer.ts';
 import type { EventRecorder } from '../../runtime/events.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { ReconcileResult, ReconcileWorker, requeueAfter } from '../../runtime/reconcile-worker.ts';
+import { ReconcileResult, requeueAfter } from '../../runtime/reconcile-worker.ts';
 import {
   cachesSynced,
   clusterViews,
-  FollowedInformers,
   observeMember,
   type DNSControllerDeps,
   type RunningDNSController,
 } from './deps.ts';
+import { recordStatusController } from './record-status-controller.ts';
 
 export const servicesResource: ResourceRef = {
   group: '',
@@ -46,8 +46,6 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** After a conflict: soon, once the watch has the newer copy. */
 const STALE_CACHE_REQUEUE_MS = 200;
-/** How often a key waits for its caches to sync. */
-const NOT_SYNCED_DELAY_MS = 1_000;
 
 /** What a pass reads and writes through. */
 export interface ServiceDNSContext {
@@ -63,73 +61,29 @@ export interface ServiceDNSContext {
 }
 
 export function startServiceDNSController(deps: DNSControllerDeps): RunningDNSController {
-  const logger = deps.logger.child({ controller: 'servicedns' });
-  const worker = new ReconcileWorker({
+  const controller = recordStatusController(deps, {
     name: 'servicedns',
-    logger,
-    metrics: deps.metrics,
-    clusterSyncDelayMs: NOT_SYNCED_DELAY_MS,
-    signal: deps.leadership.signal,
-    isLeading: () => deps.leadership.isLeading(),
+    records: serviceDNSRecordsResource,
     reconcile: (key, signal) => reconcileServiceDNS(ctx, key, signal),
   });
-  const enqueue = (obj: KubeObject): void => worker.enqueue(qualifiedName(obj));
-  const followed = new FollowedInformers(deps.informers);
-  const records = followed.follow(serviceDNSRecordsResource, deps.targetNamespace, {
-    onAdd: enqueue,
-    onUpdate: (_old, obj) => enqueue(obj),
-  });
-  const enqueueAll = (): void => {
-    for (const key of records.keys()) worker.enqueue(key);
-  };
   // Any Domain change may change any record's domain (spec §10.1).
-  const domains = followed.follow(domainsResource, deps.kubefedNamespace, {
-    onAdd: enqueueAll,
-    onUpdate: enqueueAll,
-    onDelete: enqueueAll,
+  const domains = controller.followed.follow(domainsResource, deps.kubefedNamespace, {
+    onAdd: controller.enqueueAll,
+    onUpdate: controller.enqueueAll,
+    onDelete: controller.enqueueAll,
   });
-  const members = (target: ResourceRef, keyOf?: (obj: KubeObject) => string): FederatedInformer =>
-    new FederatedInformer({
-      clusters: deps.clusters,
-      target,
-      targetNamespace: deps.targetNamespace,
-      logger,
-      onClusterAvailable: enqueueAll,
-      onClusterUnavailable: enqueueAll,
-      onMemberEvent: (key) => worker.enqueue(key),
-      ...(keyOf ? { keyOf } : {}),
-    });
-  const services = members(servicesResource);
-  const slices = members(endpointSlicesResource, serviceKeyOfSlice);
-  // Readiness, region and zones are in the KubeFedClusters' status: every change may matter.
-  const unsubscribe = deps.clusters.onChange(enqueueAll);
-
   const ctx: ServiceDNSContext = {
     host: deps.host,
     kubefedNamespace: deps.kubefedNamespace,
-    records,
+    records: controller.records,
     domains,
     clusters: deps.clusters,
-    services,
-    slices,
+    services: controller.members(servicesResource),
+    slices: controller.members(endpointSlicesResource, serviceKeyOfSlice),
     events: deps.events.recorder('servicedns-controller'),
-    logger,
+    logger: controller.logger,
   };
-  services.start();
-  slices.start();
-  const cancelLeading = deps.leadership.whenLeading(() => {
-    worker.start();
-    enqueueAll();
-  });
-  return {
-    async stop() {
-      cancelLeading();
-      unsubscribe();
-      followed.removeHandlers();
-      await worker.stop();
-      await Promise.all([services.stop(), slices.stop(), followed.release()]);
-    },
-  };
+  return controller.start();
 }
 
 export async function reconcileServiceDNS(
