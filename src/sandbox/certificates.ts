@@ -97,9 +97,11 @@ function certificate(fields: {
   extensions: Buffer[];
 }): Buffer {
   const algorithm = sequence(oid(OID.ecdsaWithSha256));
-  // A positive serial: the top bit of the first byte clear.
+  // A positive serial in DER's minimal form: the first byte's top bit clear (else it would be
+  // negative) and the first byte not 0 (a 0 before a byte < 0x80 is padding DER forbids, and
+  // OpenSSL refuses the certificate: 1 in 256 random serials did).
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
   const tbs = sequence(
     tagged(0xa0, integer(Buffer.from([2]))), // v3
     integer(serial),

@@ -6,9 +6,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { KubeObject } from '../../src/json/object.ts';
 import { defaultKubeFedConfig } from '../../src/apis/kubefedconfig.ts';
 import { freePorts } from '../../src/sandbox/ports.ts';
-import { repoRoot, type TestSandbox } from './fixture.ts';
+import { getJson, repoRoot, type TestSandbox } from './fixture.ts';
 
 export interface RunningManager {
   process: ChildProcess;
@@ -177,4 +178,23 @@ export async function startManager(
       return exited;
     },
   };
+}
+
+/**
+ * The host writes a restart of the manager makes when nothing else changed: every type it runs
+ * goes `NotRunning` when it stops and `Running` again when the next one leads, one FTC status
+ * write each. Read before the restart.
+ */
+export async function restartWrites(sandbox: TestSandbox): Promise<Record<string, number>> {
+  const ftcs = await getJson(sandbox, 'host', [
+    '-n',
+    'kube-federation-system',
+    'federatedtypeconfigs',
+  ]);
+  const running = ((ftcs?.['items'] ?? []) as KubeObject[]).filter(
+    (ftc) =>
+      (ftc['status'] as { propagationController?: string } | undefined)?.propagationController ===
+      'Running',
+  ).length;
+  return running > 0 ? { 'host PATCH federatedtypeconfigs/status': 2 * running } : {};
 }
