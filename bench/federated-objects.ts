@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeObject } from '../src/json/object.ts';
-import type { ResourceRef } from '../src/kube/resource.ts';
+import type { KubeClient } from '../src/kube/client.ts';
+import { namespacesResource, type ResourceRef } from '../src/kube/resource.ts';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +21,29 @@ export const federatedNamespaces: ResourceRef = {
   ...federatedConfigMaps,
   resource: 'federatednamespaces',
 };
+
+/** The namespace and its FederatedNamespace, placed on every member. */
+export async function createFederatedNamespace(
+  host: KubeClient,
+  namespace: string,
+  members: readonly string[],
+): Promise<void> {
+  await host.create(namespacesResource, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace },
+  });
+  await host.create(
+    federatedNamespaces,
+    {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: namespace, namespace },
+      spec: { placement: { clusters: members.map((name) => ({ name })) } },
+    },
+    { namespace },
+  );
+}
 
 export function benchObjects(members: readonly string[], namespace: string) {
   /** ~1 KiB of data per object. */

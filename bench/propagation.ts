@@ -22,6 +22,7 @@ import { sideBySide } from './side-by-side.ts';
 import {
   benchObjects,
   federatedConfigMaps,
+  createFederatedNamespace,
   federatedNamespaces,
   kubefedctl,
 } from './federated-objects.ts';
@@ -366,21 +367,7 @@ async function main(): Promise<Record<string, unknown>> {
 
     // ---- 2. Cold propagation -----------------------------------------------------------
     print('2. cold: federated namespace first (controller running), then the controller stopped');
-    await host.create(namespacesResource, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NS },
-    });
-    await host.create(
-      federatedNamespaces,
-      {
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedNamespace',
-        metadata: { name: NS, namespace: NS },
-        spec: { placement: { clusters: members.map((name) => ({ name })) } },
-      },
-      { namespace: NS },
-    );
+    await createFederatedNamespace(host, NS, members);
     await start();
     await waitUntil(
       'the federated namespace',

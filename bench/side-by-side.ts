@@ -18,13 +18,13 @@ import { KubeClient } from '../src/kube/client.ts';
 import { isNotFound } from '../src/kube/errors.ts';
 import { Informer } from '../src/kube/informer.ts';
 import { loadClusterConfig } from '../src/kube/kubeconfig.ts';
-import { namespacesResource } from '../src/kube/resource.ts';
 import { leasesResource } from '../src/manager/lease-store.ts';
 import { goKubeFedDir, startGoKubeFed } from '../src/sandbox/kubefed-go.ts';
 import { down, up } from '../src/sandbox/sandbox.ts';
 import {
   benchObjects,
   federatedConfigMaps,
+  createFederatedNamespace,
   federatedNamespaces,
   kubefedctl,
 } from './federated-objects.ts';
@@ -269,21 +269,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<Record<string, u
   const managerCpu = (): number => manager?.cpuSeconds() ?? NaN;
 
   // The federated namespace, once for all runs (its member namespaces stay).
-  await host.create(namespacesResource, {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: NS },
-  });
-  await host.create(
-    federatedNamespaces,
-    {
-      apiVersion: 'types.kubefed.io/v1beta1',
-      kind: 'FederatedNamespace',
-      metadata: { name: NS, namespace: NS },
-      spec: { placement: { clusters: members.map((name) => ({ name })) } },
-    },
-    { namespace: NS },
-  );
+  await createFederatedNamespace(host, NS, members);
   await start('ours', settings[0] as Setting);
   await waitUntil(
     'the federated namespace',

@@ -280,19 +280,10 @@ export async function waitForNamespaceUsable(
   ns: string,
   timeoutMs = 150_000,
 ): Promise<void> {
-  await eventually(async () => {
-    const phase = await kubectl(sandbox, [
-      '--context',
-      context,
-      'get',
-      'namespace',
-      ns,
-      '--ignore-not-found',
-      '-o',
-      'jsonpath={.status.phase}',
-    ]);
-    return phase.trim() === 'Terminating' ? undefined : true;
-  }, timeoutMs);
+  await eventually(
+    async () => ((await namespacePhase(sandbox, context, ns)) === 'Terminating' ? undefined : true),
+    timeoutMs,
+  );
 }
 
 /** Waits until namespace `ns` no longer exists in cluster `context` (deleted by someone else). */
@@ -302,17 +293,20 @@ export async function waitForNamespaceGone(
   ns: string,
   timeoutMs = 90_000,
 ): Promise<void> {
-  await eventually(async () => {
-    const left = await kubectl(sandbox, [
-      '--context',
-      context,
-      'get',
-      'namespace',
-      ns,
-      '--ignore-not-found',
-      '-o',
-      'name',
-    ]);
-    return left.trim() === '' ? true : undefined;
-  }, timeoutMs);
+  await eventually(
+    async () => ((await namespacePhase(sandbox, context, ns)) === undefined ? true : undefined),
+    timeoutMs,
+  );
+}
+
+/** A namespace's `status.phase`; undefined when it does not exist. */
+async function namespacePhase(
+  sandbox: TestSandbox,
+  context: string,
+  ns: string,
+): Promise<string | undefined> {
+  const namespace = await getJson(sandbox, context, ['namespace', ns]);
+  return namespace === undefined
+    ? undefined
+    : ((namespace['status'] as { phase?: string } | undefined)?.phase ?? '');
 }
